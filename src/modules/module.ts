@@ -55,6 +55,11 @@ export interface Module<C extends object> {
   onRequest?(req: RequestCtx, res: ServerResponse, conf: C): Outcome | Promise<Outcome>;
   /** An HTTP/1.1 request with `Upgrade`; the socket is raw after the request head. */
   onUpgrade?(req: RequestCtx, socket: Duplex, head: Buffer, conf: C): Outcome | Promise<Outcome>;
+  /**
+   * Server start, after every block was compiled and before listening (not for -t / -tt): spawn
+   * `bin-path` backends, resolve backend host names. Errors reported here stop the server.
+   */
+  start?(report: DiagnosticSink): Promise<void>;
   /** Server shutdown: close backends, reap children. */
   close?(): Promise<void>;
 }
