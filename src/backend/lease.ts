@@ -1,0 +1,114 @@
+/**
+ * Getting a connected backend for one request: balance → process → connect, with lighttpd's
+ * failover (backends.md §7): a failed connect disables the process for `disable-time` seconds and
+ * the request is retried on whatever the balancer picks next, up to 5 retries; when nothing is
+ * left the caller answers 503. The lease counts as load on the host and process until released.
+ */
+import type { Socket } from 'node:net';
+import type { BalanceAlgorithm, BalanceRequest } from './balance.js';
+import { BackendConnectError, connectBackend } from './connect.js';
+import { setProcState, type BackendExtension, type BackendHost, type BackendProc } from './pool.js';
+import type { BackendRegistry } from './registry.js';
+
+/** lighttpd retries a request on another backend up to 5 times. */
+const MAX_RETRIES = 5;
+
+/** A connected backend, counted in the load until `release()` (idempotent). */
+export interface BackendLease {
+  readonly socket: Socket;
+  readonly host: BackendHost;
+  readonly proc: BackendProc;
+  release(): void;
+}
+
+/** What a request brings to the balancer, plus text for log lines. */
+export interface LeaseRequest extends BalanceRequest {
+  /** `<path>?<query>` as lighttpd logs it. */
+  readonly target: string;
+  /** The module's debug level for this request (`*.debug`). */
+  readonly debug: number;
+}
+
+/**
+ * Picks and connects a backend for `ext`. Resolves to null when every host is down (the caller
+ * answers 503); never rejects for backend failures.
+ */
+export async function acquireBackend(
+  registry: BackendRegistry,
+  ext: BackendExtension,
+  algorithm: BalanceAlgorithm,
+  req: LeaseRequest,
+): Promise<BackendLease | null> {
+  const log = registry.log;
+  for (let attempt = 0; attempt <= MAX_RETRIES; attempt++) {
+    let host = ext.pickHost(algorithm, req, registry.clock.now(), log);
+    if (!host) host = await spawnOnDemand(registry, ext);
+    if (!host) break;
+    if (req.debug >= 1) log(`gw - found a host ${host.hashName} ${host.port}`);
+    const proc = host.pickProc();
+    if (!proc) break;
+    maybeSpawnMore(registry, host);
+    host.load++;
+    proc.load++;
+    proc.lastUsed = registry.clock.now();
+    if (req.debug >= 1) log(`got proc: pid: ${proc.pid} socket: ${proc.name} load: ${proc.load}`);
+    try {
+      const socket = await connectBackend(proc.address, host.spec.connectTimeout);
+      if (req.debug >= 2) log(`connect succeeded: ${proc.name}`);
+      ext.downLogged = false;
+      return makeLease(registry, socket, host, proc, req.debug);
+    } catch (err) {
+      host.load--;
+      proc.load--;
+      const code = err instanceof BackendConnectError ? err.message : String(err);
+      log(`establishing connection failed: socket: ${proc.name}: ${code}`);
+      const secs = host.spec.disableTime;
+      if (host.isLocal) log(`backend error; we'll disable for ${secs} secs and send the request to another backend instead: load: ${proc.load}`);
+      if (proc.state === 'up') setProcState(proc, 'disabled', registry.clock.now() + secs * 1000);
+    }
+  }
+  if (!ext.downLogged) {
+    log(`all handlers for ${req.target} on ${ext.key === '' ? '""' : ext.key} are down.`);
+    ext.downLogged = true;
+  }
+  return null;
+}
+
+function makeLease(registry: BackendRegistry, socket: Socket, host: BackendHost, proc: BackendProc, debug: number): BackendLease {
+  let released = false;
+  return {
+    socket,
+    host,
+    proc,
+    release(): void {
+      if (released) return;
+      released = true;
+      host.load--;
+      proc.load--;
+      proc.lastUsed = registry.clock.now();
+      if (debug >= 1) registry.log(`released proc: pid: ${proc.pid} socket: ${proc.name} load: ${proc.load}`);
+    },
+  };
+}
+
+/** lighttpd: with min-procs 0 the first request that finds nothing usable spawns a process. */
+async function spawnOnDemand(registry: BackendRegistry, ext: BackendExtension): Promise<BackendHost | null> {
+  const host = ext.hosts.find((h) => h.spec.spawn !== null && h.procs.length === 0 && h.spec.spawn.maxProcs > 0);
+  if (!host) return null;
+  try {
+    await registry.spawnProc(host);
+  } catch (err) {
+    registry.log(err instanceof Error ? err.message : String(err));
+    return null;
+  }
+  return host.isUsable() ? host : null;
+}
+
+/** Adaptive spawning (backends.md §4.6): every process above max-load-per-proc → one more process. */
+function maybeSpawnMore(registry: BackendRegistry, host: BackendHost): void {
+  const spawn = host.spec.spawn;
+  if (!spawn || host.procs.length >= spawn.maxProcs || spawn.minProcs === spawn.maxProcs) return;
+  if (!host.procs.every((p) => p.state === 'up' && p.load >= spawn.maxLoadPerProc)) return;
+  registry.log('overload detected, spawning a new child');
+  registry.spawnProc(host).catch((err: unknown) => registry.log(err instanceof Error ? err.message : String(err)));
+}
