@@ -1,0 +1,130 @@
+/**
+ * The WebSocket handshake checks of mod_wstunnel (wstunnel.md §3–§4): which requests are ours,
+ * Sec-WebSocket-Version, `wstunnel.origins`, and the sub-protocol / frame-type decision.
+ *
+ * Deliberate differences from 1.4.69 (docs/compat.md): a sub-protocol is only answered when the
+ * client offered it (the rule of lighttpd ≥ 1.4.77; 1.4.69's unrequested `binary` breaks Chromium
+ * and `ws`), `base64` really base64-encodes like websockify, and hybi-00 is not implemented.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+/** How backend bytes travel to the client. */
+export type TunnelEncoding = 'text' | 'binary' | 'base64';
+
+/** Splits a comma-separated header into trimmed tokens (node joins repeated headers with ", "). */
+export function headerTokens(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  const joined = Array.isArray(value) ? value.join(',') : value;
+  return joined
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+}
+
+function hasToken(value: string | string[] | undefined, token: string): boolean {
+  return headerTokens(value).some((t) => t.toLowerCase() === token);
+}
+
+/** True for an HTTP/1.1 GET with `Upgrade: websocket` and `Connection: upgrade` tokens (§3). */
+export function isWebSocketUpgrade(method: string, httpVersion: string, headers: IncomingHttpHeaders): boolean {
+  if (method !== 'GET' || httpVersion !== '1.1') return false;
+  // lighttpd's core drops an Upgrade header that mentions h2c
+  if (hasToken(headers.upgrade, 'h2c')) return false;
+  return hasToken(headers.upgrade, 'websocket') && hasToken(headers.connection, 'upgrade');
+}
+
+/** Result of reading Sec-WebSocket-Version. */
+export type VersionCheck = { readonly ok: true; readonly version: number } | { readonly ok: false; readonly status: 400; readonly log: string };
+
+/**
+ * 1.4.69 takes the decimal prefix: ≥ 8 is RFC 6455 (8, 12, 13, 25, "13abc" all work). A value that
+ * does not start with a digit is 400. Absent / 0 (hybi-00) and 1–7 are refused with 400 and
+ * `Sec-WebSocket-Version: 13`, as lighttpd ≥ 1.4.83 does (hybi-00 is not implemented).
+ */
+export function checkVersion(value: string | undefined): VersionCheck {
+  const m = /^[0-9]+/.exec(value ?? '');
+  if (!m) {
+    if (value === undefined || value === '') return { ok: false, status: 400, log: 'not supported WebSocket Version (hybi-00)' };
+    return { ok: false, status: 400, log: 'invalid Sec-WebSocket-Version' };
+  }
+  const version = Number.parseInt(m[0], 10);
+  if (version < 8) return { ok: false, status: 400, log: 'not supported WebSocket Version' };
+  return { ok: true, version };
+}
+
+/** Outcome of the origin check: null = allowed; else the status and the log line with its level. */
+export interface OriginRefusal {
+  readonly status: 400 | 403;
+  readonly level: number;
+  readonly log: string;
+}
+
+/**
+ * `wstunnel.origins` (§4.3): no list → no check. Else Origin (or, when absent, Sec-WebSocket-Origin)
+ * must equal an entry or end with it right after a `.`; byte-exact and case-sensitive.
+ */
+export function checkOrigin(origins: readonly string[], headers: IncomingHttpHeaders): OriginRefusal | null {
+  if (origins.length === 0) return null;
+  const pick = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? ''));
+  const origin = pick(headers.origin) || pick(headers['sec-websocket-origin']);
+  if (origin === '') return { status: 400, level: 1, log: 'Origin header is invalid' };
+  for (const allowed of origins) {
+    if (origin === allowed) return null;
+    if (origin.endsWith(allowed) && origin[origin.length - allowed.length - 1] === '.') return null;
+  }
+  return { status: 403, level: 3, log: `${origin} does not match any allowed origins` };
+}
+
+/** The sub-protocol answer and the encoding it implies. */
+export interface Negotiated {
+  /** The token to echo, spelled as the client offered it, or null for no header. */
+  readonly protocol: string | null;
+  readonly encoding: TunnelEncoding;
+}
+
+/**
+ * lighttpd ≥ 1.4.77's rule: `binary` offered → answer it, binary frames; else `base64` offered →
+ * answer it, base64 in text frames; else no header and `wstunnel.frame-type` decides. Tokens
+ * compare case-insensitively. Never answers a protocol the client did not offer.
+ */
+export function negotiateSubprotocol(offered: string | string[] | undefined, frameType: 'text' | 'binary'): Negotiated {
+  const tokens = headerTokens(offered);
+  const binary = tokens.find((t) => t.toLowerCase() === 'binary');
+  if (binary !== undefined) return { protocol: binary, encoding: 'binary' };
+  const base64 = tokens.find((t) => t.toLowerCase() === 'base64');
+  if (base64 !== undefined) return { protocol: base64, encoding: 'base64' };
+  return { protocol: null, encoding: frameType };
+}
+
+const REASONS: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/**
+ * Answers a refused upgrade with lighttpd's small HTML error page and closes the connection (once
+ * Node has handed over the raw socket it cannot go back to keep-alive; docs/compat.md).
+ */
+export function writeHttpError(socket: Duplex, status: number, extraHeaders: Readonly<Record<string, string>> = {}): void {
+  const reason = REASONS[status] ?? 'Error';
+  const body =
+    '<?xml version="1.0" encoding="iso-8859-1"?>\n' +
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN"\n' +
+    '         "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n' +
+    '<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en" lang="en">\n' +
+    ` <head>\n  <title>${status} ${reason}</title>\n </head>\n` +
+    ` <body>\n  <h1>${status} ${reason}</h1>\n </body>\n</html>\n`;
+  const head = [
+    `HTTP/1.1 ${status} ${reason}`,
+    'Content-Type: text/html',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    ...Object.entries(extraHeaders).map(([k, v]) => `${k}: ${v}`),
+    `Date: ${new Date().toUTCString()}`,
+    'Connection: close',
+  ];
+  if (socket.writable) socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+  else socket.destroy();
+}

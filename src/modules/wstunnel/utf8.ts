@@ -1,0 +1,31 @@
+/**
+ * UTF-8 helpers for text-mode tunnels: a backend read can end in the middle of a multi-byte
+ * character; sending that as a text frame makes browsers fail the connection ("Could not decode a
+ * text frame as UTF-8"). The bridge carries the incomplete tail over to the next read instead.
+ */
+
+/** How many bytes at the end of `buf` start a UTF-8 character that is not complete yet (0–3). */
+export function incompleteUtf8Tail(buf: Uint8Array): number {
+  const n = buf.length;
+  for (let k = 1; k <= Math.min(4, n); k++) {
+    const b = buf[n - k] ?? 0;
+    if ((b & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead byte
+    const need = b >= 0xf5 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc2 ? 2 : 1;
+    return need > k ? k : 0;
+  }
+  return 0;
+}
+
+/** Splits off the incomplete tail: `[complete, tail]` (either may be empty). */
+export function splitUtf8(buf: Buffer): [Buffer, Buffer] {
+  const tail = incompleteUtf8Tail(buf);
+  if (tail === 0) return [buf, Buffer.alloc(0)];
+  return [buf.subarray(0, buf.length - tail), Buffer.from(buf.subarray(buf.length - tail))];
+}
+
+/** Strict base64 (websockify's alphabet, padding required); whitespace is ignored. */
+export function decodeBase64Strict(text: string): Buffer | null {
+  const s = text.replace(/[\r\n\t ]+/g, '');
+  if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) return null;
+  return Buffer.from(s, 'base64');
+}
