@@ -4,15 +4,32 @@
  * A module declares its config keys, compiles each config block's values once at startup, and offers
  * optional hooks. A hook returns 'continue' to let the next module look at the request, or 'handled'
  * when it owns the request from then on (lighttpd's HANDLER_GO_ON / HANDLER_FINISHED).
+ *
+ * Phases (http-core.md §1.1), each run in `server.modules` order (after compat edits), with the
+ * module's effective config for this request:
+ *   onUriRaw      uri-raw: mod_rewrite. May change `req.target` and return 'restart'.
+ *   onUriClean    uri-clean: mod_access, mod_auth, mod_redirect, mod_setenv, gateways. A gateway claims
+ *                 the request by setting `req.handler = this.name` and returning 'continue' (the list goes
+ *                 on); its `onRequest` is then called directly after the uri phases (no file check).
+ *   onPhysical    physical: mod_alias (changes `req.physicalPath`), rewrite-if-not-file ('restart').
+ *   onRequest     subrequest-start / handler: mod_indexfile, mod_access (2nd check), mod_dirlisting,
+ *                 mod_staticfile. The core's file check already ran: `req.fileStat` / `req.pathInfo`.
+ *   onResponseStart  just before the response header is written (also for core error pages): add headers.
+ *   onRequestDone after the response finished (mod_accesslog).
+ *
+ * Answering: write the whole response to `res` and return 'handled'; or, for an error, set
+ * `req.status` (400–599) without writing anything and return 'handled' — the core then builds
+ * lighttpd's error document (server.errorfile-prefix, server.error-handler, header reset).
+ * A 3xx without body: set `req.status` and a `Location` header with res.setHeader, return 'handled'.
  */
 import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { DiagnosticSink } from '../diagnostics.js';
 import type { ConfigBlock, ConfigEntry } from '../config/tree.js';
-import type { RequestCtx } from '../request/context.js';
+import type { RequestCtx, RequestDone } from '../request/context.js';
 
-/** What a hook decided. */
-export type Outcome = 'continue' | 'handled';
+/** What a hook decided; 'restart' = the hook rewrote `req.target`, run the request again (max 100). */
+export type Outcome = 'continue' | 'handled' | 'restart';
 
 /** The value type a key expects, as lighttpd's config tables name them (config-keys-1.4.69.md). */
 export type KeyType =
@@ -42,6 +59,12 @@ export interface BlockValues {
   readonly entries: ReadonlyMap<string, ConfigEntry>;
 }
 
+/** Things a module may use at startup (compile/init) besides its values. */
+export interface ModuleEnv {
+  /** One line to the error log, e.g. `wstunnel: connect 127.0.0.1:5900 failed`. */
+  log(message: string): void;
+}
+
 /** A module: mostly data (keys, defaults) plus optional hooks. */
 export interface Module<C extends object> {
   /** Exactly as written in `server.modules`, e.g. `mod_wstunnel`. */
@@ -51,8 +74,20 @@ export interface Module<C extends object> {
   readonly defaults: Readonly<C>;
   /** Once per block at startup. Report bad values with the value's own loc. */
   compile(values: BlockValues, report: DiagnosticSink): Partial<C>;
-  /** A normal HTTP request. */
+  /** Once at startup after every block compiled (open log files, start timers). */
+  init?(env: ModuleEnv): void | Promise<void>;
+  /** uri-raw phase (mod_rewrite). */
+  onUriRaw?(req: RequestCtx, res: ServerResponse, conf: C): Outcome | Promise<Outcome>;
+  /** uri-clean phase (access, auth, redirect, setenv, gateway claims). */
+  onUriClean?(req: RequestCtx, res: ServerResponse, conf: C): Outcome | Promise<Outcome>;
+  /** physical phase (alias, rewrite-if-not-file). */
+  onPhysical?(req: RequestCtx, res: ServerResponse, conf: C): Outcome | Promise<Outcome>;
+  /** A normal HTTP request: subrequest-start / handler phase. */
   onRequest?(req: RequestCtx, res: ServerResponse, conf: C): Outcome | Promise<Outcome>;
+  /** Response headers are about to be written (setenv response headers). Synchronous. */
+  onResponseStart?(req: RequestCtx, res: ServerResponse, conf: C): void;
+  /** The response is complete (or the connection aborted). */
+  onRequestDone?(req: RequestCtx, done: RequestDone, conf: C): void;
   /** An HTTP/1.1 request with `Upgrade`; the socket is raw after the request head. */
   onUpgrade?(req: RequestCtx, socket: Duplex, head: Buffer, conf: C): Outcome | Promise<Outcome>;
   /**
@@ -60,6 +95,11 @@ export interface Module<C extends object> {
    * `bin-path` backends, resolve backend host names. Errors reported here stop the server.
    */
   start?(report: DiagnosticSink): Promise<void>;
-  /** Server shutdown: close backends, reap children. */
+  /** SIGHUP: reopen log files. */
+  reopenLogs?(): void;
+  /** Server shutdown: close backends, reap children, flush logs. */
   close?(): Promise<void>;
 }
+
+/** A module of any config type (modules are bivariant in C through method syntax). */
+export type AnyModule = Module<object>;

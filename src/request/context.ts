@@ -1,34 +1,88 @@
 /**
  * RequestCtx: what lighttpd's request_st holds that conditions and modules read.
  *
- * Built once per request by the server core from the node:http request; `path` and `query` may be
- * changed by mod_rewrite / mod_alias before the handler runs.
+ * Built once per request by the server core from the node:http request; `target`, `path` and `query`
+ * may be changed by mod_rewrite (then the hook returns 'restart') and `physicalPath` by mod_alias.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Stats } from 'node:fs';
 
 /** Per-request state shared by condition matching and modules. */
 export interface RequestCtx {
   /** The node request (headers, raw socket). */
   readonly raw: IncomingMessage;
-  /** Request method, e.g. `GET`. */
-  readonly method: string;
-  /** The request-target exactly as received. */
-  readonly target: string;
+  /** Request method, e.g. `GET` (the error-handler re-dispatch forces `GET`). */
+  method: string;
+  /** `HTTP/1.1` or `HTTP/1.0`. */
+  readonly protocol: 'HTTP/1.0' | 'HTTP/1.1';
+  /** The request-target exactly as received (what accesslog `%r` shows). */
+  readonly targetOrig: string;
+  /**
+   * The normalised, still percent-encoded target with query (what url.rewrite / url.redirect match).
+   * A uri-raw hook may assign a new target starting with `/` and return 'restart'.
+   */
+  target: string;
   /** Decoded, normalised path without query: what `$HTTP["url"]` compares. */
   path: string;
   /** Query string without `?` (empty when none): `$HTTP["querystring"]`. */
   query: string;
-  /** The request authority (Host), lower-cased, as `$HTTP["host"]` sees it. */
+  /** The request authority (Host), normalised, as `$HTTP["host"]` sees it; empty when absent. */
   readonly host: string;
   /** `http` or `https`. */
-  readonly scheme: 'http' | 'https';
-  /** Client address (IPv4-mapped IPv6 shown as IPv4), and port. */
-  readonly remoteAddr: string;
+  scheme: 'http' | 'https';
+  /** Client address (IPv4-mapped IPv6 shown as IPv4), and port. mod_extforward may replace it. */
+  remoteAddr: string;
   readonly remotePort: number;
+  /** Local address and port of the connection. */
+  readonly localAddr: string;
+  readonly localPort: number;
   /** The listening socket as `$SERVER["socket"]` names it, e.g. `127.0.0.1:8080` or `[::]:80`. */
   readonly serverSocket: string;
-  /** Physical path once mapped from the document root (set by the core's docroot phase). */
-  physicalPath?: string;
-  /** Document root in effect for this request. */
+  /** Request headers by lower-case name; repeats joined with `, ` (Cookie with `; `). */
+  readonly headers: ReadonlyMap<string, string>;
+  /** `server.name` in effect (set by the core; empty when unset). */
+  serverName?: string;
+  /** Document root in effect for this request (set by the core before the physical phase). */
   docRoot?: string;
+  /** Physical path: document root + path (set by the core; mod_alias may change it). */
+  physicalPath?: string;
+  /** Result of the core's file check on `physicalPath` (before the handler phase), if it exists. */
+  fileStat?: Stats;
+  /** The part of `path` after an existing regular file (`/file.txt/extra` → `/extra`). */
+  pathInfo?: string;
+  /** Module name of a gateway that claimed the request in uri-clean (lighttpd's r->handler_module). */
+  handler?: string;
+  /** Status for the core to answer with (an error document for >= 400, an empty body for 3xx). */
+  status?: number;
+  /** Request environment (setenv.add-environment, REDIRECT_STATUS, REMOTE_USER for auth). */
+  readonly env: Map<string, string>;
+  /** Captures of the `=~` conditions that matched, by block id (for `%N`). */
+  readonly captures: Map<number, readonly string[]>;
+  /** How many requests this connection served before this one (accesslog `%k`). */
+  readonly keepAliveIndex: number;
+  /** When the request head was received (ms since epoch, high resolution). */
+  readonly startTime: number;
+}
+
+/** What the core knows when a request is finished (for mod_accesslog). */
+export interface RequestDone {
+  /** Final status code sent (0 when nothing was sent). */
+  readonly status: number;
+  /** Response body bytes sent (excluding the header); -1 when nothing at all was sent. */
+  readonly bodyBytes: number;
+  /** Header bytes sent (estimate of the status line + header block). */
+  readonly headerBytes: number;
+  /** Request bytes received (header estimate + body). */
+  readonly bytesIn: number;
+  /** Whether the connection stays open after this response ('+'), closes ('-') or was aborted ('X'). */
+  readonly connState: '+' | '-' | 'X';
+  /** Response headers as sent (lower-case names). */
+  readonly responseHeaders: ReadonlyMap<string, string>;
+  /** When the response finished (ms since epoch). */
+  readonly endTime: number;
+}
+
+/** Returns a request header (lower-case name) or the empty string, as lighttpd's conditions do. */
+export function headerOf(req: RequestCtx, name: string): string {
+  return req.headers.get(name.toLowerCase()) ?? '';
 }

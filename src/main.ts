@@ -1,0 +1,257 @@
+/**
+ * Wiring: config tree → server-scope settings → modules (lighttpd's load order) → listeners → serve.
+ * Lifecycle as lighttpd 1.4.69 (http-core.md §13.3): SIGTERM stops at once, SIGINT stops gracefully
+ * (in-flight requests get `server.graceful-shutdown-timeout` seconds, a second SIGINT stops at once),
+ * SIGHUP reopens the log files. Modules' close() is awaited before the server counts as stopped.
+ */
+import { unlinkSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import type { Duplex } from 'node:stream';
+import { DiagnosticList, formatDiagnostic } from './diagnostics.js';
+import type { ConfigTree } from './config/tree.js';
+import { ErrorLog, type LogTarget } from './log.js';
+import { BUILTIN_MODULES, type ModuleRegistry } from './modules/registry.js';
+import { compileModule } from './request/effective.js';
+import type { Pipeline } from './request/router.js';
+import { coreModule, PRODUCT } from './server/core-config.js';
+import type { App } from './server/handle.js';
+import { bindListener, type BoundListener } from './server/listeners.js';
+import { setupModules } from './server/modules-setup.js';
+import { readServerConf, type ServerConf } from './server/server-config.js';
+import { StartupError } from './server/startup-error.js';
+
+export { StartupError } from './server/startup-error.js';
+
+/** How to run. */
+export interface StartOptions {
+  /** `-D`: stay in the foreground; without `server.errorlog` the error log goes to stderr. */
+  readonly foreground: boolean;
+  /** `-i secs`: stop gracefully after that many seconds without any request. */
+  readonly idleExitSeconds?: number;
+  /** Where the error log goes when `server.errorlog` is unset and running in the foreground (default: process.stderr). */
+  readonly stderr?: NodeJS.WritableStream;
+  /** Install SIGINT/SIGTERM/SIGHUP handlers (the CLI sets this; tests usually not). */
+  readonly signals?: boolean;
+  /** Module registry (default: BUILTIN_MODULES); tests may add modules. */
+  readonly registry?: ModuleRegistry;
+}
+
+/** One bound listener as seen from outside. */
+export interface ListenerInfo {
+  /** The `$SERVER["socket"]` token (`:8080`, `127.0.0.1:0`, `/run/x.sock`). */
+  readonly token: string;
+  readonly address: string;
+  /** The real port (the kernel's choice for port 0). */
+  readonly port: number;
+  /** Unix socket path, or null. */
+  readonly path: string | null;
+}
+
+/** A started server. */
+export interface RunningServer {
+  readonly listeners: readonly ListenerInfo[];
+  /** Resolves once the server has stopped (signal, idle exit, close() or shutdown()). */
+  readonly stopped: Promise<void>;
+  /** Immediate stop: listeners and connections closed, modules closed. */
+  close(): Promise<void>;
+  /** Graceful stop: no new connections, in-flight requests finish within the graceful timeout. */
+  shutdown(): Promise<void>;
+  /** SIGHUP: reopen the error log and module logs. */
+  reopenLogs(): void;
+}
+
+function errorLogTarget(path: string, opts: StartOptions): LogTarget {
+  if (path.startsWith('|')) {
+    const child = spawn('/bin/sh', ['-c', path.slice(1)], { stdio: ['pipe', 'ignore', 'inherit'] });
+    child.stdin.on('error', () => undefined);
+    child.on('error', () => undefined);
+    child.unref();
+    return { kind: 'stream', stream: child.stdin };
+  }
+  if (path !== '') return { kind: 'file', path };
+  return opts.foreground ? { kind: 'stream', stream: opts.stderr ?? process.stderr } : { kind: 'discard' };
+}
+
+function dropPrivileges(conf: ServerConf): void {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return; // lighttpd: ignored unless root
+  if (conf.chroot !== '') throw new StartupError('TSW_CHROOT', `server.chroot is not supported by tswstunnel (refusing to run as root without the jail): ${conf.chroot}`);
+  if (conf.groupname !== '') {
+    try {
+      if (!process.setgid) throw new Error('no setgid');
+      process.setgid(conf.groupname);
+      process.setgroups?.([conf.groupname]);
+    } catch {
+      throw new StartupError('TSW_GROUP', `can't find groupname ${conf.groupname}`, 'server.c.1564');
+    }
+    if (process.getgid?.() === 0) throw new StartupError('TSW_GROUP', 'I will not set gid to 0', 'server.c.1570');
+  }
+  if (conf.username !== '') {
+    try {
+      if (!process.setuid) throw new Error('no setuid');
+      process.setuid(conf.username);
+    } catch {
+      throw new StartupError('TSW_USER', `can't find username ${conf.username}`, 'server.c.1574');
+    }
+    if (process.getuid() === 0) throw new StartupError('TSW_USER', 'I will not set uid to 0', 'server.c.1580');
+  }
+}
+
+/** Starts the server; throws StartupError (clear one-line message) when it cannot. */
+export async function startServer(tree: ConfigTree, opts: StartOptions): Promise<RunningServer> {
+  const diags = new DiagnosticList();
+  const conf = readServerConf(tree, diags);
+  const core = compileModule(coreModule, tree, diags);
+  const { modules, warnings } = setupModules(tree, conf.modules, conf.compatModuleLoad, opts.registry ?? BUILTIN_MODULES, diags);
+  const firstError = diags.items.find((d) => d.severity === 'error');
+  if (firstError) throw new StartupError(firstError.code, formatDiagnostic(firstError), 'configfile.c.0');
+  if (core.base.documentRoot === null || core.base.documentRoot === '') {
+    throw new StartupError('TSW_NO_DOCROOT', 'server.document-root is not set', 'configfile.c.2593');
+  }
+  const errorLog = new ErrorLog(errorLogTarget(core.base.errorlog, opts));
+  const log = (source: string, message: string): void => errorLog.write(source, message);
+
+  let active = 0;
+  let lastActivity = Date.now();
+  let drained: (() => void) | null = null;
+  const upgradedSockets = new Set<Duplex>();
+  const pipeline: Pipeline = { core, modules, url: conf.url, log };
+  const app: App = {
+    pipeline,
+    server: conf,
+    log,
+    activity: {
+      begin: () => {
+        active++;
+        lastActivity = Date.now();
+      },
+      end: () => {
+        active--;
+        lastActivity = Date.now();
+        if (active === 0 && drained) drained();
+      },
+      upgraded: (socket) => {
+        upgradedSockets.add(socket);
+        socket.once('close', () => upgradedSockets.delete(socket));
+      },
+    },
+  };
+
+  const bound: BoundListener[] = [];
+  try {
+    const startDiags = new DiagnosticList();
+    for (const cm of modules) await cm.module.start?.(startDiags);
+    const startError = startDiags.items.find((d) => d.severity === 'error');
+    if (startError) throw new StartupError(startError.code, formatDiagnostic(startError), `${startError.code}`);
+    for (const d of startDiags.items) log('server.c.0', formatDiagnostic(d));
+    for (const spec of conf.listeners) {
+      if (spec.ssl) log('server.c.0', `WARNING: ssl.engine is not supported by tswstunnel; ${spec.token} serves plain HTTP`);
+      bound.push(await bindListener(spec, app));
+    }
+    dropPrivileges(conf);
+    for (const cm of modules) await cm.module.init?.({ log: (m) => log(`${cm.module.name}.ts`, m) });
+  } catch (e) {
+    for (const b of bound) b.server.close();
+    await Promise.all(modules.map(async (cm) => cm.module.close?.().catch(() => undefined)));
+    errorLog.close();
+    if (e instanceof StartupError) throw e;
+    throw new StartupError('TSW_STARTUP', e instanceof Error ? e.message : String(e));
+  }
+  if (conf.pidFile !== '') {
+    try {
+      writeFileSync(conf.pidFile, `${process.pid}\n`, { mode: 0o644 });
+    } catch (e) {
+      log('server.c.0', `opening pid-file failed: ${conf.pidFile} ${(e as Error).message}`);
+    }
+  }
+  log('server.c.1704', `server started (${PRODUCT})`);
+  for (const w of warnings) log(w.source, w.message);
+
+  let resolveStopped: () => void = () => undefined;
+  const stopped = new Promise<void>((r) => (resolveStopped = r));
+  let stopping: Promise<void> | null = null;
+  const timers: NodeJS.Timeout[] = [];
+
+  const finalStop = async (reason: string): Promise<void> => {
+    for (const b of bound) b.server.closeAllConnections();
+    for (const s of upgradedSockets) s.destroy();
+    await Promise.all(modules.map(async (cm) => cm.module.close?.().catch((e: unknown) => log('server.c.0', `${cm.module.name}: close failed: ${String(e)}`))));
+    for (const t of timers) clearInterval(t);
+    if (conf.pidFile !== '') {
+      try {
+        unlinkSync(conf.pidFile);
+      } catch {
+        // already gone
+      }
+    }
+    log('server.c.2078', `server stopped (${reason})`);
+    errorLog.close();
+    removeSignals();
+    resolveStopped();
+  };
+
+  const close = (reason = 'close'): Promise<void> => {
+    if (stopping) return stopping;
+    for (const b of bound) b.server.close();
+    stopping = finalStop(reason);
+    return stopping;
+  };
+
+  const shutdown = (reason = 'shutdown'): Promise<void> => {
+    if (stopping) return stopping;
+    log('server.c.1057', '[note] graceful shutdown started');
+    for (const b of bound) {
+      b.server.close();
+      b.server.closeIdleConnections();
+    }
+    stopping = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => resolve(), conf.gracefulShutdownTimeout * 1000);
+      drained = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      if (active === 0) drained();
+    }).then(() => finalStop(reason));
+    return stopping;
+  };
+
+  const reopenLogs = (): void => {
+    errorLog.reopen();
+    for (const cm of modules) cm.module.reopenLogs?.();
+  };
+
+  const onTerm = (): void => void close('SIGTERM');
+  const onInt = (): void => {
+    if (stopping) void close('SIGINT');
+    else void shutdown('SIGINT');
+  };
+  const onHup = (): void => {
+    reopenLogs();
+    log('server.c.1848', 'logfiles cycled');
+  };
+  const removeSignals = (): void => {
+    process.off('SIGTERM', onTerm);
+    process.off('SIGINT', onInt);
+    process.off('SIGHUP', onHup);
+  };
+  if (opts.signals) {
+    process.on('SIGTERM', onTerm);
+    process.on('SIGINT', onInt);
+    process.on('SIGHUP', onHup);
+  }
+  if (opts.idleExitSeconds !== undefined && opts.idleExitSeconds > 0) {
+    const idleMs = opts.idleExitSeconds * 1000;
+    const t = setInterval(() => {
+      if (active === 0 && Date.now() - lastActivity >= idleMs) void shutdown('idle timeout');
+    }, Math.min(1000, idleMs));
+    t.unref();
+    timers.push(t);
+  }
+
+  return {
+    listeners: bound.map((b) => ({ token: b.spec.token, address: b.address, port: b.port, path: b.spec.path })),
+    stopped,
+    close: () => close(),
+    shutdown: () => shutdown(),
+    reopenLogs,
+  };
+}

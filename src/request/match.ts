@@ -1,0 +1,185 @@
+/**
+ * Which config blocks match a request (http-core.md §2, lighttpd src/configfile-glue.c).
+ *
+ * Evaluation is lazy and cached per request pass, as in lighttpd: a block is tried only when somebody
+ * asks for it; it is true when its parent is true, no earlier member of its else chain was true, and
+ * its own condition holds. `=~` captures are kept per block for `%N`.
+ */
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import type { ConfigBlock, ConfigValue, Condition } from '../config/tree.js';
+import { headerOf, type RequestCtx } from './context.js';
+import { canonicalIPv6, stripPort } from './host.js';
+
+type Tester = (value: string) => boolean;
+
+/** Compiled `==`/`!=` testers for fields with special equality (host port tolerance, CIDR). */
+const equalityCache = new WeakMap<Condition, Tester>();
+const regexCache = new WeakMap<Condition, RegExp | null>();
+
+/** The value a condition field is compared against (http-core.md §2.1). */
+export function fieldValue(cond: Condition, req: RequestCtx): string {
+  switch (cond.field) {
+    case 'url':
+      return req.path;
+    case 'host':
+      return req.host;
+    case 'remote-ip':
+      return req.remoteAddr;
+    case 'scheme':
+      return req.scheme;
+    case 'request-method':
+      return req.method;
+    case 'querystring':
+      return req.query;
+    case 'useragent':
+    case 'user-agent':
+      return headerOf(req, 'user-agent');
+    case 'referer':
+      return headerOf(req, 'referer');
+    case 'cookie':
+      return headerOf(req, 'cookie');
+    case 'language':
+      return headerOf(req, 'accept-language');
+    case 'header':
+      return headerOf(req, cond.tag);
+    case 'socket':
+      return req.serverSocket;
+  }
+}
+
+function addressTester(spec: string): Tester {
+  let s = spec.trim();
+  if (s.startsWith('/')) return (v) => v === s; // a unix socket path
+  let prefix: number | null = null;
+  const slash = s.indexOf('/');
+  if (slash >= 0) {
+    prefix = Number(s.slice(slash + 1));
+    s = s.slice(0, slash);
+  }
+  if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
+  const list = new BlockList();
+  const family = isIPv4(s) ? 'ipv4' : isIPv6(s) ? 'ipv6' : null;
+  if (family === null) return () => false;
+  if (prefix !== null && Number.isInteger(prefix)) list.addSubnet(s, prefix, family);
+  else list.addAddress(s, family);
+  return (v) => {
+    const addr = v.startsWith('[') && v.endsWith(']') ? v.slice(1, -1) : v;
+    if (isIPv4(addr)) return list.check(addr, 'ipv4') || list.check(`::ffff:${addr}`, 'ipv6');
+    if (isIPv6(addr)) return list.check(addr, 'ipv6');
+    return false;
+  };
+}
+
+function hostTester(spec: string, exactOnly: boolean): Tester {
+  let want = spec.toLowerCase();
+  if (want.startsWith('[')) {
+    const close = want.indexOf(']');
+    const canon = close > 0 ? canonicalIPv6(want.slice(1, close)) : null;
+    if (canon !== null) want = `[${canon}]${want.slice(close + 1)}`;
+  }
+  if (exactOnly) return (v) => v === want;
+  const wantHasPort = stripPort(want) !== want;
+  // lighttpd: `$HTTP["host"] == "name"` also matches "name:<port>" (up to 5 digits)
+  return (v) => v === want || (!wantHasPort && v.startsWith(want + ':') && /^[0-9]{1,5}$/.test(v.slice(want.length + 1)));
+}
+
+function equalityTester(cond: Condition, block: ConfigBlock): Tester {
+  let t = equalityCache.get(cond);
+  if (t) return t;
+  if (cond.field === 'remote-ip') t = addressTester(cond.value);
+  else if (cond.field === 'host') t = hostTester(cond.value, blockUsesCaptures(block));
+  else t = (v) => v === cond.value;
+  equalityCache.set(cond, t);
+  return t;
+}
+
+function regexOf(cond: Condition): RegExp | null {
+  if (cond.regex) return cond.regex;
+  if (regexCache.has(cond)) return regexCache.get(cond) ?? null;
+  let re: RegExp | null = null;
+  try {
+    re = new RegExp(cond.value, 'u');
+  } catch {
+    try {
+      re = new RegExp(cond.value);
+    } catch {
+      re = null;
+    }
+  }
+  regexCache.set(cond, re);
+  return re;
+}
+
+function valueUsesCaptures(v: ConfigValue): boolean {
+  if (v.type === 'string') return /%[0-9{]/.test(v.value);
+  if (v.type === 'array') return v.items.some((i) => valueUsesCaptures(i.value));
+  return false;
+}
+
+/** Whether url.redirect / url.rewrite* values of the block use `%N` (lighttpd then drops host port tolerance). */
+export function blockUsesCaptures(block: ConfigBlock): boolean {
+  return block.entries.some((e) => /^url\.(redirect|rewrite)/i.test(e.key) && valueUsesCaptures(e.value));
+}
+
+/** Evaluates one condition; returns the captures for a matching `=~` (else an empty list), or null. */
+export function testCondition(cond: Condition, block: ConfigBlock, req: RequestCtx): readonly string[] | null {
+  const v = fieldValue(cond, req);
+  switch (cond.op) {
+    case '==':
+      return equalityTester(cond, block)(v) ? [] : null;
+    case '!=':
+      return equalityTester(cond, block)(v) ? null : [];
+    case '=^':
+      return v.startsWith(cond.value) ? [] : null;
+    case '!^':
+      return v.startsWith(cond.value) ? null : [];
+    case '=$':
+      return v.endsWith(cond.value) ? [] : null;
+    case '!$':
+      return v.endsWith(cond.value) ? null : [];
+    case '=~': {
+      const m = regexOf(cond)?.exec(v);
+      return m ? m.map((s) => s ?? '') : null;
+    }
+    case '!~': {
+      const re = regexOf(cond);
+      return re && re.test(v) ? null : [];
+    }
+  }
+}
+
+/** Lazy, cached block matching for one request pass. Create a new one after a restart. */
+export class MatchState {
+  readonly #req: RequestCtx;
+  readonly #cache = new Map<number, boolean>();
+
+  constructor(req: RequestCtx) {
+    this.#req = req;
+  }
+
+  /** Whether the block applies to this request (global is always true). */
+  matches(block: ConfigBlock): boolean {
+    const hit = this.#cache.get(block.id);
+    if (hit !== undefined) return hit;
+    const result = this.#evaluate(block);
+    this.#cache.set(block.id, result);
+    return result;
+  }
+
+  /** Whether this member of an else chain, or any member before it, matched. */
+  #chainTaken(block: ConfigBlock): boolean {
+    for (let b: ConfigBlock | null = block; b; b = b.elsePrev) if (this.matches(b)) return true;
+    return false;
+  }
+
+  #evaluate(block: ConfigBlock): boolean {
+    if (!block.condition && !block.isPlainElse) return true;
+    if (block.parent && !this.matches(block.parent)) return false;
+    if (block.elsePrev && this.#chainTaken(block.elsePrev)) return false;
+    if (block.isPlainElse || !block.condition) return true;
+    const caps = testCondition(block.condition, block, this.#req);
+    if (caps === null) return false;
+    if (caps.length > 0) this.#req.captures.set(block.id, caps);
+    return true;
+  }
+}

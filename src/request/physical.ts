@@ -1,0 +1,83 @@
+/**
+ * The core's file check (http-core.md §1.1 step 10, src/response.c): stat the physical path before the
+ * handler phase. Sets `req.fileStat` / `req.pathInfo`, or decides a status: 404 (missing), 403 (EACCES,
+ * blocked symlink), 301 (directory without trailing slash), 500 (other errors).
+ */
+import { lstat, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import type { RequestCtx } from './context.js';
+
+/** What the file check decided. */
+export type FileCheck = { kind: 'ok' } | { kind: 'status'; status: number; location?: string };
+
+function errCode(e: unknown): string {
+  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : '';
+}
+
+async function statOrCode(p: string): Promise<Stats | string> {
+  try {
+    return await stat(p);
+  } catch (e) {
+    return errCode(e) || 'EIO';
+  }
+}
+
+/** Whether any component of the path (parents of the document root included) is a symlink. */
+async function hasSymlink(p: string): Promise<boolean> {
+  let cur = p.endsWith('/') && p.length > 1 ? p.slice(0, -1) : p;
+  while (cur.length > 1) {
+    try {
+      if ((await lstat(cur)).isSymbolicLink()) return true;
+    } catch {
+      return false;
+    }
+    cur = cur.slice(0, cur.lastIndexOf('/')) || '/';
+  }
+  return false;
+}
+
+function statusFor(code: string): number {
+  if (code === 'EACCES' || code === 'EPERM') return 403;
+  if (code === 'ENOENT' || code === 'ENAMETOOLONG' || code === 'ENOTDIR') return 404;
+  return 500;
+}
+
+/** The encoded path of the current target plus `/`, with the query kept (directory redirect). */
+function slashLocation(req: RequestCtx): string {
+  const q = req.target.indexOf('?');
+  const p = q >= 0 ? req.target.slice(0, q) : req.target;
+  return `${p}/${q >= 0 ? req.target.slice(q) : ''}`;
+}
+
+/** Runs the file check on `req.physicalPath` (which must be set). */
+export async function checkFile(req: RequestCtx, followSymlink: boolean): Promise<FileCheck> {
+  const phys = req.physicalPath ?? '';
+  const st = await statOrCode(phys);
+  if (typeof st !== 'string') {
+    if (!followSymlink && (await hasSymlink(phys))) return { kind: 'status', status: 403 };
+    if (st.isDirectory() && !phys.endsWith('/')) return { kind: 'status', status: 301, location: slashLocation(req) };
+    req.fileStat = st;
+    return { kind: 'ok' };
+  }
+  if (st !== 'ENOTDIR') return { kind: 'status', status: statusFor(st) };
+  // path-info: the longest existing prefix that is a regular file wins (lighttpd 1.4.69 default)
+  let cut = phys.length;
+  for (;;) {
+    cut = phys.lastIndexOf('/', cut - 1);
+    if (cut <= 0) return { kind: 'status', status: 404 };
+    const prefix = phys.slice(0, cut);
+    const ps = await statOrCode(prefix);
+    if (typeof ps === 'string') {
+      if (ps === 'ENOTDIR') continue;
+      return { kind: 'status', status: statusFor(ps) };
+    }
+    if (!ps.isFile()) return { kind: 'status', status: 404 };
+    if (!followSymlink && (await hasSymlink(prefix))) return { kind: 'status', status: 403 };
+    req.pathInfo = phys.slice(cut);
+    req.physicalPath = prefix;
+    // lighttpd shortens uri.path too (cached $HTTP["url"] results are kept)
+    if (req.path.endsWith(req.pathInfo)) req.path = req.path.slice(0, req.path.length - req.pathInfo.length);
+    req.fileStat = ps;
+    return { kind: 'ok' };
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The core's own config keys (lighttpd src/configfile.c, http-core.md §7) as typed structures with
+ * lighttpd 1.4.69's defaults.
+ *
+ * Connection-scope keys (may differ per conditional block) form the `core` pseudo-module, so the same
+ * effective() machinery gives them per request. Server-scope keys are read from the global block once.
+ */
+import type { DiagnosticSink } from '../diagnostics.js';
+import type { BlockValues, KeySpec, Module } from '../modules/module.js';
+import { readBool, readInt, readString } from './read-values.js';
+
+/** The product string used for `server.tag`'s default and log messages. */
+export const PRODUCT = 'tswstunnel/0.1.0';
+
+/** Per-request core settings. */
+export interface CoreConf {
+  /** null when unset (startup fails if unset in every block: lighttpd "server.document-root is not set"). */
+  readonly documentRoot: string | null;
+  readonly name: string;
+  /** Server header value; empty → no Server header. */
+  readonly tag: string;
+  /** KiB; 0 = unlimited. */
+  readonly maxRequestSize: number;
+  readonly maxKeepAliveRequests: number;
+  readonly maxKeepAliveIdle: number;
+  readonly maxReadIdle: number;
+  readonly maxWriteIdle: number;
+  readonly errorfilePrefix: string;
+  readonly errorHandler: string;
+  readonly errorHandler404: string;
+  readonly forceLowercaseFilenames: boolean;
+  readonly followSymlink: boolean;
+  readonly protocolHttp11: boolean;
+  readonly errorlog: string;
+}
+
+const DEFAULTS: CoreConf = {
+  documentRoot: null,
+  name: '',
+  tag: PRODUCT,
+  maxRequestSize: 0,
+  maxKeepAliveRequests: 1000,
+  maxKeepAliveIdle: 5,
+  maxReadIdle: 60,
+  maxWriteIdle: 360,
+  errorfilePrefix: '',
+  errorHandler: '',
+  errorHandler404: '',
+  forceLowercaseFilenames: false,
+  followSymlink: true,
+  protocolHttp11: true,
+  errorlog: '',
+};
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const CONN_KEYS: Readonly<Record<string, KeySpec>> = {
+  'server.document-root': { type: 'string' },
+  'server.name': { type: 'string' },
+  'server.tag': { type: 'string' },
+  'server.max-request-size': { type: 'integer' },
+  'server.max-keep-alive-requests': { type: 'short' },
+  'server.max-keep-alive-idle': { type: 'short' },
+  'server.max-read-idle': { type: 'short' },
+  'server.max-write-idle': { type: 'short' },
+  'server.errorfile-prefix': { type: 'string' },
+  'server.error-handler': { type: 'string' },
+  'server.error-handler-404': { type: 'string' },
+  'server.error-intercept': { type: 'boolean' },
+  'server.force-lowercase-filenames': { type: 'boolean' },
+  'server.follow-symlink': { type: 'boolean' },
+  'server.protocol-http11': { type: 'boolean' },
+  'server.stream-request-body': { type: 'short' },
+  'server.stream-response-body': { type: 'short' },
+  'server.kbytes-per-second': { type: 'short' },
+  'connection.kbytes-per-second': { type: 'short' },
+  'server.errorlog': { type: 'string' },
+  'server.breakagelog': { type: 'string' },
+  'debug.log-condition-handling': { type: 'boolean' },
+  'debug.log-file-not-found': { type: 'boolean' },
+  'debug.log-request-handling': { type: 'boolean' },
+  'debug.log-request-header': { type: 'boolean' },
+  'debug.log-response-header': { type: 'boolean' },
+  'debug.log-timeouts': { type: 'boolean' },
+  'debug.log-state-handling': { type: 'boolean' },
+};
+
+/** Compiles the connection-scope core keys of one block. */
+function compileCore(values: BlockValues, report: DiagnosticSink): Partial<CoreConf> {
+  const out: Partial<Mutable<CoreConf>> = {};
+  const str = (k: string): string | undefined => {
+    const e = values.entries.get(k);
+    return e ? readString(e, report) : undefined;
+  };
+  const int = (k: string, max?: number): number | undefined => {
+    const e = values.entries.get(k);
+    return e ? readInt(e, report, max) : undefined;
+  };
+  const bool = (k: string): boolean | undefined => {
+    const e = values.entries.get(k);
+    return e ? readBool(e, report) : undefined;
+  };
+  const set = <K extends keyof CoreConf>(k: K, v: CoreConf[K] | undefined): void => {
+    if (v !== undefined) out[k] = v;
+  };
+  set('documentRoot', str('server.document-root'));
+  set('name', str('server.name'));
+  // lighttpd: a tag of only whitespace sends no Server header
+  const tag = str('server.tag');
+  set('tag', tag === undefined ? undefined : tag.trim() === '' ? '' : tag);
+  set('maxRequestSize', int('server.max-request-size'));
+  set('maxKeepAliveRequests', int('server.max-keep-alive-requests', 65535));
+  set('maxKeepAliveIdle', int('server.max-keep-alive-idle', 65535));
+  set('maxReadIdle', int('server.max-read-idle', 65535));
+  set('maxWriteIdle', int('server.max-write-idle', 65535));
+  set('errorfilePrefix', str('server.errorfile-prefix'));
+  set('errorHandler', str('server.error-handler'));
+  set('errorHandler404', str('server.error-handler-404'));
+  set('forceLowercaseFilenames', bool('server.force-lowercase-filenames'));
+  set('followSymlink', bool('server.follow-symlink'));
+  set('protocolHttp11', bool('server.protocol-http11'));
+  set('errorlog', str('server.errorlog'));
+  return out;
+}
+
+/** The `core` pseudo-module: always first, never listed in server.modules. */
+export const coreModule: Module<CoreConf> = {
+  name: 'core',
+  keys: CONN_KEYS,
+  defaults: DEFAULTS,
+  compile: compileCore,
+};

@@ -1,0 +1,220 @@
+/**
+ * Server-scope core settings, read once from the global block (and the listener list from every
+ * `$SERVER["socket"] == "…"` block): http-core.md §7.1, §4.1, §7.4.
+ */
+import type { DiagnosticSink } from '../diagnostics.js';
+import { findEntry, type ConfigBlock, type ConfigEntry, type ConfigTree } from '../config/tree.js';
+import { DEFAULT_URL_OPTIONS, type UrlOptions } from '../request/normalize.js';
+import { parseBool, readBool, readInt, readKeyValues, readString, readStringList } from './read-values.js';
+
+/** One socket to listen on. */
+export interface ListenSpec {
+  /** What `$SERVER["socket"]` compares: `:80`, `127.0.0.1:8080`, `[::]:80`, `/run/x.sock`. */
+  readonly token: string;
+  /** Unix socket path, or null for TCP. */
+  readonly path: string | null;
+  /** Address to bind (`0.0.0.0`, `::`, a host name or literal). */
+  readonly host: string;
+  readonly port: number;
+  readonly ipv6Only: boolean;
+  readonly backlog: number;
+  /** `ssl.engine` is enabled for this socket (TLS is not implemented: warned at startup). */
+  readonly ssl: boolean;
+}
+
+/** Server-wide settings. */
+export interface ServerConf {
+  readonly listeners: readonly ListenSpec[];
+  readonly modules: readonly string[];
+  readonly compatModuleLoad: boolean;
+  readonly username: string;
+  readonly groupname: string;
+  readonly chroot: string;
+  readonly pidFile: string;
+  /** Whole header block limit in bytes (lighttpd caps it at 65535). */
+  readonly maxRequestFieldSize: number;
+  readonly maxConnections: number;
+  readonly url: UrlOptions;
+  readonly hostStrict: boolean;
+  readonly headerStrict: boolean;
+  /** server.feature-flags "server.graceful-shutdown-timeout" (seconds). */
+  readonly gracefulShutdownTimeout: number;
+  readonly logRequestHeaderOnError: boolean;
+}
+
+const PARSEOPTS: Readonly<Record<string, keyof UrlOptions | 'header-strict' | 'host-strict' | 'host-normalize' | 'method-get-body' | 'url-path-backslash-trans' | 'url-normalize-unreserved'>> = {
+  'header-strict': 'header-strict',
+  'host-strict': 'host-strict',
+  'host-normalize': 'host-normalize',
+  'url-normalize': 'normalize',
+  'url-normalize-unreserved': 'url-normalize-unreserved',
+  'url-normalize-required': 'required',
+  'url-ctrls-reject': 'ctrlsReject',
+  'url-path-2f-decode': 'path2fDecode',
+  'url-path-2f-reject': 'path2fReject',
+  'url-path-dotseg-remove': 'dotsegRemove',
+  'url-path-dotseg-reject': 'dotsegReject',
+  'url-query-20-plus': 'query20Plus',
+  'url-invalid-utf8-reject': 'invalidUtf8Reject',
+  'method-get-body': 'method-get-body',
+  'url-path-backslash-trans': 'url-path-backslash-trans',
+};
+
+function entry(tree: ConfigTree, key: string): ConfigEntry | undefined {
+  return findEntry(tree.global, key);
+}
+
+/** Parses a `$SERVER["socket"]` token (or bind + port) into a listen spec. */
+export function parseSocketToken(token: string, defaultPort: number, useIpv6: boolean, backlog: number, ssl: boolean): ListenSpec | null {
+  if (token.startsWith('/')) return { token, path: token, host: '', port: 0, ipv6Only: false, backlog, ssl };
+  let host: string;
+  let portText: string;
+  if (token.startsWith('[')) {
+    const close = token.indexOf(']');
+    if (close < 0) return null;
+    host = token.slice(1, close);
+    portText = token.slice(close + 1).replace(/^:/, '');
+    const port = portText === '' ? defaultPort : Number(portText);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) return null;
+    return { token, path: null, host: host === '' ? '::' : host, port, ipv6Only: true, backlog, ssl };
+  }
+  const colon = token.lastIndexOf(':');
+  host = colon >= 0 ? token.slice(0, colon) : token;
+  portText = colon >= 0 ? token.slice(colon + 1) : '';
+  const port = portText === '' ? defaultPort : Number(portText);
+  if (!/^[0-9]*$/.test(portText) || port > 65535) return null;
+  if (host === '') return { token, path: null, host: useIpv6 ? '::' : '0.0.0.0', port, ipv6Only: false, backlog, ssl };
+  return { token, path: null, host, port, ipv6Only: false, backlog, ssl };
+}
+
+function socketBlockSettings(block: ConfigBlock, report: DiagnosticSink, inherit: { useIpv6: boolean; backlog: number; ssl: boolean }): { useIpv6: boolean; backlog: number; ssl: boolean } {
+  const u = findEntry(block, 'server.use-ipv6');
+  const b = findEntry(block, 'server.listen-backlog');
+  const s = findEntry(block, 'ssl.engine');
+  return {
+    useIpv6: u ? (readBool(u, report) ?? inherit.useIpv6) : inherit.useIpv6,
+    backlog: b ? (readInt(b, report) ?? inherit.backlog) : inherit.backlog,
+    ssl: s ? (readBool(s, report) ?? inherit.ssl) : inherit.ssl,
+  };
+}
+
+function readListeners(tree: ConfigTree, report: DiagnosticSink): ListenSpec[] {
+  const global = socketBlockSettings(tree.global, report, { useIpv6: false, backlog: 1024, ssl: false });
+  const portEntry = entry(tree, 'server.port');
+  const port = portEntry ? (readInt(portEntry, report, 65535) ?? 80) : global.ssl ? 443 : 80;
+  const bindEntry = entry(tree, 'server.bind');
+  const bind = bindEntry ? (readString(bindEntry, report) ?? '') : '';
+  const out: ListenSpec[] = [];
+  let main: ListenSpec | null;
+  if (bind.startsWith('/')) main = parseSocketToken(bind, port, false, global.backlog, global.ssl);
+  else if (bind === '') {
+    main = { token: `:${port}`, path: null, host: global.useIpv6 ? '::' : '0.0.0.0', port, ipv6Only: false, backlog: global.backlog, ssl: global.ssl };
+  } else {
+    const isV6 = bind.includes(':');
+    const hostText = isV6 && !bind.startsWith('[') ? `[${bind}]` : bind;
+    main = parseSocketToken(`${hostText}:${port}`, port, global.useIpv6, global.backlog, global.ssl);
+    // the main listener is never forced v6-only (only `$SERVER["socket"] == "[…]:port"` is)
+    if (main) main = { ...main, ipv6Only: false };
+  }
+  if (!main) reportBad(report, bindEntry ?? portEntry, `invalid server.bind / server.port: ${bind}:${port}`);
+  else out.push(main);
+  for (const block of tree.blocks) {
+    const c = block.condition;
+    if (!c || c.field !== 'socket' || c.op !== '==' || block.isPlainElse) continue;
+    if (out.some((l) => l.token === c.value)) continue;
+    const s = socketBlockSettings(block, report, global);
+    const spec = parseSocketToken(c.value, port, s.useIpv6, s.backlog, s.ssl);
+    if (!spec) reportBad(report, undefined, `invalid $SERVER["socket"] value: ${c.value}`, c.loc);
+    else out.push(spec);
+  }
+  return out;
+}
+
+function reportBad(report: DiagnosticSink, e: ConfigEntry | undefined, message: string, loc = e?.value.loc ?? e?.loc): void {
+  report.report({ severity: 'error', code: 'TSW_CONFIG_BAD_VALUE', message, ...(loc ? { loc } : {}) });
+}
+
+function readUrlOptions(tree: ConfigTree, report: DiagnosticSink): { url: UrlOptions; hostStrict: boolean; headerStrict: boolean } {
+  const e = entry(tree, 'server.http-parseopts');
+  let hostStrict = true;
+  let headerStrict = true;
+  const legacyHeader = entry(tree, 'server.http-parseopt-header-strict');
+  const legacyHost = entry(tree, 'server.http-parseopt-host-strict');
+  if (legacyHeader) headerStrict = readBool(legacyHeader, report) ?? true;
+  if (legacyHost) hostStrict = readBool(legacyHost, report) ?? true;
+  if (!e) return { url: DEFAULT_URL_OPTIONS, hostStrict, headerStrict };
+  const pairs = readKeyValues(e, report) ?? [];
+  const url: { -readonly [K in keyof UrlOptions]: UrlOptions[K] } = { ...DEFAULT_URL_OPTIONS, required: false };
+  let sawUnreserved = false;
+  const explicit = new Set<string>();
+  for (const [k, v] of pairs) {
+    const name = PARSEOPTS[k.toLowerCase()];
+    const b = parseBool(v);
+    if (!name) {
+      reportBad(report, e, `unrecognized key for server.http-parseopts: ${k}`);
+      continue;
+    }
+    if (b === undefined) {
+      reportBad(report, e, `unrecognized value for server.http-parseopts: ${k} => ${v.type === 'string' ? v.value : '?'} (expect "[enable|disable]")`);
+      continue;
+    }
+    explicit.add(name);
+    if (name === 'header-strict') headerStrict = b;
+    else if (name === 'host-strict') hostStrict = b;
+    else if (name === 'url-normalize-unreserved') sawUnreserved = b;
+    else if (name === 'host-normalize' || name === 'method-get-body' || name === 'url-path-backslash-trans') continue;
+    else url[name] = b;
+  }
+  if (url.path2fDecode && url.path2fReject && explicit.has('path2fDecode')) reportBad(report, e, 'conflicting options in server.http-parseopts:url-path-2f-decode, url-path-2f-reject');
+  if (url.dotsegRemove && url.dotsegReject && explicit.has('dotsegRemove')) reportBad(report, e, 'conflicting options in server.http-parseopts:url-path-dotseg-remove, url-path-dotseg-reject');
+  if (url.path2fReject) url.path2fDecode = false;
+  if (url.dotsegReject) url.dotsegRemove = false;
+  // lighttpd: neither unreserved nor required enabled → unreserved + invalid-utf8-reject are implied
+  if (!sawUnreserved && !url.required) url.invalidUtf8Reject = true;
+  return { url, hostStrict, headerStrict };
+}
+
+function featureFlag(tree: ConfigTree, report: DiagnosticSink, name: string): string | undefined {
+  const e = entry(tree, 'server.feature-flags');
+  if (!e) return undefined;
+  for (const [k, v] of readKeyValues(e, report) ?? []) {
+    if (k.toLowerCase() === name) return v.type === 'string' || v.type === 'integer' ? String(v.value) : undefined;
+  }
+  return undefined;
+}
+
+/** Reads every server-scope setting the core uses. */
+export function readServerConf(tree: ConfigTree, report: DiagnosticSink): ServerConf {
+  const str = (k: string): string => {
+    const e = entry(tree, k);
+    return e ? (readString(e, report) ?? '') : '';
+  };
+  const int = (k: string, dflt: number, max?: number): number => {
+    const e = entry(tree, k);
+    return e ? (readInt(e, report, max) ?? dflt) : dflt;
+  };
+  const bool = (k: string, dflt: boolean): boolean => {
+    const e = entry(tree, k);
+    return e ? (readBool(e, report) ?? dflt) : dflt;
+  };
+  const modulesEntry = entry(tree, 'server.modules');
+  const { url, hostStrict, headerStrict } = readUrlOptions(tree, report);
+  const graceful = Number(featureFlag(tree, report, 'server.graceful-shutdown-timeout') ?? '8');
+  const maxFds = int('server.max-fds', 4096, 65535) || 4096;
+  return {
+    listeners: readListeners(tree, report),
+    modules: modulesEntry ? (readStringList(modulesEntry, report) ?? []) : [],
+    compatModuleLoad: bool('server.compat-module-load', true),
+    username: str('server.username'),
+    groupname: str('server.groupname'),
+    chroot: str('server.chroot'),
+    pidFile: str('server.pid-file'),
+    maxRequestFieldSize: Math.min(int('server.max-request-field-size', 8192), 65535),
+    maxConnections: int('server.max-connections', Math.floor(maxFds / 3), 65535) || Math.floor(maxFds / 3),
+    url,
+    hostStrict,
+    headerStrict,
+    gracefulShutdownTimeout: Number.isFinite(graceful) && graceful >= 0 ? graceful : 8,
+    logRequestHeaderOnError: bool('debug.log-request-header-on-error', false),
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * A module for core tests: with `probe.tag` set in the effective config it answers 200 in uri-clean (or, for a tag
+ * starting with `file:`, in the handler phase after the file check) with a JSON
+ * description of the request and the config it saw; `probe.status` makes it answer with that status
+ * through the core (error documents); `probe.header` is added at response start.
+ */
+import type { ServerResponse } from 'node:http';
+import type { Module, Outcome } from '../../src/modules/module.js';
+import type { RequestCtx, RequestDone } from '../../src/request/context.js';
+
+/** The probe's config. */
+export interface ProbeConf {
+  readonly tag: string;
+  readonly status: number;
+  readonly header: string;
+}
+
+/** What a probe response body holds. */
+export interface ProbeReply {
+  readonly tag: string;
+  readonly path: string;
+  readonly query: string;
+  readonly target: string;
+  readonly host: string;
+  readonly method: string;
+  readonly socket: string;
+  readonly remote: string;
+  readonly captures: Record<string, readonly string[]>;
+  readonly physical: string | null;
+}
+
+function reply(req: RequestCtx, res: ServerResponse, conf: ProbeConf): Outcome {
+  const r: ProbeReply = {
+    tag: conf.tag,
+    path: req.path,
+    query: req.query,
+    target: req.target,
+    host: req.host,
+    method: req.method,
+    socket: req.serverSocket,
+    remote: req.remoteAddr,
+    captures: Object.fromEntries([...req.captures].map(([k, v]) => [String(k), v])),
+    physical: req.physicalPath ?? null,
+  };
+  const body = JSON.stringify(r);
+  res.setHeader('Content-Type', 'application/json');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.writeHead(200);
+  res.end(body);
+  return 'handled';
+}
+
+/** Creates a probe module; `done` collects request-done calls. */
+export function createProbeModule(done: RequestDone[] = []): Module<ProbeConf> {
+  return {
+    name: 'mod_probe',
+    keys: { 'probe.tag': { type: 'string' }, 'probe.status': { type: 'integer' }, 'probe.header': { type: 'string' } },
+    defaults: { tag: '', status: 0, header: '' },
+    compile(values) {
+      const out: { tag?: string; status?: number; header?: string } = {};
+      const tag = values.entries.get('probe.tag');
+      if (tag?.value.type === 'string') out.tag = tag.value.value;
+      const st = values.entries.get('probe.status');
+      if (st?.value.type === 'integer') out.status = st.value.value;
+      const h = values.entries.get('probe.header');
+      if (h?.value.type === 'string') out.header = h.value.value;
+      return out;
+    },
+    onUriClean(req: RequestCtx, res: ServerResponse, conf: ProbeConf): Outcome {
+      if (conf.status > 0) {
+        req.status = conf.status;
+        return 'handled';
+      }
+      if (conf.tag === '' || conf.tag.startsWith('file:')) return 'continue';
+      return reply(req, res, conf);
+    },
+    onRequest(req: RequestCtx, res: ServerResponse, conf: ProbeConf): Outcome {
+      if (!conf.tag.startsWith('file:')) return 'continue';
+      return reply(req, res, conf);
+    },
+    onResponseStart(_req: RequestCtx, res: ServerResponse, conf: ProbeConf): void {
+      if (conf.header !== '') res.setHeader('X-Probe', conf.header);
+    },
+    onRequestDone(_req: RequestCtx, d: RequestDone): void {
+      done.push(d);
+    },
+  };
+}
