@@ -20,6 +20,8 @@ export function requestCtx(req: IncomingMessage): RequestCtx {
   return {
     raw: req,
     method: req.method ?? 'GET',
+    protocol: req.httpVersion === '1.0' ? 'HTTP/1.0' : 'HTTP/1.1',
+    targetOrig: target,
     target,
     path,
     query: q < 0 ? '' : target.slice(q + 1),
@@ -27,6 +29,13 @@ export function requestCtx(req: IncomingMessage): RequestCtx {
     scheme: 'http',
     remoteAddr: remote,
     remotePort: req.socket.remotePort ?? 0,
+    localAddr: (req.socket.localAddress ?? '').replace(/^::ffff:/, ''),
+    localPort: req.socket.localPort ?? 0,
     serverSocket: `${req.socket.localAddress ?? ''}:${req.socket.localPort ?? 0}`,
+    headers: new Map(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')])),
+    env: new Map(),
+    captures: new Map(),
+    keepAliveIndex: 0,
+    startTime: Date.now(),
   };
 }
