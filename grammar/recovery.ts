@@ -67,7 +67,7 @@ function expectation(state: number, prev: IToken | undefined): string {
 /** A more specific reason for a discarded token at a statement start. */
 function statementHint(tok: IToken, state: number): string | null {
   const t = TERMINAL_OF.get(tok.tokenType);
-  if (t === 'RCURLY') return state === 4 ? "there is no open block to close here" : null;
+  if (t === 'RCURLY') return state === 4 ? "no block is open" : null;
   if (t === 'LCURLY') return "'{' must follow a condition such as $HTTP[\"host\"] == \"…\" or 'else'";
   if (t === 'ELSE') return "'else' must follow the '}' of a condition block";
   if (t === 'ASSIGN' || t === 'APPEND' || t === 'FORCE_ASSIGN') return `'${tok.image}' needs a key before it`;

@@ -1,3 +1,5 @@
+import { translatePcre } from './pcre.js';
+
 /**
  * Condition regexes: lighttpd compiles `=~`/`!~` patterns with PCRE2; we translate them to JavaScript.
  * (config-language.md §6.6). A pattern JavaScript cannot express is a located error that says so.
@@ -40,13 +42,14 @@ export function compileConditionRegex(pattern: string): RegexResult {
   if (groups > 9) {
     return { ok: false, message: `too many capture groups (${groups}) in regex "${pattern}": lighttpd allows 9; use (?:...) for groups you do not need` };
   }
+  const t = translatePcre(pattern);
+  if (!t.ok) {
+    return { ok: false, message: `regex "${pattern}" uses ${t.feature}, which JavaScript regular expressions cannot express; please rewrite it` };
+  }
   try {
-    return { ok: true, regex: new RegExp(pattern, 'u'), groups };
-  } catch {
-    try {
-      return { ok: true, regex: new RegExp(pattern), groups };
-    } catch (e) {
-      return { ok: false, message: `invalid regex "${pattern}": ${e instanceof Error ? e.message : String(e)}` };
-    }
+    return { ok: true, regex: new RegExp(t.source, `${t.flags}u`), groups };
+  } catch (e) {
+    const why = e instanceof Error ? e.message.replace(/^Invalid regular expression: /, '') : String(e);
+    return { ok: false, message: `invalid regex "${pattern}": ${why}` };
   }
 }

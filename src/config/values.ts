@@ -95,17 +95,23 @@ export function asBoolean(v: ConfigValue): boolean | null {
 }
 
 /**
- * An unsigned integer in `0 … max`: an integer value, or a string that is a complete decimal number
- * (lighttpd accepts `server.port = "8080"`, so `env.PORT` works). Null when neither.
- * lighttpd stores "short" keys in 16 bits, so `server.port = 65537` reads as 1: pass `truncate16`.
+ * C `strtol(s, &end, 10)` that must consume the whole (non-empty) string: leading white space and a
+ * sign are allowed. Null when the text is not such a number. (lighttpd reads numeric strings this way.)
  */
-export function asUnsigned(v: ConfigValue, max: number, truncate16 = false): number | null {
-  let n: number;
-  if (v.type === 'integer') n = v.value;
-  else if (v.type === 'string' && /^[0-9]+$/.test(v.value)) n = Number(v.value);
-  else return null;
-  if (v.type === 'string' && (n < 0 || n > max)) return null;
-  return truncate16 ? n & 0xffff : n;
+export function parseCLong(s: string): number | null {
+  const m = /^[ \t\n\v\f\r]*([+-]?[0-9]+)$/.exec(s);
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * An unsigned integer in `0 … max` as lighttpd reads numeric keys: an integer value as is, or a string
+ * that is a complete decimal number in range (so `server.port = env.PORT` works). Null when neither.
+ */
+export function asUnsigned(v: ConfigValue, max: number): number | null {
+  if (v.type === 'integer') return v.value;
+  if (v.type !== 'string') return null;
+  const n = parseCLong(v.value);
+  return n !== null && n >= 0 && n <= max ? n : null;
 }
 
 /** The plain strings of a list without keys (`( "a", "b" )`); null if any element has a key or is not a string. */
