@@ -1,0 +1,167 @@
+/**
+ * The request head mod_proxy sends to a backend (proxy.md §2): request line, Host first, the client's
+ * headers in their order minus the ones lighttpd drops, then Forwarded / X-Forwarded-* / X-Host /
+ * Content-Length / Transfer-Encoding, and `Connection` last. Pure: no sockets.
+ */
+import { hasForwarded, type ForwardedOpts, type ProxyHeaderOpts } from './conf.js';
+import { forwardedElement, seedFromXff, type HopInfo } from './forwarded.js';
+import { hasRequestRemap, mapHostRequest, mapUri, newRemapState, type RemapCtx, type RemapState } from './remap.js';
+
+/** The client request as far as the head builder needs it. */
+export interface ClientHead extends HopInfo {
+  readonly method: string;
+  /** The raw request-target. */
+  readonly target: string;
+  /** `1.0` or `1.1` (the client's version). */
+  readonly httpVersion: string;
+  /** node's rawHeaders: name, value, name, value … in arrival order. */
+  readonly rawHeaders: readonly string[];
+  /** Body length when known (Content-Length, or a fully buffered body); null = unknown (streamed). */
+  readonly bodyLength: number | null;
+}
+
+/** How this hop is configured for the request. */
+export interface HeadOpts {
+  readonly header: ProxyHeaderOpts;
+  readonly forwarded: ForwardedOpts | null;
+  /** `proxy.replace-http-host`: the chosen host's label, else null. */
+  readonly replaceHost: string | null;
+}
+
+/** The built head plus what the response side needs to know. */
+export interface BackendHead {
+  /** Request line and header lines, ending with the empty line. */
+  readonly text: string;
+  /** The body must be sent with chunked framing (unknown length, HTTP/1.1 backend). */
+  readonly chunked: boolean;
+  /** An `Upgrade` header was forwarded (a 101 may start a tunnel). */
+  readonly upgrade: boolean;
+  readonly remap: RemapState;
+}
+
+type Header = [name: string, value: string];
+
+/** Header names lighttpd never forwards from the client (Connection is rebuilt; httpoxy; Set-Cookie). */
+const DROPPED = new Set(['host', 'connection', 'proxy-connection', 'proxy', 'set-cookie', 'transfer-encoding']);
+
+/** Lower-case token list of a comma-separated header value. */
+function tokens(v: string): string[] {
+  return v.split(',').map((t) => t.trim().toLowerCase());
+}
+
+/** Joins repeated request headers the way lighttpd stores them (one field; Cookie with `; `). */
+function mergeDuplicates(raw: readonly string[]): Header[] {
+  const out: Header[] = [];
+  const seen = new Map<string, Header>();
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] ?? '';
+    const value = raw[i + 1] ?? '';
+    const lower = name.toLowerCase();
+    const prev = seen.get(lower);
+    if (prev) {
+      if (value !== '') prev[1] = prev[1] === '' ? value : `${prev[1]}${lower === 'cookie' ? '; ' : ', '}${value}`;
+      continue;
+    }
+    const h: Header = [name, value];
+    seen.set(lower, h);
+    out.push(h);
+  }
+  return out;
+}
+
+/** Sets a header in place (keeping its position and spelling) or appends it. */
+function setHeader(list: Header[], name: string, value: string): void {
+  const lower = name.toLowerCase();
+  const h = list.find((x) => x[0].toLowerCase() === lower);
+  if (h) h[1] = value;
+  else list.push([name, value]);
+}
+
+function getHeader(list: readonly Header[], name: string): string | undefined {
+  const lower = name.toLowerCase();
+  return list.find((x) => x[0].toLowerCase() === lower)?.[1];
+}
+
+/** Builds the backend request head for one client request. */
+export function buildRequestHead(req: ClientHead, opts: HeadOpts): BackendHead {
+  const { header } = opts;
+  const all = mergeDuplicates(req.rawHeaders);
+  const isHttp11 = req.httpVersion === '1.1';
+  const force10 = header.forceHttp10;
+  const clientConnection = getHeader(all, 'connection');
+  const clientHost = req.host;
+  const remap: RemapState = newRemapState();
+  const rc: RemapCtx = { opts: header, clientHost, clientScheme: req.scheme, state: remap };
+  const doRemap = hasRequestRemap(header);
+
+  let upgradeOk = header.upgrade && isHttp11 && !force10;
+  const upgradeValue = getHeader(all, 'upgrade');
+  // core (proxy.md §4.1): an h2c Upgrade, or one without any Connection header, is deleted
+  if (upgradeValue !== undefined && (clientConnection === undefined || tokens(upgradeValue).includes('h2c'))) {
+    upgradeOk = false;
+  }
+  let sentTe = false;
+  let sentUpgrade = false;
+
+  const out: Header[] = [];
+  if (clientHost !== null && clientHost !== '') {
+    const host = opts.replaceHost ?? (doRemap ? mapHostRequest(clientHost, rc) : clientHost);
+    out.push(['Host', host]);
+  }
+  for (const [name, value] of all) {
+    const lower = name.toLowerCase();
+    if (DROPPED.has(lower) || value === '') continue;
+    if (lower === 'te') {
+      if (value.toLowerCase() !== 'trailers' || !isHttp11 || force10) continue;
+      sentTe = true;
+    } else if (lower === 'upgrade') {
+      if (!upgradeOk) continue;
+      sentUpgrade = true;
+    } else if (doRemap && (lower === 'destination' || lower === 'content-location')) {
+      out.push([name, mapUri(value, rc, 'request')]);
+      continue;
+    }
+    out.push([name, value]);
+  }
+
+  if (hasForwarded(opts.forwarded)) {
+    const elem = forwardedElement(opts.forwarded, req);
+    const existing = getHeader(out, 'forwarded');
+    const xff = getHeader(out, 'x-forwarded-for');
+    if (existing !== undefined) setHeader(out, 'Forwarded', `${existing}, ${elem}`);
+    else if (xff !== undefined) out.push(['Forwarded', `${seedFromXff(xff)}, ${elem}`]);
+    else out.push(['Forwarded', elem]);
+  }
+  const xff = getHeader(out, 'x-forwarded-for');
+  setHeader(out, 'X-Forwarded-For', xff === undefined ? req.remoteAddr : `${xff}, ${req.remoteAddr}`);
+  if (clientHost !== null && clientHost !== '') {
+    setHeader(out, 'X-Host', clientHost);
+    setHeader(out, 'X-Forwarded-Host', clientHost);
+  }
+  setHeader(out, 'X-Forwarded-Proto', req.scheme);
+
+  let chunked = false;
+  const hasLength = getHeader(out, 'content-length') !== undefined;
+  if (req.bodyLength === null) {
+    // lighttpd: a streamed body of unknown length is re-chunked (force-http10 is refused earlier with 411)
+    if (!force10) {
+      out.push(['Transfer-Encoding', 'chunked']);
+      chunked = true;
+    }
+  } else if (!hasLength && (req.bodyLength > 0 || (req.method !== 'GET' && req.method !== 'HEAD'))) {
+    out.push(['Content-Length', String(req.bodyLength)]);
+  }
+
+  let connection = 'close';
+  if (clientConnection !== undefined && clientConnection.toLowerCase() !== 'close' && isHttp11 && !force10) {
+    connection = `close${sentTe ? ', te' : ''}${sentUpgrade ? ', upgrade' : ''}`;
+  }
+  out.push(['Connection', connection]);
+
+  const target = doRemap ? mapUri(req.target, rc, 'request') : req.target;
+  const version = force10 || clientHost === null ? 'HTTP/1.0' : 'HTTP/1.1';
+  let text = `${req.method} ${target} ${version}\r\n`;
+  for (const [name, value] of out) text += `${name}: ${value}\r\n`;
+  text += '\r\n';
+  return { text, chunked, upgrade: sentUpgrade, remap };
+}
