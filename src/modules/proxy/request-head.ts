@@ -41,8 +41,11 @@ export interface BackendHead {
 
 type Header = [name: string, value: string];
 
-/** Header names lighttpd never forwards from the client (Connection is rebuilt; httpoxy; Set-Cookie). */
-const DROPPED = new Set(['host', 'connection', 'proxy-connection', 'proxy', 'set-cookie', 'transfer-encoding']);
+/**
+ * Header names lighttpd never forwards from the client: Connection is rebuilt, Proxy is httpoxy, the core
+ * consumes Transfer-Encoding and Expect (it answers 100-continue itself; observed).
+ */
+const DROPPED = new Set(['host', 'connection', 'proxy-connection', 'proxy', 'set-cookie', 'transfer-encoding', 'expect']);
 
 /** Lower-case token list of a comma-separated header value. */
 function tokens(v: string): string[] {
@@ -124,6 +127,13 @@ export function buildRequestHead(req: ClientHead, opts: HeadOpts): BackendHead {
     out.push([name, value]);
   }
 
+  // observed: the core records the length of a fully received chunked body as a request header, so it
+  // comes after the client's headers and before mod_proxy's own
+  const hasLength = getHeader(out, 'content-length') !== undefined;
+  if (req.bodyLength !== null && !hasLength && (req.bodyLength > 0 || (req.method !== 'GET' && req.method !== 'HEAD'))) {
+    out.push(['Content-Length', String(req.bodyLength)]);
+  }
+
   if (hasForwarded(opts.forwarded)) {
     const elem = forwardedElement(opts.forwarded, req);
     const existing = getHeader(out, 'forwarded');
@@ -141,16 +151,12 @@ export function buildRequestHead(req: ClientHead, opts: HeadOpts): BackendHead {
   setHeader(out, 'X-Forwarded-Proto', req.scheme);
 
   let chunked = false;
-  const hasLength = getHeader(out, 'content-length') !== undefined;
-  if (req.bodyLength === null) {
-    // lighttpd: a streamed body of unknown length is re-chunked (force-http10 is refused earlier with 411)
-    if (!force10) {
-      out.push(['Transfer-Encoding', 'chunked']);
-      chunked = true;
-    }
-  } else if (!hasLength && (req.bodyLength > 0 || (req.method !== 'GET' && req.method !== 'HEAD'))) {
-    out.push(['Content-Length', String(req.bodyLength)]);
+  if (req.bodyLength === null && !force10) {
+    // lighttpd (stream-request-body): a body of unknown length is re-chunked; force-http10 gets 411 earlier
+    out.push(['Transfer-Encoding', 'chunked']);
+    chunked = true;
   }
+
 
   let connection = 'close';
   if (clientConnection !== undefined && clientConnection.toLowerCase() !== 'close' && isHttp11 && !force10) {

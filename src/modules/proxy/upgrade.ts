@@ -1,0 +1,102 @@
+/**
+ * The Upgrade path (proxy.md §4): a request node handed over as a raw socket. With `"upgrade"` enabled
+ * the Upgrade header goes to the backend, and a 101 with `Upgrade` turns the connection into a raw
+ * relay both ways. Otherwise (or when the backend declines) the backend's response is written to the
+ * raw socket by hand and the connection is closed.
+ */
+import type { Duplex } from 'node:stream';
+import type { RequestCtx } from '../../request/context.js';
+import type { BackendLease } from './lease.js';
+import { headFor, type ForwardOpts } from './forward.js';
+import { serializeHead } from './raw-response.js';
+import type { RemapCtx } from './remap.js';
+import { bodyFraming, remapResponseHeaders, type ResponseHead } from './response-head.js';
+import { BackendBody, BackendResponseError, readResponseHead } from './response-reader.js';
+import { relay } from './tunnel.js';
+
+/** Per-request options of the Upgrade path. */
+export interface UpgradeOpts extends ForwardOpts {
+  /** `server.tag` for the `Server` header when the backend sent none (null: none). */
+  readonly serverTag: string | null;
+}
+
+function framingHeaders(head: ResponseHead, kind: ReturnType<typeof bodyFraming>['kind']): (readonly [string, string])[] {
+  // the raw path always closes: a body of unknown length is delimited by the close
+  const out: (readonly [string, string])[] = [];
+  if (kind === 'none' && head.contentLength === null && head.status !== 204 && head.status !== 304) out.push(['Content-Length', '0']);
+  out.push(['Connection', 'close']);
+  return out;
+}
+
+/**
+ * Sends the handshake on `lease` and either tunnels or relays a plain response. Resolves with a status
+ * for the caller to answer with (nothing written yet) or null when the socket has been taken care of.
+ */
+export async function forwardUpgrade(
+  req: RequestCtx,
+  client: Duplex,
+  early: Buffer,
+  lease: BackendLease,
+  opts: UpgradeOpts,
+): Promise<number | null> {
+  const { socket } = lease;
+  const backendHead = headFor(req, lease, opts, 0);
+  const rc: RemapCtx = {
+    opts: opts.header,
+    clientHost: req.raw.headers.host !== undefined && req.host !== '' ? req.host : null,
+    clientScheme: req.scheme,
+    state: backendHead.remap,
+  };
+  socket.on('error', (err: NodeJS.ErrnoException) => {
+    if (opts.debug > 0) opts.log(`proxy: ${lease.name}: ${err.code ?? err.message}`);
+  });
+  socket.once('close', () => lease.release());
+  const onClientGone = (): void => {
+    socket.destroy();
+  };
+  client.once('close', onClientGone);
+  client.on('error', () => client.destroy());
+  socket.write(backendHead.text);
+  if (backendHead.upgrade && early.length > 0) socket.write(early);
+  if (lease.readTimeout > 0) socket.setTimeout(lease.readTimeout * 1000, () => socket.destroy());
+
+  let head: ResponseHead;
+  let rest: Buffer;
+  try {
+    ({ head, rest } = await readResponseHead(socket, (interim) => {
+      if (!client.destroyed) client.write(serializeHead(interim.status, interim.headers, null));
+    }));
+  } catch (e) {
+    const err = e instanceof BackendResponseError ? e : new BackendResponseError(502, 'TSW_PROXY_BAD_RESPONSE', String(e));
+    opts.log(`proxy: ${err.message} from ${lease.name} for ${req.path}`);
+    socket.destroy();
+    client.off('close', onClientGone);
+    return err.status;
+  }
+  if (client.destroyed) {
+    socket.destroy();
+    return null;
+  }
+  socket.setTimeout(0);
+  const headers = remapResponseHeaders(head.headers, rc);
+
+  if (head.status === 101 && head.hasUpgrade && backendHead.upgrade) {
+    // lighttpd: the backend's Connection is replaced by its own "Connection: upgrade"
+    client.write(serializeHead(101, [...headers, ['Connection', 'upgrade']], opts.serverTag));
+    if (rest.length > 0) client.write(rest);
+    client.off('close', onClientGone);
+    relay(client, socket, () => undefined);
+    return null;
+  }
+
+  const framing = bodyFraming(head, req.method);
+  client.write(serializeHead(head.status, [...headers, ...framingHeaders(head, framing.kind)], opts.serverTag));
+  const body = new BackendBody(socket, rest, framing);
+  body.on('error', () => {
+    socket.destroy();
+    client.destroy();
+  });
+  body.on('end', () => socket.destroy());
+  body.pipe(client);
+  return null;
+}
