@@ -10,7 +10,7 @@ import { encodeChunk, LAST_CHUNK } from './chunked.js';
 import type { ForwardedOpts, ProxyHeaderOpts } from './conf.js';
 import type { Prebuffered } from './client-head.js';
 import { clientHeadOf } from './client-head.js';
-import type { BackendLease } from './lease.js';
+import type { ProxyLease } from './lease.js';
 import { reasonOf } from './raw-response.js';
 import type { RemapCtx } from './remap.js';
 import { buildRequestHead, type BackendHead } from './request-head.js';
@@ -35,16 +35,16 @@ export interface BodySource {
 }
 
 /** Builds the backend head for a request on this lease. */
-export function headFor(req: RequestCtx, lease: BackendLease, opts: ForwardOpts, length: number | null): BackendHead {
+export function headFor(req: RequestCtx, lease: ProxyLease, opts: ForwardOpts, length: number | null): BackendHead {
   return buildRequestHead(clientHeadOf(req, length), {
     header: opts.header,
     forwarded: opts.forwarded,
-    replaceHost: opts.replaceHttpHost ? lease.label : null,
+    replaceHost: opts.replaceHttpHost ? lease.host.spec.label : null,
   });
 }
 
 /** Copies the client body to the backend with backpressure; chunk-frames it when `chunked`. */
-function pumpBody(body: BodySource, socket: BackendLease['socket'], chunked: boolean): void {
+function pumpBody(body: BodySource, socket: ProxyLease['socket'], chunked: boolean): void {
   const write = (c: Buffer): boolean => {
     if (!chunked) return socket.write(c);
     let ok = true;
@@ -116,7 +116,7 @@ function interimTo(res: ServerResponse, req: RequestCtx): (head: ResponseHead) =
 export async function forwardRequest(
   req: RequestCtx,
   res: ServerResponse,
-  lease: BackendLease,
+  lease: ProxyLease,
   body: BodySource,
   opts: ForwardOpts,
 ): Promise<number | null> {
@@ -129,7 +129,7 @@ export async function forwardRequest(
     state: backendHead.remap,
   };
   socket.on('error', (err: NodeJS.ErrnoException) => {
-    if (opts.debug > 0) opts.log(`proxy: ${lease.name}: ${err.code ?? err.message}`);
+    if (opts.debug > 0) opts.log(`proxy: ${lease.proc.name}: ${err.code ?? err.message}`);
   });
   socket.once('close', () => lease.release());
   const onClientGone = (): void => {
@@ -138,10 +138,9 @@ export async function forwardRequest(
   res.once('close', onClientGone);
   socket.write(backendHead.text);
   pumpBody(body, socket, backendHead.chunked);
-  if (lease.readTimeout > 0) {
-    socket.setTimeout(lease.readTimeout * 1000, () => {
-      opts.log(`proxy: read timeout on socket: ${lease.name}`);
-      socket.destroy(new BackendResponseError(504, 'TSW_PROXY_READ_TIMEOUT', 'read timeout'));
+  if (lease.host.spec.readTimeout > 0) {
+    socket.setTimeout(lease.host.spec.readTimeout * 1000, () => {
+      socket.destroy(new BackendResponseError(504, 'TSW_PROXY_READ_TIMEOUT', `read timeout on socket: ${lease.proc.name}`));
     });
   }
 
@@ -151,15 +150,14 @@ export async function forwardRequest(
     ({ head, rest } = await readResponseHead(socket, interimTo(res, req)));
   } catch (e) {
     const err = e instanceof BackendResponseError ? e : new BackendResponseError(502, 'TSW_PROXY_BAD_RESPONSE', String(e));
-    const timedOut = socket.errored instanceof BackendResponseError && socket.errored.status === 504;
-    opts.log(`proxy: ${err.message} from ${lease.name} for ${req.path}`);
+    opts.log(`proxy: ${err.message} from ${lease.proc.name} for ${req.path}`);
     socket.destroy();
     res.off('close', onClientGone);
-    return timedOut ? 504 : err.status;
+    return err.status;
   }
   if (head.status === 101) {
     // no Upgrade was asked for on this path; lighttpd cannot tunnel it either
-    opts.log(`proxy: unexpected 101 from ${lease.name} for ${req.path}`);
+    opts.log(`proxy: unexpected 101 from ${lease.proc.name} for ${req.path}`);
     socket.destroy();
     res.off('close', onClientGone);
     return 502;
@@ -169,7 +167,7 @@ export async function forwardRequest(
   res.writeHead(head.status, reasonOf(head.status), writableHeaders(headers));
   const bodyStream = new BackendBody(socket, rest, bodyFraming(head, req.method));
   bodyStream.on('error', (err) => {
-    opts.log(`proxy: response body from ${lease.name} cut: ${err.message}`);
+    opts.log(`proxy: response body from ${lease.proc.name} cut: ${err.message}`);
     socket.destroy();
     res.destroy();
   });

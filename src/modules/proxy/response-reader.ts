@@ -40,6 +40,7 @@ export function readResponseHead(socket: Duplex, onInterim: (head: ResponseHead)
       socket.off('data', onData);
       socket.off('end', onEnd);
       socket.off('error', onError);
+      socket.off('close', onClose);
       socket.pause();
       if (err) reject(err);
       else if (result) resolve(result);
@@ -74,11 +75,16 @@ export function readResponseHead(socket: Duplex, onInterim: (head: ResponseHead)
       finish(new BackendResponseError(500, 'TSW_PROXY_NO_RESPONSE', what));
     };
     const onError = (err: NodeJS.ErrnoException): void => {
-      finish(new BackendResponseError(500, 'TSW_PROXY_NO_RESPONSE', `response not received (${err.code ?? err.message})`));
+      if (err instanceof BackendResponseError) finish(err);
+      else finish(new BackendResponseError(500, 'TSW_PROXY_NO_RESPONSE', `response not received (${err.code ?? err.message})`));
+    };
+    const onClose = (): void => {
+      finish(new BackendResponseError(500, 'TSW_PROXY_NO_RESPONSE', 'backend connection closed'));
     };
     socket.on('data', onData);
     socket.on('end', onEnd);
     socket.on('error', onError);
+    socket.on('close', onClose);
     socket.resume();
   });
 }
@@ -104,6 +110,7 @@ export class BackendBody extends Readable {
     socket.on('data', this.#onData);
     socket.on('end', this.#onEnd);
     socket.on('error', this.#onError);
+    socket.on('close', this.#onClose);
     if (rest.length > 0) this.#onData(rest);
   }
 
@@ -161,6 +168,12 @@ export class BackendBody extends Readable {
     if (!this.#ended) this.destroy(err);
   };
 
+  #onClose = (): void => {
+    if (this.#ended) return;
+    if (this.#framing.kind === 'eof') this.#finish();
+    else this.destroy(new BackendResponseError(502, 'TSW_PROXY_TRUNCATED', 'backend connection closed before the end of the body'));
+  };
+
   #finish(): void {
     this.#ended = true;
     this.#detach();
@@ -171,5 +184,6 @@ export class BackendBody extends Readable {
     this.#socket.off('data', this.#onData);
     this.#socket.off('end', this.#onEnd);
     this.#socket.off('error', this.#onError);
+    this.#socket.off('close', this.#onClose);
   }
 }

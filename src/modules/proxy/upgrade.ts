@@ -6,7 +6,7 @@
  */
 import type { Duplex } from 'node:stream';
 import type { RequestCtx } from '../../request/context.js';
-import type { BackendLease } from './lease.js';
+import type { ProxyLease } from './lease.js';
 import { headFor, type ForwardOpts } from './forward.js';
 import { serializeHead } from './raw-response.js';
 import type { RemapCtx } from './remap.js';
@@ -36,7 +36,7 @@ export async function forwardUpgrade(
   req: RequestCtx,
   client: Duplex,
   early: Buffer,
-  lease: BackendLease,
+  lease: ProxyLease,
   opts: UpgradeOpts,
 ): Promise<number | null> {
   const { socket } = lease;
@@ -48,7 +48,7 @@ export async function forwardUpgrade(
     state: backendHead.remap,
   };
   socket.on('error', (err: NodeJS.ErrnoException) => {
-    if (opts.debug > 0) opts.log(`proxy: ${lease.name}: ${err.code ?? err.message}`);
+    if (opts.debug > 0) opts.log(`proxy: ${lease.proc.name}: ${err.code ?? err.message}`);
   });
   socket.once('close', () => lease.release());
   const onClientGone = (): void => {
@@ -58,7 +58,11 @@ export async function forwardUpgrade(
   client.on('error', () => client.destroy());
   socket.write(backendHead.text);
   if (backendHead.upgrade && early.length > 0) socket.write(early);
-  if (lease.readTimeout > 0) socket.setTimeout(lease.readTimeout * 1000, () => socket.destroy());
+  if (lease.host.spec.readTimeout > 0) {
+    socket.setTimeout(lease.host.spec.readTimeout * 1000, () => {
+      socket.destroy(new BackendResponseError(504, 'TSW_PROXY_READ_TIMEOUT', `read timeout on socket: ${lease.proc.name}`));
+    });
+  }
 
   let head: ResponseHead;
   let rest: Buffer;
@@ -68,7 +72,7 @@ export async function forwardUpgrade(
     }));
   } catch (e) {
     const err = e instanceof BackendResponseError ? e : new BackendResponseError(502, 'TSW_PROXY_BAD_RESPONSE', String(e));
-    opts.log(`proxy: ${err.message} from ${lease.name} for ${req.path}`);
+    opts.log(`proxy: ${err.message} from ${lease.proc.name} for ${req.path}`);
     socket.destroy();
     client.off('close', onClientGone);
     return err.status;

@@ -1,0 +1,177 @@
+/**
+ * mod_proxy: an HTTP/1.1 reverse proxy with WebSocket (Upgrade) pass-through
+ * (lighttpd src/mod_proxy.c; behaviour in proxy.md, backends in backends.md).
+ *
+ * Keys: proxy.server, proxy.balance, proxy.debug, proxy.map-extensions, proxy.forwarded,
+ * proxy.header ("upgrade", "connect", "force-http10", "https-remap", "map-urlpath",
+ * "map-host-request", "map-host-response"), proxy.replace-http-host.
+ *
+ * Flow: uri-clean claims a request whose path matches a `proxy.server` key; the handler connects a
+ * backend through the shared layer (balancing, failover, disable-time; 503 when none is left), sends
+ * the rewritten head and streams the body; the response is filtered and streamed back. With
+ * "upgrade" enabled an Upgrade request is answered on the raw socket and a 101 becomes a byte relay.
+ *
+ * Known differences (docs/compat.md): bodies are streamed both ways instead of being collected first
+ * (a small chunked request body is still collected, so the backend gets a Content-Length); a 101 on a
+ * request without Upgrade is a 502; a response cut short closes the client connection.
+ */
+import type { ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { DiagnosticSink } from '../../diagnostics.js';
+import type { Module, Outcome } from '../module.js';
+import type { RequestCtx } from '../../request/context.js';
+import { BackendRegistry } from '../../backend/registry.js';
+import { acquireBackend } from '../../backend/lease.js';
+import type { BackendExtension, Clock } from '../../backend/pool.js';
+import { compileProxy, PROXY_DEFAULTS, PROXY_KEYS, type ProxyConf } from './config.js';
+import { declaredLength, prebuffer } from './client-head.js';
+import { forwardRequest, type ForwardOpts } from './forward.js';
+import { forwardUpgrade } from './upgrade.js';
+import { relayConnect } from './connect.js';
+import type { ProxyLease } from './lease.js';
+
+export type { ProxyConf } from './config.js';
+
+const NAME = 'mod_proxy';
+
+/** Options for a module instance (one per server instance). */
+export interface ProxyModuleOptions {
+  /** Error-log writer, one line per call (default: stderr with a timestamp). */
+  readonly log?: (line: string) => void;
+  readonly clock?: Clock;
+  /** `Server` header for responses written on a raw socket when the backend sent none. */
+  readonly serverTag?: string;
+}
+
+/** mod_proxy with its own backend registry. */
+export interface ProxyModule extends Module<ProxyConf> {
+  readonly registry: BackendRegistry;
+  start(report: DiagnosticSink): Promise<void>;
+  close(): Promise<void>;
+}
+
+function defaultLog(line: string): void {
+  const d = new Date();
+  const p = (n: number): string => String(n).padStart(2, '0');
+  const ts = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  process.stderr.write(`${ts}: ${line}\n`);
+}
+
+/** Creates mod_proxy. */
+export function createProxyModule(opts: ProxyModuleOptions = {}): ProxyModule {
+  const writeLog = opts.log ?? defaultLog;
+  const log = (m: string): void => writeLog(`proxy: ${m}`);
+  const registry = new BackendRegistry({ log, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const serverTag = opts.serverTag ?? 'tswstunnel';
+  const open = new Set<Duplex>();
+  let closing = false;
+
+  function extensionOf(req: RequestCtx, conf: ProxyConf): BackendExtension | null {
+    if (!conf.server || closing) return null;
+    if (req.handler !== undefined && req.handler !== NAME) return null;
+    return conf.server.match(req.path, conf.mapExtensions);
+  }
+
+  function forwardOpts(conf: ProxyConf): ForwardOpts {
+    return { header: conf.header, forwarded: conf.forwarded, replaceHttpHost: conf.replaceHttpHost, debug: conf.debug, log };
+  }
+
+  async function lease(req: RequestCtx, ext: BackendExtension, conf: ProxyConf): Promise<ProxyLease | null> {
+    const l = await acquireBackend(registry, ext, conf.balance, {
+      path: req.path,
+      authority: req.host,
+      remoteAddr: req.remoteAddr,
+      target: req.query === '' ? req.path : `${req.path}?${req.query}`,
+      debug: conf.debug,
+    });
+    if (l && conf.debug >= 2 && conf.replaceHttpHost) log(`proxy - using "${l.host.spec.label}" as HTTP Host`);
+    if (l) {
+      open.add(l.socket);
+      l.socket.once('close', () => open.delete(l.socket));
+    }
+    return l;
+  }
+
+  async function onRequest(req: RequestCtx, res: ServerResponse, conf: ProxyConf): Promise<Outcome> {
+    const ext = extensionOf(req, conf);
+    if (!ext) return 'continue';
+    const raw = req.raw;
+    let length = declaredLength(req);
+    const pre = length === null ? await prebuffer(raw) : { chunks: [], complete: false, length: 0 };
+    if (length === null && pre.complete) length = pre.length;
+    if (length === null && conf.header.forceHttp10) {
+      // lighttpd: HTTP/1.0 to the backend cannot carry a body of unknown length
+      req.status = 411;
+      return 'handled';
+    }
+    const l = await lease(req, ext, conf);
+    if (!l) {
+      req.status = 503;
+      return 'handled';
+    }
+    const status = await forwardRequest(req, res, l, { pre, stream: raw, length }, forwardOpts(conf));
+    if (status !== null) req.status = status;
+    return 'handled';
+  }
+
+  async function onUpgrade(req: RequestCtx, socket: Duplex, head: Buffer, conf: ProxyConf): Promise<Outcome> {
+    const ext = extensionOf(req, conf);
+    if (!ext) return 'continue';
+    if (req.method === 'CONNECT') {
+      if (!conf.header.connect) return 'continue';
+    } else if (!conf.header.upgrade) {
+      // lighttpd drops the Upgrade header: the request goes on as an ordinary one (onRequest)
+      return 'continue';
+    }
+    socket.on('error', (e: Error) => {
+      if (conf.debug > 0) log(`client socket error: ${e.message}`);
+    });
+    const l = await lease(req, ext, conf);
+    if (!l) {
+      req.status = 503;
+      return 'handled';
+    }
+    if (req.method === 'CONNECT') {
+      relayConnect(socket, head, l, serverTag);
+      return 'handled';
+    }
+    const status = await forwardUpgrade(req, socket, head, l, { ...forwardOpts(conf), serverTag });
+    if (status !== null) req.status = status;
+    return 'handled';
+  }
+
+  const safe =
+    <A extends unknown[]>(fn: (req: RequestCtx, ...rest: A) => Promise<Outcome>) =>
+    async (req: RequestCtx, ...rest: A): Promise<Outcome> => {
+      try {
+        return await fn(req, ...rest);
+      } catch (err) {
+        log(`internal error for ${req.path}: ${err instanceof Error ? err.message : String(err)}`);
+        req.status = 500;
+        return 'handled';
+      }
+    };
+
+  return {
+    name: NAME,
+    keys: PROXY_KEYS,
+    defaults: PROXY_DEFAULTS,
+    registry,
+    compile: (values, report) => compileProxy(values, report, registry),
+    onUriClean: (req, _res, conf) => {
+      // lighttpd: a gateway claims the request in uri-clean when a proxy.server key matches
+      if (req.handler === undefined && extensionOf(req, conf)) req.handler = NAME;
+      return 'continue';
+    },
+    onRequest: safe(onRequest),
+    onUpgrade: safe(onUpgrade),
+    async start(report: DiagnosticSink): Promise<void> {
+      for (const d of await registry.start()) report.report(d);
+    },
+    async close(): Promise<void> {
+      closing = true;
+      for (const s of open) s.destroy();
+      await registry.close();
+    },
+  };
+}
