@@ -50,10 +50,11 @@ export function readResponseHead(socket: Duplex, onInterim: (head: ResponseHead)
       buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
       for (;;) {
         const end = findHeadEnd(buf);
-        if (end < 0) {
-          if (buf.length > MAX_HEAD_BYTES) finish(new BackendResponseError(502, 'TSW_PROXY_HEAD_TOO_LARGE', 'response headers too large'));
+        if (end > MAX_HEAD_BYTES || (end < 0 && buf.length > MAX_HEAD_BYTES)) {
+          finish(new BackendResponseError(502, 'TSW_PROXY_HEAD_TOO_LARGE', 'response headers too large'));
           return;
         }
+        if (end < 0) return;
         let head: ResponseHead;
         try {
           head = parseResponseHead(buf.subarray(0, end).toString('latin1').replace(/\r?\n\r?\n$/, ''));
