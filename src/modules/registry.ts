@@ -7,6 +7,7 @@
  */
 import type { AnyModule } from './module.js';
 import { createAccesslogModule } from './accesslog/index.js';
+import { createProxyModule } from './proxy/index.js';
 
 /** Creates a fresh instance of a module. */
 export type ModuleFactory = () => AnyModule;
@@ -17,4 +18,5 @@ export type ModuleRegistry = ReadonlyMap<string, ModuleFactory>;
 /** The modules tswstunnel implements. */
 export const BUILTIN_MODULES: ModuleRegistry = new Map<string, ModuleFactory>([
   ['mod_accesslog', createAccesslogModule],
+  ['mod_proxy', () => createProxyModule()],
 ]);

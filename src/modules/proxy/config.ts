@@ -9,6 +9,7 @@ import { BALANCE_ALGORITHMS, type BalanceAlgorithm } from '../../backend/balance
 import type { BackendGroup } from '../../backend/pool.js';
 import type { BackendRegistry } from '../../backend/registry.js';
 import { parseMapExtensions, parseServerSpec, type MapExtension } from '../../backend/spec.js';
+import { PRODUCT } from '../../server/core-config.js';
 import { NO_HEADER_OPTS, type ForwardedOpts, type ProxyHeaderOpts } from './conf.js';
 import { boolOf, parseForwardedOpts, parseHeaderOpts } from './header-opts.js';
 
@@ -24,6 +25,8 @@ export interface ProxyConf {
   /** `proxy.header`, replaced as a whole by a later matching block. */
   readonly header: ProxyHeaderOpts;
   readonly replaceHttpHost: boolean;
+  /** `server.tag` as seen from this block: the `Server` header of responses written on a raw socket. */
+  readonly serverTag: string | null;
 }
 
 /** The keys mod_proxy claims. */
@@ -46,6 +49,7 @@ export const PROXY_DEFAULTS: ProxyConf = {
   forwarded: null,
   header: NO_HEADER_OPTS,
   replaceHttpHost: false,
+  serverTag: PRODUCT,
 };
 
 type Mutable<T> = { -readonly [K in keyof T]?: T[K] };
@@ -131,6 +135,14 @@ export function compileProxy(values: BlockValues, report: DiagnosticSink, regist
       }
       default:
         break;
+    }
+  }
+  // the core's server.tag, read from this block or the nearest ancestor that sets it
+  for (let b: ConfigBlock | null = values.block; b; b = b.parent) {
+    const tag = findEntry(b, 'server.tag');
+    if (tag?.value.type === 'string') {
+      out.serverTag = tag.value.value.trim() === '' ? null : tag.value.value;
+      break;
     }
   }
   return out;

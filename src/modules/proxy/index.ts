@@ -39,8 +39,6 @@ export interface ProxyModuleOptions {
   /** Error-log writer, one line per call (default: stderr with a timestamp). */
   readonly log?: (line: string) => void;
   readonly clock?: Clock;
-  /** `Server` header for responses written on a raw socket when the backend sent none. */
-  readonly serverTag?: string;
 }
 
 /** mod_proxy with its own backend registry. */
@@ -59,10 +57,9 @@ function defaultLog(line: string): void {
 
 /** Creates mod_proxy. */
 export function createProxyModule(opts: ProxyModuleOptions = {}): ProxyModule {
-  const writeLog = opts.log ?? defaultLog;
+  let writeLog = opts.log ?? defaultLog;
   const log = (m: string): void => writeLog(`proxy: ${m}`);
   const registry = new BackendRegistry({ log, ...(opts.clock ? { clock: opts.clock } : {}) });
-  const serverTag = opts.serverTag ?? 'tswstunnel';
   const open = new Set<Duplex>();
   let closing = false;
 
@@ -132,10 +129,10 @@ export function createProxyModule(opts: ProxyModuleOptions = {}): ProxyModule {
       return 'handled';
     }
     if (req.method === 'CONNECT') {
-      relayConnect(socket, head, l, serverTag);
+      relayConnect(socket, head, l, conf.serverTag);
       return 'handled';
     }
-    const status = await forwardUpgrade(req, socket, head, l, { ...forwardOpts(conf), serverTag });
+    const status = await forwardUpgrade(req, socket, head, l, { ...forwardOpts(conf), serverTag: conf.serverTag });
     if (status !== null) req.status = status;
     return 'handled';
   }
@@ -158,6 +155,9 @@ export function createProxyModule(opts: ProxyModuleOptions = {}): ProxyModule {
     defaults: PROXY_DEFAULTS,
     registry,
     compile: (values, report) => compileProxy(values, report, registry),
+    init(env): void {
+      if (!opts.log) writeLog = (line) => env.log(line);
+    },
     onUriClean: (req, _res, conf) => {
       // lighttpd: a gateway claims the request in uri-clean when a proxy.server key matches
       if (req.handler === undefined && extensionOf(req, conf)) req.handler = NAME;
