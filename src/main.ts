@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import type { Duplex } from 'node:stream';
 import { DiagnosticList, formatDiagnostic } from './diagnostics.js';
 import type { ConfigTree } from './config/tree.js';
-import { ErrorLog, type LogTarget } from './log.js';
+import { ErrorLog, logTimestamp, type LogTarget } from './log.js';
 import { BUILTIN_MODULES, type ModuleRegistry } from './modules/registry.js';
 import { compileModule } from './request/effective.js';
 import type { Pipeline } from './request/router.js';
@@ -28,6 +28,8 @@ export interface StartOptions {
   readonly foreground: boolean;
   /** `-i secs`: stop gracefully after that many seconds without any request. */
   readonly idleExitSeconds?: number;
+  /** Same as idleExitSeconds (the CLI's name for it). */
+  readonly idleTimeout?: number;
   /** Where the error log goes when `server.errorlog` is unset and running in the foreground (default: process.stderr). */
   readonly stderr?: NodeJS.WritableStream;
   /** Install SIGINT/SIGTERM/SIGHUP handlers (the CLI sets this; tests usually not). */
@@ -238,8 +240,9 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
     process.on('SIGINT', onInt);
     process.on('SIGHUP', onHup);
   }
-  if (opts.idleExitSeconds !== undefined && opts.idleExitSeconds > 0) {
-    const idleMs = opts.idleExitSeconds * 1000;
+  const idleSeconds = opts.idleExitSeconds ?? opts.idleTimeout ?? 0;
+  if (idleSeconds > 0) {
+    const idleMs = idleSeconds * 1000;
     const t = setInterval(() => {
       if (active === 0 && Date.now() - lastActivity >= idleMs) void shutdown('idle timeout');
     }, Math.min(1000, idleMs));
@@ -254,4 +257,22 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
     shutdown: () => shutdown(),
     reopenLogs,
   };
+}
+
+/**
+ * The CLI's entry: start with signal handling, run until stopped, resolve to the exit status
+ * (0 after a normal stop; 255 when the server cannot start, with one clear log line on stderr).
+ */
+export async function runServer(tree: ConfigTree, opts: StartOptions): Promise<number> {
+  let server: RunningServer;
+  try {
+    server = await startServer(tree, { signals: true, ...opts });
+  } catch (e) {
+    const err = opts.stderr ?? process.stderr;
+    if (e instanceof StartupError) err.write(`${logTimestamp()}: (${e.source}) ${e.message}\n`);
+    else err.write(`${logTimestamp()}: (server.c.0) ${e instanceof Error ? e.message : String(e)}\n`);
+    return 255;
+  }
+  await server.stopped;
+  return 0;
 }

@@ -35,7 +35,9 @@ export async function startServerLazily(tree: ConfigTree, opts: ServerStartOptio
     return { unavailable: 'the server is not available in this build (src/main.ts is missing); use -p, -t or -tt' };
   }
   const mod: unknown = await import(url.href);
-  const start = typeof mod === 'object' && mod !== null && 'startServer' in mod ? mod.startServer : undefined;
+  // runServer: start + signals + wait for the stop, resolving to the exit status (255 on startup errors)
+  const run = typeof mod === 'object' && mod !== null && 'runServer' in mod ? mod.runServer : undefined;
+  const start = typeof run === 'function' ? run : typeof mod === 'object' && mod !== null && 'startServer' in mod ? mod.startServer : undefined;
   if (typeof start !== 'function') {
     return { unavailable: 'the server is not available in this build (src/main.ts does not export startServer)' };
   }

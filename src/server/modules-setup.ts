@@ -7,9 +7,8 @@ import type { ConfigTree } from '../config/tree.js';
 import type { AnyModule } from '../modules/module.js';
 import { resolveModuleList } from '../modules/load-order.js';
 import type { ModuleRegistry } from '../modules/registry.js';
-import { guardPrefixes, guardsRequests, isKnownUnsupported, unsupportedModule } from '../modules/unsupported.js';
+import { guardsRequests, isKnownUnsupported, unsupportedModule } from '../modules/unsupported.js';
 import { compileModule, type CompiledModule } from '../request/effective.js';
-import { findUnknownKeys } from './core-keys.js';
 import { StartupError } from './startup-error.js';
 
 /** Modules lighttpd has that tswstunnel will implement but this build may not have yet. */
@@ -32,14 +31,12 @@ export function setupModules(tree: ConfigTree, listed: readonly string[], compat
   const { names, warnings: orderWarnings } = resolveModuleList(listed, tree, compat);
   const warnings: StartupWarning[] = orderWarnings.map((message) => ({ source: 'configfile.c.387', message }));
   const instances: AnyModule[] = [];
-  const prefixes = new Set<string>();
   for (const name of names) {
     const factory = registry.get(name);
     if (factory) {
       instances.push(factory());
     } else if (isKnownUnsupported(name)) {
       instances.push(unsupportedModule(name));
-      for (const p of guardPrefixes(name)) prefixes.add(p);
       const message = guardsRequests(name)
         ? `WARNING: ${name} is not supported by tswstunnel; requests it would handle get 503`
         : `WARNING: ${name} is not supported by tswstunnel (ignored)`;
@@ -51,8 +48,5 @@ export function setupModules(tree: ConfigTree, listed: readonly string[], compat
     }
   }
   const modules = instances.map((m) => compileModule(m, tree, diags));
-  const claimed = new Set<string>();
-  for (const m of instances) for (const k of Object.keys(m.keys)) claimed.add(k);
-  for (const u of findUnknownKeys(tree, claimed, prefixes)) warnings.push({ source: 'configfile.c.1289', message: `WARNING: unknown config-key: ${u.key} (ignored)` });
   return { modules, warnings };
 }

@@ -1,6 +1,6 @@
 /**
  * Starting the real server in-process on 127.0.0.1 port 0 for integration tests, from config text.
- * Uses the real config reader when it is on main (loadConfig), else the test mini reader.
+ * The config text goes through the real reader (loadConfig).
  */
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,18 +11,15 @@ import type { ConfigTree } from '../../src/config/tree.js';
 import { loadConfig } from '../../src/config/load.js';
 import { startServer, type RunningServer, type StartOptions } from '../../src/main.js';
 import { BUILTIN_MODULES, type ModuleFactory } from '../../src/modules/registry.js';
-import { parseMiniConfig } from './mini-config.js';
+import { freePort } from './lighttpd.js';
 
-/** Reads config text with the real reader if it works, else with the mini reader. */
+/** Reads config text with the real reader (throws on a config error). */
 export function configFromText(text: string, dir: string): ConfigTree {
   const file = join(dir, 'lighttpd.conf');
   writeFileSync(file, text);
   const real = loadConfig({ file, cwd: dir });
   if (real.tree) return real.tree;
-  if (real.diagnostics.some((d) => d.code !== 'TSW_CONFIG_UNIMPLEMENTED')) {
-    throw new Error(`config error: ${real.diagnostics.map((d) => d.message).join('; ')}`);
-  }
-  return parseMiniConfig(text, file);
+  throw new Error(`config error: ${real.diagnostics.map((d) => d.message).join('; ')}`);
 }
 
 /** A temporary directory removed after the test. */
@@ -65,7 +62,7 @@ export interface TestServerOptions {
 }
 
 /**
- * Starts a server from config text. `@DOCROOT@` and `@DIR@` in the text are replaced. The text should
+ * Starts a server from config text. `@DOCROOT@`, `@DIR@` and `@FREEPORT@` (one free port) are replaced. The text should
  * set `server.port = 0` and `server.bind = "127.0.0.1"` (added when missing).
  */
 export async function startTestServer(t: TestContext, text: string, o: TestServerOptions = {}): Promise<TestServer> {
@@ -74,6 +71,7 @@ export async function startTestServer(t: TestContext, text: string, o: TestServe
   mkdirSync(docroot, { recursive: true });
   writeFiles(docroot, o.files ?? {});
   let conf = text.replaceAll('@DOCROOT@', docroot).replaceAll('@DIR@', dir);
+  if (conf.includes('@FREEPORT@')) conf = conf.replaceAll('@FREEPORT@', String(await freePort()));
   if (!/server\.port\s*=/.test(conf)) conf = `server.port = 0\n${conf}`;
   if (!/server\.bind\s*=/.test(conf)) conf = `server.bind = "127.0.0.1"\n${conf}`;
   if (!/server\.document-root\s*=/.test(conf)) conf = `server.document-root = "${docroot}"\n${conf}`;
