@@ -115,6 +115,7 @@ export function routeRequest(req: RequestCtx, res: ServerResponse, p: Pipeline):
       return { kind: 'status', status: 500 };
     }
     if (req.method === 'OPTIONS' && req.targetOrig === '*') return { kind: 'status', status: 200, allow: 'OPTIONS, GET, HEAD, POST' };
+    if (req.method === 'CONNECT') return { kind: 'status', status: 405 };
     const path = pass.core.forceLowercaseFilenames ? req.path.toLowerCase() : req.path;
     req.physicalPath = (req.docRoot ?? '').replace(/\/+$/, '') + path;
     const phys = await runPhase('onPhysical', req, res, p, pass);

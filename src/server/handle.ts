@@ -147,6 +147,7 @@ export async function handleRequest(app: App, conn: Omit<ConnInfo, 'keepAliveInd
     headerBytes: 0,
     headSent: false,
     isHead: raw.method === 'HEAD',
+    version: raw.httpVersion === '1.1' ? 'HTTP/1.1' : 'HTTP/1.0',
   };
   instrumentResponse(res, track);
   let doneCalled = false;
@@ -217,6 +218,7 @@ export async function handleUpgrade(app: App, conn: Omit<ConnInfo, 'keepAliveInd
     headerBytes: 0,
     headSent: false,
     isHead: raw.method === 'HEAD',
+    version: raw.httpVersion === '1.1' ? 'HTTP/1.1' : 'HTTP/1.0',
   };
   instrumentResponse(res, track);
   let upgraded = false;

@@ -93,13 +93,16 @@ export function createListenerServer(spec: ListenSpec, app: App): Server {
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void handleRequest(app, conn, req, res);
   });
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  const onRawSocket = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     void handleUpgrade(app, conn, req, socket, head, (r, s) => {
       const res = new ServerResponse(r);
       res.assignSocket(s as Socket);
       return res;
     });
-  });
+  };
+  server.on('upgrade', onRawSocket);
+  // CONNECT: no module tunnels it; the router answers 405 like lighttpd without a handler
+  server.on('connect', onRawSocket);
   server.on('clientError', (err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex) => {
     const status = statusForParserError(err.code ?? '', err.rawPacket);
     if (status === 431) app.log('connections.c.686', 'oversized request-header -> sending Status 431');

@@ -18,6 +18,13 @@ export interface ResponseTrack {
   headerBytes: number;
   headSent: boolean;
   isHead: boolean;
+  /** Status-line version: lighttpd answers HTTP/1.0 requests with `HTTP/1.0` (node always writes 1.1). */
+  version: 'HTTP/1.0' | 'HTTP/1.1';
+}
+
+/** node keeps the serialised header block in this (undocumented, long-standing) field until it is flushed. */
+interface StoredHeader {
+  _header?: unknown;
 }
 
 function chunkLength(chunk: unknown, encoding: unknown): number {
@@ -68,6 +75,15 @@ export function instrumentResponse(res: ServerResponse, track: ResponseTrack): v
       dropHiddenHeaders(res);
       if (typeof args[1] !== 'string' && reasonPhrase(res.statusCode) !== '') args.splice(1, 0, reasonPhrase(res.statusCode));
       track.headerBytes = estimateHeaderBytes(res);
+      const out = Reflect.apply(origWriteHead, this, args) as ServerResponse;
+      const stored = res as unknown as StoredHeader;
+      const head = stored._header;
+      if (typeof head === 'string') {
+        const fixed = track.version === 'HTTP/1.0' && head.startsWith('HTTP/1.1 ') ? `HTTP/1.0 ${head.slice(9)}` : head;
+        stored._header = fixed;
+        track.headerBytes = fixed.length;
+      }
+      return out;
     }
     return Reflect.apply(origWriteHead, this, args) as ServerResponse;
   };
