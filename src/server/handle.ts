@@ -3,7 +3,8 @@
  * the module phases, turn a status decision into lighttpd's response (error documents,
  * server.error-handler / -404 re-dispatch, redirects), and run the request-done hooks (accesslog).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { RequestCtx, RequestDone } from '../request/context.js';
 import { beginPass, confOf, routeRequest, routeUpgrade, type Pass, type Pipeline, type RouteResult } from '../request/router.js';
@@ -11,6 +12,7 @@ import { normaliseTarget } from '../request/normalize.js';
 import { buildCtx, type ConnInfo } from './request-ctx.js';
 import { instrumentResponse, sendEmpty, sendErrorDocument, type ResponseTrack } from './response.js';
 import type { ServerConf } from './server-config.js';
+import { builtinErrorPage, reasonPhrase } from './status-text.js';
 
 /** Shared by every listener of one server. */
 export interface App {
@@ -248,5 +250,70 @@ export async function handleUpgrade(app: App, conn: Omit<ConnInfo, 'keepAliveInd
   } catch (e) {
     app.log('response.ts', `upgrade ${req.target}: ${(e as Error).message}`);
     socket.destroy();
+  }
+}
+
+/**
+ * A request node's parser refused (431, 400, 501, 505): answer with lighttpd's error page on the raw
+ * socket (`HTTP/1.0` unless the line ended in `HTTP/1.1`), close, and log it through the request-done
+ * hooks like lighttpd does for parser errors.
+ */
+export function answerParserError(app: App, conn: Omit<ConnInfo, 'keepAliveIndex'>, socket: Socket, status: number, rawPacket: Buffer | undefined): void {
+  const line = rawPacket?.toString('latin1').split('\n', 1)[0]?.replace(/\r$/, '') ?? '';
+  const parts = line.split(' ');
+  const lastPart = parts[parts.length - 1] ?? '';
+  const version = lastPart === 'HTTP/1.1' && status !== 431 ? 'HTTP/1.1' : 'HTTP/1.0';
+  const body = builtinErrorPage(status);
+  const tag = app.pipeline.core.base.tag;
+  const head = [
+    `${version} ${status} ${reasonPhrase(status)}`,
+    'Content-Type: text/html',
+    `Content-Length: ${body.length}`,
+    'Connection: close',
+    `Date: ${new Date().toUTCString()}`,
+    ...(tag !== '' ? [`Server: ${tag}`] : []),
+  ].join('\r\n') + '\r\n\r\n';
+  socket.end(head + body, 'latin1');
+  const raw = new IncomingMessage(socket);
+  const method = parts.length >= 2 ? (parts[0] ?? '') : '';
+  const target = parts.length >= 3 && status !== 431 ? parts.slice(1, -1).join(' ') : '';
+  const req: RequestCtx = {
+    raw,
+    method,
+    protocol: lastPart === 'HTTP/1.1' ? 'HTTP/1.1' : 'HTTP/1.0',
+    targetOrig: target,
+    target,
+    path: '',
+    query: '',
+    host: '',
+    scheme: conn.scheme,
+    remoteAddr: (socket.remoteAddress ?? '').replace(/^::ffff:(?=[0-9.]+$)/, ''),
+    remotePort: socket.remotePort ?? 0,
+    localAddr: (socket.localAddress ?? '').replace(/^::ffff:(?=[0-9.]+$)/, ''),
+    localPort: socket.localPort ?? 0,
+    serverSocket: conn.serverSocket,
+    headers: new Map(),
+    env: new Map(),
+    captures: new Map(),
+    keepAliveIndex: 0,
+    startTime: performance.timeOrigin + performance.now(),
+  };
+  const pass = beginPass(req, app.pipeline);
+  const done: RequestDone = {
+    status,
+    bodyBytes: body.length,
+    headerBytes: head.length,
+    bytesIn: rawPacket?.length ?? 0,
+    connState: '-',
+    responseHeaders: new Map([['content-type', 'text/html'], ['content-length', String(body.length)]]),
+    endTime: performance.timeOrigin + performance.now(),
+  };
+  for (const cm of app.pipeline.modules) {
+    if (!cm.module.onRequestDone) continue;
+    try {
+      cm.module.onRequestDone(req, done, confOf(cm, pass));
+    } catch (e) {
+      app.log('response.ts', `${cm.module.name}: request-done failed: ${(e as Error).message}`);
+    }
   }
 }

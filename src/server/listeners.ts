@@ -9,8 +9,7 @@ import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { lstatSync, unlinkSync } from 'node:fs';
 import type { ListenSpec } from './server-config.js';
-import { handleRequest, handleUpgrade, type App } from './handle.js';
-import { reasonPhrase, builtinErrorPage } from './status-text.js';
+import { answerParserError, handleRequest, handleUpgrade, type App } from './handle.js';
 import { StartupError } from './startup-error.js';
 
 /** A bound listener. */
@@ -61,21 +60,6 @@ export function statusForParserError(code: string, raw: Buffer | undefined): num
   }
 }
 
-function rawErrorResponse(status: number, raw: Buffer | undefined, tag: string): string {
-  const line = raw?.toString('latin1').split('\n', 1)[0]?.replace(/\r$/, '') ?? '';
-  const version = line.endsWith(' HTTP/1.1') && status !== 431 ? 'HTTP/1.1' : 'HTTP/1.0';
-  const body = builtinErrorPage(status);
-  const head = [
-    `${version} ${status} ${reasonPhrase(status)}`,
-    'Content-Type: text/html',
-    `Content-Length: ${body.length}`,
-    'Connection: close',
-    `Date: ${new Date().toUTCString()}`,
-    ...(tag !== '' ? [`Server: ${tag}`] : []),
-  ];
-  return `${head.join('\r\n')}\r\n\r\n${body}`;
-}
-
 /** Creates the node:http server for one listener. */
 export function createListenerServer(spec: ListenSpec, app: App): Server {
   const core = app.pipeline.core.base;
@@ -115,7 +99,7 @@ export function createListenerServer(spec: ListenSpec, app: App): Server {
       socket.destroy();
       return;
     }
-    socket.end(rawErrorResponse(status, err.rawPacket, core.tag), 'latin1');
+    answerParserError(app, conn, socket as Socket, status, err.rawPacket);
   });
   return server;
 }
