@@ -77,10 +77,13 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
     if (!isWebSocketUpgrade(req.method, raw.httpVersion, raw.headers)) return 'continue';
     const ext = conf.server.match(req.path, conf.mapExtensions);
     if (!ext) return 'continue';
+    const target = req.query === '' ? req.path : `${req.path}?${req.query}`;
+    // one line per event; before a backend is chosen the line names the wstunnel.server key
+    let where = `${target} (wstunnel.server "${ext.key}")`;
     const debug = (level: number, m: string): void => {
-      if (conf.debug >= level) log(m);
+      if (conf.debug >= level) log(`${m}: ${where}`);
     };
-    socket.on('error', (e: Error) => debug(1, `client socket error: ${e.message}`));
+    socket.on('error', (e: Error) => debug(1, `client socket error ${e.message}`));
 
     const version = checkVersion(headerText(raw.headers['sec-websocket-version']));
     if (!version.ok) {
@@ -97,7 +100,6 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
       return 'handled';
     }
 
-    const target = req.query === '' ? req.path : `${req.path}?${req.query}`;
     const lease = await acquireBackend(registry, ext, conf.balance, {
       path: req.path,
       authority: req.host,
@@ -110,6 +112,7 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
       return 'handled';
     }
     lease.socket.on('error', () => undefined); // the bridge reports backend errors once it runs
+    where = `${target} → ${lease.proc.name}`;
     if (socket.destroyed || closing) {
       dropLease(lease);
       socket.destroy();
