@@ -2,12 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
+import { runCli } from '../../src/cli.js';
 import { CORPUS_ENV, dumpPid, normalizeDump, parseEnvFile } from '../helpers/golden.js';
 import { runTsw, sharedDir, type RunResult } from '../helpers/run-cli.js';
 
-// Corpus differential test (shared/corpus/INDEX.md): every main file of every entry is run through the built
-// CLI exactly as lighttpd 1.4.69 was (`-p -f M`, cwd = entry dir, minimal env + env.txt) and compared with
+// Corpus differential test (shared/corpus/INDEX.md): every main file of every entry is run through the CLI
+// exactly as lighttpd 1.4.69 was (`-p -f M`, cwd = entry dir, minimal env + env.txt) and compared with
 // lighttpd's recorded stdout. Where lighttpd exited 255, tswstunnel must fail too, with a located error.
+// All runs go through runCli in this process (the whole CLI code path, fast); the first main file of each
+// entry is also run as a child process through bin/tswstunnel and must give the same verdict.
 
 const CORPUS = path.join(sharedDir(), 'corpus');
 
@@ -59,28 +62,44 @@ function compare(entryDir: string, run: CorpusRun, r: RunResult & { pid: number 
   return null;
 }
 
-async function runAll(entries: readonly CorpusEntry[]): Promise<Outcome[]> {
-  const jobs = entries.flatMap((e) => e.runs.map((run) => ({ entry: e, run })));
-  const outcomes: Outcome[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < jobs.length) {
-      const job = jobs[next++];
-      if (job === undefined) return;
-      const entryDir = path.join(CORPUS, job.entry.id);
-      const envFile = path.join(entryDir, 'env.txt');
-      const env = { ...CORPUS_ENV, ...(existsSync(envFile) ? parseEnvFile(readFileSync(envFile, 'utf8')) : {}) };
-      const r = await runTsw(['-p', '-f', job.run.main], { cwd: entryDir, env, timeoutMs: 20_000 });
-      outcomes.push({ id: `${job.entry.id}/${job.run.main}`, recordedExit: job.run.p_rc, problem: compare(entryDir, job.run, r) });
-    }
-  };
-  await Promise.all([worker(), worker(), worker(), worker()]);
-  return outcomes.sort((a, b) => a.id.localeCompare(b.id));
+interface Job {
+  readonly id: string;
+  readonly entryDir: string;
+  readonly run: CorpusRun;
+  readonly env: Record<string, string>;
+}
+
+function jobsOf(entries: readonly CorpusEntry[]): Job[] {
+  return entries.flatMap((e) => {
+    const entryDir = path.join(CORPUS, e.id);
+    const envFile = path.join(entryDir, 'env.txt');
+    const env = { ...CORPUS_ENV, ...(existsSync(envFile) ? parseEnvFile(readFileSync(envFile, 'utf8')) : {}) };
+    return e.runs.map((run) => ({ id: `${e.id}/${run.main}`, entryDir, run, env }));
+  });
+}
+
+/** `tswstunnel -p -f M` through runCli in this process, its output captured. */
+async function runInProcess(job: Job): Promise<RunResult & { pid: number }> {
+  let stdout = '';
+  let stderr = '';
+  const status = await runCli(['-p', '-f', job.run.main], {
+    stdout: (s) => (stdout += s),
+    stderr: (s) => (stderr += s),
+    readStdin: () => Promise.resolve(Buffer.alloc(0)),
+    cwd: realpathSync(job.entryDir),
+    env: job.env,
+  });
+  return { status, signal: null, stdout, stderr, pid: process.pid };
 }
 
 test('corpus: tswstunnel -p matches lighttpd 1.4.69 -p on real-world configs', { timeout: 120_000 }, async () => {
   const entries = JSON.parse(readFileSync(path.join(CORPUS, 'results.json'), 'utf8')) as CorpusEntry[];
-  const outcomes = await runAll(entries);
+  const jobs = jobsOf(entries);
+  const outcomes: Outcome[] = [];
+  for (const job of jobs) {
+    const r = await runInProcess(job);
+    outcomes.push({ id: job.id, recordedExit: job.run.p_rc, problem: compare(job.entryDir, job.run, r) });
+  }
   const accepted = outcomes.filter((o) => o.recordedExit === 0);
   const rejected = outcomes.filter((o) => o.recordedExit !== 0);
   const identical = accepted.filter((o) => o.problem === null).length;
@@ -96,4 +115,27 @@ test('corpus: tswstunnel -p matches lighttpd 1.4.69 -p on real-world configs', {
   assert.deepEqual(unexpected.map((o) => `${o.id}: ${o.problem ?? ''}`), [], 'differences not in the allow-list');
   assert.deepEqual(stale, [], 'allow-listed differences that no longer differ');
   assert.ok(identical >= 0.95 * accepted.length, `identical ${identical} < 95% of ${accepted.length}`);
+});
+
+/** Child-process runs (each costs a Node start-up): include_shell, env.txt, relative include_shell, noVNC, and failures. */
+const CHILD_RUNS = [
+  '01-debian-bookworm/lighttpd.conf',
+  '02-upstream-doc-config-1.4.69/conf.d/access_log.conf',
+  '10-sicz-docker-lighttpd/lighttpd.conf',
+  '22-andrepuel-httptunnel/lighttpd.conf',
+  '26-getarun-lighttpd-config/lighttpd.conf-default',
+  '46-wiki-mod-wstunnel-novnc/lighttpd.conf',
+];
+
+test('corpus: bin/tswstunnel as a child process gives the same verdicts as in-process', { timeout: 120_000 }, async () => {
+  const entries = JSON.parse(readFileSync(path.join(CORPUS, 'results.json'), 'utf8')) as CorpusEntry[];
+  const jobs = jobsOf(entries).filter((j) => CHILD_RUNS.includes(j.id));
+  assert.equal(jobs.length, CHILD_RUNS.length);
+  for (const job of jobs) {
+    const child = await runTsw(['-p', '-f', job.run.main], { cwd: job.entryDir, env: job.env, timeoutMs: 60_000 });
+    const inProcess = await runInProcess(job);
+    assert.equal(compare(job.entryDir, job.run, child), null, `${job.id}: ${child.stderr}`);
+    assert.equal(child.status, inProcess.status, job.id);
+    assert.equal(child.stderr, inProcess.stderr, job.id);
+  }
 });
