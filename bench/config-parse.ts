@@ -16,8 +16,9 @@ const TARGET_MS = 300;
 /** A 10,000-line config in the style of real ones: assignments, arrays, nested conditions, else chains. */
 function generateBigConfig(lines: number): string {
   const out: string[] = ['server.document-root = "/srv/www"', 'server.modules = ( "mod_access", "mod_wstunnel", "mod_proxy" )'];
+  const block = 18;
   let i = 0;
-  while (out.length < lines) {
+  while (out.length + block <= lines) {
     i++;
     out.push(
       `# vhost ${i}`,
@@ -40,7 +41,8 @@ function generateBigConfig(lines: number): string {
       '',
     );
   }
-  return out.slice(0, lines).join('\n') + '\n';
+  while (out.length < lines) out.push(`var.pad${out.length} = ${out.length}`);
+  return out.join('\n') + '\n';
 }
 
 function median(xs: number[]): number {

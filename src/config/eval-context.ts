@@ -4,7 +4,7 @@
  */
 import type { IToken } from 'chevrotain';
 import type { Diagnostic, Severity, SourceLoc } from '../diagnostics.js';
-import { asciiLower, type ConfigBlock, type ConfigEntry } from './tree.js';
+import { asciiEqualsIgnoreCase, asciiLower, type ConfigBlock, type ConfigEntry } from './tree.js';
 import { integerValue, stringValue } from './values.js';
 
 /** A ConfigBlock while it is being built (the tree exposes it read-only). */
@@ -94,8 +94,7 @@ export class EvalContext {
 
   /** The index of a key in a block's entries (ASCII case-insensitive), or -1. */
   static indexOf(entries: readonly ConfigEntry[], key: string): number {
-    const want = asciiLower(key);
-    return entries.findIndex((e) => asciiLower(e.key) === want);
+    return entries.findIndex((e) => asciiEqualsIgnoreCase(e.key, key));
   }
 
   /** lighttpd's variable read: the current block, then its parents up to global; null if not found. */

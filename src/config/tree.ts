@@ -123,5 +123,23 @@ export function findEntry(block: ConfigBlock, key: string): ConfigEntry | undefi
 
 /** Lower-cases A–Z only, as lighttpd's key comparisons do. */
 export function asciiLower(s: string): string {
-  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  }
+  return s; // the common case (keys are mostly lower case): no regex, no allocation
+}
+
+/** ASCII case-insensitive equality without allocating (lighttpd's key comparison). */
+export function asciiEqualsIgnoreCase(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 65 && x <= 90) x += 32;
+    if (y >= 65 && y <= 90) y += 32;
+    if (x !== y) return false;
+  }
+  return true;
 }

@@ -4,7 +4,7 @@
  * lighttpd has three value types (string, 32-bit integer, array); there is no boolean, "enable" is a
  * string that the consumer converts (config-language.md §4, §5.5, §10.1).
  */
-import { asciiLower, type ConfigArray, type ConfigArrayItem, type ConfigInteger, type ConfigString, type ConfigValue } from './tree.js';
+import { asciiEqualsIgnoreCase, asciiLower, type ConfigArray, type ConfigArrayItem, type ConfigInteger, type ConfigString, type ConfigValue } from './tree.js';
 import type { SourceLoc } from '../diagnostics.js';
 
 /** Wraps to a 32-bit signed integer, as lighttpd's `int` does. */
@@ -30,8 +30,7 @@ export function arrayValue(items: readonly ConfigArrayItem[], loc?: SourceLoc): 
 
 /** Finds an array element by key, ASCII case-insensitively (lighttpd's array lookup). */
 export function findItem(arr: ConfigArray, key: string): ConfigArrayItem | undefined {
-  const want = asciiLower(key);
-  return arr.items.find((i) => i.key !== null && asciiLower(i.key) === want);
+  return arr.items.find((i) => i.key !== null && asciiEqualsIgnoreCase(i.key, key));
 }
 
 /** The result of a merge: a value, or the reason it failed; `duplicates` lists the clashing array keys. */
