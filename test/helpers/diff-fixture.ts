@@ -1,0 +1,141 @@
+/**
+ * The shared document root and config for the HTTP differential test: the same files and the same
+ * lighttpd.conf text are served by the real lighttpd 1.4.69 and by tswstunnel. File times are fixed so
+ * Last-Modified / If-Modified-Since answers are reproducible; a secret file sits outside the root.
+ */
+import { mkdtemp, mkdir, writeFile, symlink, utimes } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/** Marker text of the file outside the document root; no response may contain it. */
+export const SECRET = 'TOP-SECRET-9f2c1e';
+
+/** Where the fixture lives. */
+export interface DiffFixture {
+  readonly base: string;
+  readonly docroot: string;
+  readonly config: string;
+}
+
+const MTIME = new Date(Date.UTC(2026, 10, 22, 13, 39, 26));
+
+const FILES: Readonly<Record<string, string | Buffer>> = {
+  'hello.txt': 'hello world\n',
+  'range.txt': '0123456789abcdefghijklmnopqrstuvwxyz',
+  'big.txt': 'a'.repeat(1000),
+  'empty.txt': '',
+  'a b.txt': 'space\n',
+  'a%b.txt': 'percent\n',
+  'index.html': '<html>root index</html>\n',
+  'style.css': 'body{}\n',
+  'data.json': '{"a":1}\n',
+  'img.svg': '<svg/>\n',
+  'app.js': 'export const x = 1;\n',
+  'blob.bin': Buffer.from([0, 1, 2, 3, 255]),
+  'README': 'readme\n',
+  'secret.inc': 'include\n',
+  'backup.txt~': 'backup\n',
+  'x.php': '<?php echo 1;\n',
+  '.hidden': 'dot\n',
+  'UPPER.TXT': 'upper\n',
+  'sub/file.js': 'sub js\n',
+  'sub/index.html': '<html>sub index</html>\n',
+  'sub/deep/x.txt': 'deep\n',
+  'noindex/a.txt': 'a\n',
+  'listing/one.txt': 'one\n',
+  'listing/two.css': 'two\n',
+  'listing/dir/inner.txt': 'inner\n',
+  'private/p.txt': 'private\n',
+  'allowonly/ok.txt': 'ok\n',
+  'allowonly/no.html': 'no\n',
+  'nopi/f.txt': 'nopi\n',
+  'noetag/f.txt': 'noetag\n',
+  'norange/f.txt': '0123456789',
+  'mime16/a.tar.gz': 'tgz',
+  'mime16/b.gz': 'gz',
+  'mime16/Makefile': 'make',
+  'mime16/c.unknown': 'unknown',
+  'mime16/d.ext': 'bare ext',
+  'alias-target/al.txt': 'aliased\n',
+  'nofollow/plain.txt': 'plain\n',
+  'emptydir/.keep': '',
+};
+
+/** Builds the fixture in a new temp directory. */
+export async function createDiffFixture(): Promise<DiffFixture> {
+  const base = await mkdtemp(path.join(tmpdir(), 'tsw-diff-'));
+  const docroot = path.join(base, 'www');
+  const aliasDir = path.join(base, 'aliasdir');
+  const vhost = path.join(base, 'vhost');
+  for (const [rel, body] of Object.entries(FILES)) {
+    const p = path.join(docroot, rel);
+    await mkdir(path.dirname(p), { recursive: true });
+    await writeFile(p, body);
+    await utimes(p, MTIME, MTIME);
+  }
+  await writeFile(path.join(base, 'secret.txt'), `${SECRET}\n`);
+  await mkdir(path.join(aliasDir, 'sub'), { recursive: true });
+  await writeFile(path.join(aliasDir, 'a.txt'), 'alias a\n');
+  await writeFile(path.join(aliasDir, 'sub', 'b.txt'), 'alias b\n');
+  await mkdir(`${aliasDir}2`, { recursive: true });
+  await writeFile(path.join(`${aliasDir}2`, 'y.txt'), 'alias2 y\n');
+  await writeFile(`${aliasDir}2y.txt`, 'alias2y\n');
+  await mkdir(vhost, { recursive: true });
+  await writeFile(path.join(vhost, 'hello.txt'), 'vhost hello\n');
+  for (const p of [path.join(aliasDir, 'a.txt'), path.join(aliasDir, 'sub', 'b.txt'), path.join(`${aliasDir}2`, 'y.txt'), `${aliasDir}2y.txt`, path.join(vhost, 'hello.txt')]) {
+    await utimes(p, MTIME, MTIME);
+  }
+  await symlink(path.join(base, 'secret.txt'), path.join(docroot, 'link-out.txt'));
+  await symlink(path.join(base, 'secret.txt'), path.join(docroot, 'nofollow', 'link-out.txt'));
+  await symlink(path.join(docroot, 'hello.txt'), path.join(docroot, 'nofollow', 'link-in.txt'));
+  return { base, docroot, config: diffConfig(docroot, aliasDir, vhost) };
+}
+
+function diffConfig(docroot: string, aliasDir: string, vhost: string): string {
+  const mime16 = Array.from({ length: 14 }, (_v, i) => `".m${i}" => "x/m${i}"`).join(', ');
+  return `
+server.document-root = "${docroot}"
+server.modules = ( "mod_access", "mod_alias", "mod_redirect", "mod_rewrite", "mod_setenv", "mod_indexfile", "mod_dirlisting", "mod_staticfile" )
+index-file.names = ( "index.html" )
+mimetype.assign = ( ".html" => "text/html", ".txt" => "text/plain;charset=utf-8",
+  ".js" => "application/javascript", ".css" => "text/css", ".json" => "application/json", ".svg" => "image/svg+xml",
+  ".gz" => "application/gzip", ".tar.gz" => "application/x-gtar", "README" => "text/plain" )
+url.access-deny = ( "~", ".inc" )
+static-file.exclude-extensions = ( ".php" )
+alias.url = ( "/al2" => "${aliasDir}2", "/al/" => "${aliasDir}/", "/alx" => "${aliasDir}/" )
+url.redirect = ( "^/old/(.*)$" => "/new/$1", "^/gone$" => "http://example.com/gone", "^/keep-exception" => "",
+  "^/keep" => "/kept", "^/enc/(.*)$" => "/e?v=\${esc:1}&p=\${url.path}&q=\${url.query}\${qsa}" )
+url.rewrite-once = ( "^/rw/(.*)$" => "/$1", "^/rwq/([^?]*)(\\?.*)?$" => "/hello.txt?x=$1", "^/bad-rewrite" => "nope",
+  "^/rw-stop" => "" )
+url.rewrite-repeat = ( "^/rep/a/(.*)$" => "/rep/b/$1", "^/rep/b/(.*)$" => "/$1" )
+url.rewrite-if-not-file = ( "^/nf/(.*)$" => "/hello.txt?orig=$1", "^/sub/missing" => "/range.txt" )
+setenv.add-response-header = ( "X-Global" => "g" )
+
+$HTTP["url"] =^ "/sub/" {
+  setenv.add-response-header = ( "X-Sub" => "s" )
+  setenv.set-response-header = ( "X-Set" => "v" )
+}
+$HTTP["url"] =~ "^/r302/(.*)$" {
+  url.redirect = ( "" => "/dest?cap=%1\${qsa}" )
+  url.redirect-code = 302
+}
+$HTTP["url"] =~ "^/r307" { url.redirect = ( "^/r307(.*)" => "/t$1" ) url.redirect-code = 307 }
+$HTTP["host"] == "vhost.example" { server.document-root = "${vhost}" }
+$HTTP["host"] =~ "^www\\.(.*)$" { url.redirect = ( "^/(.*)" => "http://%1/$1" ) }
+$HTTP["url"] =^ "/loop/" { url.rewrite-repeat = ( "^/loop/(.*)" => "/loop/x$1" ) }
+$HTTP["url"] =^ "/listing/" { dir-listing.activate = "enable" }
+$HTTP["url"] =^ "/private/" { url.access-deny = ( "" ) }
+$HTTP["url"] =^ "/allowonly/" { url.access-allow = ( ".txt" ) }
+$HTTP["url"] =^ "/nopi/" { static-file.disable-pathinfo = "enable" }
+$HTTP["url"] =^ "/noetag/" { static-file.etags = "disable" }
+$HTTP["url"] =^ "/norange/" { server.range-requests = "disable" }
+$HTTP["url"] =^ "/nofollow/" { server.follow-symlink = "disable" }
+$HTTP["url"] =^ "/mime16/" { mimetype.assign = ( ".gz" => "A", ".tar.gz" => "B", "Makefile" => "M", "ext" => "E", "" => "D", ${mime16} ) }
+$HTTP["querystring"] =~ "deny=1" { url.access-deny = ( "" ) }
+$HTTP["request-method"] == "POST" { setenv.add-response-header = ( "X-Post" => "1" ) }
+$HTTP["useragent"] =~ "BadBot" { url.access-deny = ( "" ) }
+$REQUEST_HEADER["X-Block"] == "yes" { url.access-deny = ( "" ) }
+$HTTP["url"] =~ "^/cond-else" { setenv.add-response-header = ( "X-Branch" => "if" ) }
+else $HTTP["url"] =~ "^/hello" { setenv.add-response-header = ( "X-Branch" => "elif" ) }
+`;
+}
