@@ -32,6 +32,8 @@ export interface SendFileInput {
 /** 'sent' once the response is written, or an error status for the core's error page. */
 export type SendFileResult = 'sent' | 403 | 404 | 412 | 416 | 500;
 
+const CHUNK = 64 * 1024;
+
 const SET_HEADERS = ['Content-Type', 'ETag', 'Last-Modified', 'Content-Length', 'Content-Range', 'Accept-Ranges'];
 
 function errnoStatus(e: unknown): 403 | 404 | 500 {
@@ -153,21 +155,17 @@ async function streamRanges(res: ServerResponse, fh: FileHandle, ranges: readonl
   const multipart = ranges.length > 1;
   for (const [i, r] of ranges.entries()) {
     if (multipart && !(await writeChunk(res, partHeader(partType, r, total, i === 0)))) return;
-    const stream = fh.createReadStream({ start: r.start, end: r.end, autoClose: false, highWaterMark: 64 * 1024 });
-    let sent = 0;
-    try {
-      for await (const chunk of stream) {
-        const buf = chunk as Buffer;
-        sent += buf.length;
-        if (!(await writeChunk(res, buf))) return;
+    // positional reads (not fh.createReadStream: destroying such a stream closes the shared handle)
+    for (let pos = r.start; pos <= r.end; ) {
+      const want = Math.min(CHUNK, r.end - pos + 1);
+      const { bytesRead, buffer } = await fh.read(Buffer.allocUnsafe(want), 0, want, pos);
+      // the file shrank after fstat: the promised length cannot be met
+      if (bytesRead === 0) {
+        res.destroy();
+        return;
       }
-    } finally {
-      stream.destroy();
-    }
-    // the file shrank after fstat: the promised length cannot be met
-    if (sent !== r.end - r.start + 1) {
-      res.destroy();
-      return;
+      pos += bytesRead;
+      if (!(await writeChunk(res, buffer.subarray(0, bytesRead)))) return;
     }
   }
   if (multipart && !(await writeChunk(res, MULTIPART_END))) return;

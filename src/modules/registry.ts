@@ -8,6 +8,14 @@
 import type { AnyModule } from './module.js';
 import { createAccesslogModule } from './accesslog/index.js';
 import { createProxyModule } from './proxy/index.js';
+import { createAccessModule } from './access.js';
+import { createAliasModule } from './alias.js';
+import { createDirlistingModule } from './dirlisting.js';
+import { createIndexfileModule } from './indexfile.js';
+import { createRedirectModule } from './redirect.js';
+import { createRewriteModule } from './rewrite.js';
+import { createSetenvModule } from './setenv.js';
+import { createStaticfileModule } from './staticfile.js';
 
 /** Creates a fresh instance of a module. */
 export type ModuleFactory = () => AnyModule;
@@ -19,4 +27,12 @@ export type ModuleRegistry = ReadonlyMap<string, ModuleFactory>;
 export const BUILTIN_MODULES: ModuleRegistry = new Map<string, ModuleFactory>([
   ['mod_accesslog', createAccesslogModule],
   ['mod_proxy', () => createProxyModule()],
+  ['mod_access', createAccessModule],
+  ['mod_alias', createAliasModule],
+  ['mod_dirlisting', createDirlistingModule],
+  ['mod_indexfile', createIndexfileModule],
+  ['mod_redirect', createRedirectModule],
+  ['mod_rewrite', createRewriteModule],
+  ['mod_setenv', createSetenvModule],
+  ['mod_staticfile', createStaticfileModule],
 ]);

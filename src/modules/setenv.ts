@@ -6,7 +6,8 @@
  * The config is captured once per request at uri-clean (so when an earlier uri-clean module such as
  * mod_access answered first, no headers are added — module order is observable, as in lighttpd), and
  * request headers and environment are changed then. Response headers are added when the response
- * starts, error pages included: add = one more header line, set = replace (an empty value removes).
+ * starts, error pages included (not the 416 page, which lighttpd builds after that stage): add = one
+ * more header line, set = replace (an empty value removes).
  */
 import type { ServerResponse } from 'node:http';
 import type { DiagnosticSink } from '../diagnostics.js';
@@ -89,7 +90,9 @@ export function createSetenvModule(): Module<SetenvConf> {
     },
     onResponseStart(req: RequestCtx, res: ServerResponse): void {
       const conf = captured.get(req);
-      if (!conf || res.headersSent) return;
+      // lighttpd builds the 416 page in its Range stage, after response-start, and that page discards
+      // every header set before it (http-core.md §6.2, §8.6)
+      if (!conf || res.headersSent || res.statusCode === 416) return;
       for (const [k, v] of conf.addResponseHeader) {
         if (v !== '') res.appendHeader(k, v);
       }
