@@ -51,8 +51,7 @@ async function ask(port: number, c: DiffCase): Promise<Answer> {
 test('HTTP differential: tswstunnel vs lighttpd 1.4.69', { timeout: 120_000 }, async (t) => {
   const fx = await createDiffFixture();
   t.after(() => rm(fx.base, { recursive: true, force: true }));
-  const oracle = await startLighttpd(fx.config);
-  t.after(() => oracle.stop());
+  const oracle = await startLighttpd(t, `${fx.config}\nserver.port = @PORT@\nserver.bind = "127.0.0.1"\n`);
   const tsw = await startTestServer(t, fx.config);
 
   const disagreements: string[] = [];
