@@ -52,7 +52,8 @@ $HTTP["url"] == "/handler.html" { probe.tag = "file:handler" }
 });
 
 test('an error handler that fails itself falls back to the built-in page of the original status', async (t) => {
-  const s = await startTestServer(t, 'server.modules = ()\nserver.error-handler = "/also-missing.html"\n', { files: { 'a.txt': 'x' } });
+  // without compat loading no mod_staticfile is appended, so nobody handles a.txt (403)
+  const s = await startTestServer(t, 'server.modules = ()\nserver.compat-module-load = "disable"\nserver.error-handler = "/also-missing.html"\n', { files: { 'a.txt': 'x' } });
   const r = await fetch(`${s.base}/a.txt`);
   assert.equal(r.status, 403);
   assert.match(await r.text(), /403 Forbidden/);
