@@ -31,7 +31,8 @@ interface Scene {
 async function checkPage(scene: Scene, path: string, probe: ConnectedProbe, label: string, screenshot?: string): Promise<void> {
   const { page, log } = await openPage(scene.browser);
   try {
-    await page.goto(`${scene.base}${path}`, { waitUntil: 'load', timeout: 15_000 });
+    const response = await page.goto(`${scene.base}${path}`, { waitUntil: 'load', timeout: 15_000 });
+    if (!response?.ok()) throw new Error(`GET ${path} answered ${response?.status() ?? 'nothing'}`);
     await waitConnected(page, probe);
     await waitForPaintedPixel(page);
     await typeTouchCommand(page, scene.desktop.scratchDir, `typed-in-${label}`);
