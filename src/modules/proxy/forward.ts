@@ -129,7 +129,7 @@ export async function forwardRequest(
     state: backendHead.remap,
   };
   socket.on('error', (err: NodeJS.ErrnoException) => {
-    if (opts.debug > 0) opts.log(`proxy: ${lease.proc.name}: ${err.code ?? err.message}`);
+    if (opts.debug > 0) opts.log(`${lease.proc.name}: ${err.code ?? err.message}`);
   });
   socket.once('close', () => lease.release());
   const onClientGone = (): void => {
@@ -150,14 +150,14 @@ export async function forwardRequest(
     ({ head, rest } = await readResponseHead(socket, interimTo(res, req)));
   } catch (e) {
     const err = e instanceof BackendResponseError ? e : new BackendResponseError(502, 'TSW_PROXY_BAD_RESPONSE', String(e));
-    opts.log(`proxy: ${err.message} from ${lease.proc.name} for ${req.path}`);
+    opts.log(`${err.message} from ${lease.proc.name} for ${req.path}`);
     socket.destroy();
     res.off('close', onClientGone);
     return err.status;
   }
   if (head.status === 101) {
     // no Upgrade was asked for on this path; lighttpd cannot tunnel it either
-    opts.log(`proxy: unexpected 101 from ${lease.proc.name} for ${req.path}`);
+    opts.log(`unexpected 101 from ${lease.proc.name} for ${req.path}`);
     socket.destroy();
     res.off('close', onClientGone);
     return 502;
@@ -167,7 +167,7 @@ export async function forwardRequest(
   res.writeHead(head.status, reasonOf(head.status), writableHeaders(headers));
   const bodyStream = new BackendBody(socket, rest, bodyFraming(head, req.method));
   bodyStream.on('error', (err) => {
-    opts.log(`proxy: response body from ${lease.proc.name} cut: ${err.message}`);
+    opts.log(`response body from ${lease.proc.name} cut: ${err.message}`);
     socket.destroy();
     res.destroy();
   });

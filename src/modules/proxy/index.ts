@@ -92,6 +92,11 @@ export function createProxyModule(opts: ProxyModuleOptions = {}): ProxyModule {
   async function onRequest(req: RequestCtx, res: ServerResponse, conf: ProxyConf): Promise<Outcome> {
     const ext = extensionOf(req, conf);
     if (!ext) return 'continue';
+    if (req.method === 'CONNECT') {
+      // reaches this hook only when "connect" is off (observed: 405)
+      req.status = 405;
+      return 'handled';
+    }
     const raw = req.raw;
     let length = declaredLength(req);
     const pre = length === null ? await prebuffer(raw) : { chunks: [], complete: false, length: 0 };

@@ -48,7 +48,7 @@ export async function forwardUpgrade(
     state: backendHead.remap,
   };
   socket.on('error', (err: NodeJS.ErrnoException) => {
-    if (opts.debug > 0) opts.log(`proxy: ${lease.proc.name}: ${err.code ?? err.message}`);
+    if (opts.debug > 0) opts.log(`${lease.proc.name}: ${err.code ?? err.message}`);
   });
   socket.once('close', () => lease.release());
   const onClientGone = (): void => {
@@ -72,7 +72,7 @@ export async function forwardUpgrade(
     }));
   } catch (e) {
     const err = e instanceof BackendResponseError ? e : new BackendResponseError(502, 'TSW_PROXY_BAD_RESPONSE', String(e));
-    opts.log(`proxy: ${err.message} from ${lease.proc.name} for ${req.path}`);
+    opts.log(`${err.message} from ${lease.proc.name} for ${req.path}`);
     socket.destroy();
     client.off('close', onClientGone);
     return err.status;
