@@ -83,7 +83,7 @@ function handle(requests: Recorded[]) {
         res.writeHead(204).end();
       } else {
         res.statusCode = Number(q.get('code') ?? '200');
-        res.setHeader('Content-Type', 'application/json');
+        if (!res.hasHeader('content-type')) res.setHeader('Content-Type', 'application/json');
         res.end(JSON.stringify(rec));
       }
     });

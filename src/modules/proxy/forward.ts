@@ -79,9 +79,12 @@ function pumpBody(body: BodySource, socket: ProxyLease['socket'], chunked: boole
   src.resume();
 }
 
-/** Headers node accepts (a backend may send bytes node refuses to write); bad ones are dropped. */
-function writableHeaders(headers: readonly (readonly [string, string])[]): string[] {
-  const flat: string[] = [];
+/**
+ * Sets the backend's headers on `res`; repeats of a name become one multi-value header (node writes
+ * each value on its own line). Headers node refuses to write (bad bytes) are dropped.
+ */
+function setResponseHeaders(res: ServerResponse, headers: readonly (readonly [string, string])[]): void {
+  const grouped = new Map<string, [string, string[]]>();
   for (const [name, value] of headers) {
     try {
       validateHeaderName(name);
@@ -89,9 +92,13 @@ function writableHeaders(headers: readonly (readonly [string, string])[]): strin
     } catch {
       continue;
     }
-    flat.push(name, value);
+    const lower = name.toLowerCase();
+    const g = grouped.get(lower);
+    if (g) g[1].push(value);
+    else grouped.set(lower, [name, [value]]);
   }
-  return flat;
+  // node 20's writeHead(status, [flat list]) keeps only the last of repeated names, so set them here
+  for (const [name, values] of grouped.values()) res.setHeader(name, values.length === 1 ? (values[0] ?? '') : values);
 }
 
 /** Forwards interim 1xx heads node can express (103 Early Hints) to HTTP/1.1 clients. */
@@ -164,7 +171,8 @@ export async function forwardRequest(
   }
 
   const headers = remapResponseHeaders(head.headers, rc);
-  res.writeHead(head.status, reasonOf(head.status), writableHeaders(headers));
+  setResponseHeaders(res, headers);
+  res.writeHead(head.status, reasonOf(head.status));
   const bodyStream = new BackendBody(socket, rest, bodyFraming(head, req.method));
   bodyStream.on('error', (err) => {
     opts.log(`response body from ${lease.proc.name} cut: ${err.message}`);
