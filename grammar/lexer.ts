@@ -61,6 +61,8 @@ function describeByte(c: number): string {
 class Scanner {
   readonly #src: Uint8Array;
   readonly #decoder = new TextDecoder('utf-8');
+  /** The whole input as a string when it is pure ASCII (then byte offsets are string indexes). */
+  readonly #ascii: string | null;
   #offset = 0;
   #line = 1;
   #lineStart = 0;
@@ -75,6 +77,7 @@ class Scanner {
 
   constructor(src: Uint8Array) {
     this.#src = src;
+    this.#ascii = src.every((b) => b < 0x80) ? new TextDecoder('latin1').decode(src) : null;
   }
 
   #at(i: number): number {
@@ -86,6 +89,7 @@ class Scanner {
   }
 
   #text(start: number, end: number): string {
+    if (this.#ascii !== null) return this.#ascii.slice(start, end);
     return this.#decoder.decode(this.#src.subarray(start, end));
   }
 

@@ -9,9 +9,9 @@
  * shows: `mimetype.assign` ".js" → "text/javascript" and `server.tag` newline continuation.
  */
 import type { KeySpec, KeyType } from '../modules/module.js';
-import type { EvalContext, MutableBlock } from './eval-context.js';
+import { EvalContext, type MutableBlock } from './eval-context.js';
 import { CORE_CONNECTION_KEYS, CORE_SERVER_KEYS, type KeyTable } from './key-catalogue.js';
-import { asciiLower, findEntry, type ConfigEntry, type ConfigValue } from './tree.js';
+import { findEntry, type ConfigEntry, type ConfigValue } from './tree.js';
 import { asBoolean, findItem, parseCLong, stringValue } from './values.js';
 
 const LIST_SHAPES: Partial<Record<KeyType, string>> = {
@@ -71,14 +71,27 @@ function entryLoc(e: ConfigEntry): ConfigEntry['loc'] {
   return e.value.loc ?? e.loc;
 }
 
+/** The entries of a block that belong to a table, in table order (lighttpd checks keys in table order). */
+function tableEntries(block: MutableBlock, table: KeyTable, order: ReadonlyMap<string, number>): [string, KeySpec, ConfigEntry][] {
+  const found: [number, string, KeySpec, ConfigEntry][] = [];
+  for (const e of block.entries) {
+    const k = EvalContext.lower(e.key);
+    const n = order.get(k);
+    if (n === undefined) continue;
+    const name = Object.keys(table)[n] ?? k;
+    const spec = table[name];
+    if (spec !== undefined) found.push([n, name, spec, e]);
+  }
+  return found.sort((a, b) => a[0] - b[0]).map(([, name, spec, e]) => [name, spec, e]);
+}
+
 /** One table: scope warnings over all blocks, then type errors; false if any type error. */
 function checkTable(blocks: readonly MutableBlock[], table: KeyTable, ctx: EvalContext): boolean {
-  const keys = Object.entries(table);
-  for (const block of blocks) {
+  const order = new Map(Object.keys(table).map((k, i) => [EvalContext.lower(k), i]));
+  const perBlock = blocks.map((b) => tableEntries(b, table, order));
+  for (const [bi, block] of blocks.entries()) {
     if (block.id === 0) continue;
-    for (const [key, spec] of keys) {
-      const e = findEntry(block, key);
-      if (e === undefined) continue;
+    for (const [key, spec, e] of perBlock[bi] ?? []) {
       const scope = spec.scope ?? 'connection';
       const loc = e.loc ?? null;
       if (scope === 'server') {
@@ -89,10 +102,8 @@ function checkTable(blocks: readonly MutableBlock[], table: KeyTable, ctx: EvalC
     }
   }
   let ok = true;
-  for (const block of blocks) {
-    for (const [key, spec] of keys) {
-      const e = findEntry(block, key);
-      if (e === undefined) continue;
+  for (const entries of perBlock) {
+    for (const [key, spec, e] of entries) {
       const problem = coreTypeProblem(key, spec, e.value);
       if (problem !== null) {
         ctx.report('error', 'TSW_CONFIG_BAD_VALUE_TYPE', problem, entryLoc(e) ?? null);
@@ -163,7 +174,7 @@ function checkStatCacheEngine(global: MutableBlock, ctx: EvalContext): boolean {
 function applyRewrites(blocks: readonly MutableBlock[]): void {
   for (const block of blocks) {
     for (const [i, e] of block.entries.entries()) {
-      const k = asciiLower(e.key);
+      const k = EvalContext.lower(e.key);
       if (k === 'mimetype.assign' && e.value.type === 'array') {
         const js = findItem(e.value, '.js');
         if (js && js.value.type === 'string' && js.value.value === 'application/javascript') {

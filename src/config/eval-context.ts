@@ -4,7 +4,7 @@
  */
 import type { IToken } from 'chevrotain';
 import type { Diagnostic, Severity, SourceLoc } from '../diagnostics.js';
-import { asciiEqualsIgnoreCase, asciiLower, type ConfigBlock, type ConfigEntry } from './tree.js';
+import { asciiLower, type ConfigBlock, type ConfigEntry } from './tree.js';
 import { integerValue, stringValue } from './values.js';
 
 /** A ConfigBlock while it is being built (the tree exposes it read-only). */
@@ -92,16 +92,63 @@ export class EvalContext {
     return this.diagnostics.some((d) => d.severity === 'error');
   }
 
-  /** The index of a key in a block's entries (ASCII case-insensitive), or -1. */
-  static indexOf(entries: readonly ConfigEntry[], key: string): number {
-    return entries.findIndex((e) => asciiEqualsIgnoreCase(e.key, key));
+  /** Per block: ASCII-lower-cased key → entry (kept in step with `entries` by the methods below). */
+  readonly #index = new WeakMap<ConfigBlock, Map<string, ConfigEntry>>();
+
+  /** Lower-cases A–Z only (fast path for keys that are already lower case). */
+  static lower(key: string): string {
+    return /[A-Z]/.test(key) ? asciiLower(key) : key;
+  }
+
+  #mapOf(block: ConfigBlock): Map<string, ConfigEntry> {
+    let map = this.#index.get(block);
+    if (map === undefined) {
+      map = new Map(block.entries.map((e) => [EvalContext.lower(e.key), e]));
+      this.#index.set(block, map);
+    }
+    return map;
+  }
+
+  /** The entry of a key in one block (ASCII case-insensitive). */
+  find(block: ConfigBlock, key: string): ConfigEntry | undefined {
+    return this.#mapOf(block).get(EvalContext.lower(key));
+  }
+
+  /** The position of a key in a block's entries, or -1. */
+  indexIn(block: ConfigBlock, key: string): number {
+    const e = this.find(block, key);
+    return e === undefined ? -1 : block.entries.indexOf(e);
+  }
+
+  /** Stores an entry at position `i` (replacing) or at the end (i < 0). */
+  store(block: MutableBlock, i: number, entry: ConfigEntry): void {
+    const map = this.#mapOf(block);
+    if (i >= 0) {
+      const old = block.entries[i];
+      if (old !== undefined) map.delete(EvalContext.lower(old.key));
+      block.entries[i] = entry;
+    } else {
+      block.entries.push(entry);
+    }
+    map.set(EvalContext.lower(entry.key), entry);
+  }
+
+  /** lighttpd's array_extract_element: removes entry `i`, moving the last entry into its place. */
+  extract(block: MutableBlock, i: number): ConfigEntry | undefined {
+    const entries = block.entries;
+    const e = entries[i];
+    if (e === undefined) return undefined;
+    const last = entries.pop();
+    if (last !== undefined && i < entries.length) entries[i] = last;
+    this.#mapOf(block).delete(EvalContext.lower(e.key));
+    return e;
   }
 
   /** lighttpd's variable read: the current block, then its parents up to global; null if not found. */
   lookup(key: string): ConfigEntry | null {
     for (let b: ConfigBlock | null = this.current; b !== null; b = b.parent) {
-      const i = EvalContext.indexOf(b.entries, key);
-      if (i >= 0) return b.entries[i] ?? null;
+      const e = this.find(b, key);
+      if (e !== undefined) return e;
     }
     return null;
   }

@@ -13,7 +13,7 @@ import type {
 } from '../../grammar/index.js';
 import type { SourceLoc } from '../diagnostics.js';
 import { checkConditionValue, conditionField, KNOWN_CONDITIONS, negateOp, simplifyRegex } from './conditions.js';
-import { EvalContext, type MutableBlock } from './eval-context.js';
+import type { EvalContext, MutableBlock } from './eval-context.js';
 import { evalExpression, firstToken, keyName, mergeReported } from './expressions.js';
 import { compileConditionRegex } from './regex.js';
 import { asciiLower, type CondOp, type Condition } from './tree.js';
@@ -73,38 +73,29 @@ export class Evaluator {
       return failed();
     }
     const loc = ctx.locOf(keyTok);
-    const entries = block.entries;
-    const i = EvalContext.indexOf(entries, key);
+    const i = ctx.indexIn(block, key);
     if (c.Assign) {
       if (i >= 0) {
-        const prev = entries[i]?.loc;
+        const prev = block.entries[i]?.loc;
         const at = prev ? ` (first set at ${prev.file}:${prev.line}:${prev.column})` : ' (it is predefined)';
         ctx.report('error', 'TSW_CONFIG_DUPLICATE_KEY', `"${key}" is already set in ${where}${at}; use := to replace it or += to append`, keyTok);
         return;
       }
-      entries.push({ key, value, loc });
+      ctx.store(block, -1, { key, value, loc });
     } else if (c.ForceAssign) {
       // lighttpd: := replaces in place, with the new spelling
-      if (i >= 0) entries[i] = { key, value, loc };
-      else entries.push({ key, value, loc });
+      ctx.store(block, i, { key, value, loc });
     } else {
       // lighttpd: += takes the entry out of this block (the last entry moves into its place), or copies
       // the value visible from a parent block, merges, and appends the result
-      let base = null;
-      if (i >= 0) {
-        base = entries[i]?.value ?? null;
-        const last = entries.pop();
-        if (last !== undefined && i < entries.length) entries[i] = last;
-      } else {
-        base = ctx.lookup(key)?.value ?? null;
-      }
+      const base = i >= 0 ? (ctx.extract(block, i)?.value ?? null) : (ctx.lookup(key)?.value ?? null);
       if (base === null) {
-        entries.push({ key, value, loc });
+        ctx.store(block, -1, { key, value, loc });
         return;
       }
       const merged = mergeReported(ctx, base, value, opTok, `'+=' on "${key}"`);
       if (merged === null) return failed();
-      entries.push({ key, value: merged, loc });
+      ctx.store(block, -1, { key, value: merged, loc });
     }
   }
 

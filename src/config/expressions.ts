@@ -5,10 +5,10 @@
  */
 import type { IToken } from 'chevrotain';
 import { decodeStringImage, type ArrayCstNode, type ExpressionCstNode, type ValueCstNode } from '../../grammar/index.js';
-import type { EvalContext } from './eval-context.js';
+import { EvalContext } from './eval-context.js';
 import type { ConfigArrayItem, ConfigValue } from './tree.js';
 import { asciiLower } from './tree.js';
-import { arrayValue, asStringOperand, findItem, integerValue, mergeValues, stringValue } from './values.js';
+import { arrayValue, asStringOperand, integerValue, mergeValues, stringValue } from './values.js';
 
 const INT64_MAX = 9223372036854775807n;
 
@@ -110,6 +110,7 @@ function describe(v: ConfigValue): string {
 /** Evaluates `( … )`; keys must be unique (ASCII case-insensitively) within one literal. */
 export function evalArray(ctx: EvalContext, node: ArrayCstNode): ConfigValue | null {
   const items: ConfigArrayItem[] = [];
+  const keys = new Set<string>();
   let ok = true;
   for (const el of node.children.arrayElement ?? []) {
     const firstExpr = el.children.first[0];
@@ -131,11 +132,13 @@ export function evalArray(ctx: EvalContext, node: ArrayCstNode): ConfigValue | n
       ok = false;
       continue;
     }
-    if (findItem(arrayValue(items), keyText) !== undefined) {
+    const lowered = EvalContext.lower(keyText);
+    if (keys.has(lowered)) {
       ctx.report('error', 'TSW_CONFIG_DUPLICATE_ARRAY_KEY', `duplicate array key "${keyText}" (keys compare case-insensitively); remove one of the entries`, firstToken(firstExpr));
       ok = false;
       continue;
     }
+    keys.add(lowered);
     items.push({ key: keyText, value: v });
   }
   const lp = node.children.LParen[0];
