@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { errorCodes, keysOf, loadFiles, valueOf } from './load-fixture.js';
 import { globInclude, includePath } from './include.js';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -75,6 +75,22 @@ test('include_shell runs in the main file directory with $SHELL; its output is c
   const bad = loadFiles({ 'main.conf': 'include_shell "echo \'x = \'"\n' });
   assert.equal(bad.diagnostics[0]?.loc?.file, "echo 'x = '");
   assert.equal(bad.diagnostics[0]?.includeChain?.[0]?.file, 'main.conf');
+});
+
+test('after an error no include_shell command is run (lighttpd would have stopped reading)', () => {
+  const out = mkdtempSync(path.join(tmpdir(), 'tsw-shell-'));
+  try {
+    const marker = path.join(out, 'ran.txt');
+    const ok = loadFiles({ 'main.conf': `include_shell "touch ${marker}"\n` });
+    assert.deepEqual(errorCodes(ok), []);
+    assert.equal(existsSync(marker), true, 'the command runs when there was no error');
+    rmSync(marker);
+    const r = loadFiles({ 'main.conf': `a = nope\ninclude_shell "touch ${marker}"\ninclude "b.conf"\n`, 'b.conf': 'b = 1\nb = 2\n' });
+    assert.deepEqual(errorCodes(r), ['TSW_CONFIG_UNDEFINED_VARIABLE', 'TSW_CONFIG_DUPLICATE_KEY']);
+    assert.equal(existsSync(marker), false);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });
 
 test('a file that includes itself is stopped with an error instead of recursing forever', () => {

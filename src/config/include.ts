@@ -140,6 +140,8 @@ export const fileIncludeReader: IncludeReader = {
   },
   includeShell(ctx, command, at) {
     const env = ctx.environment;
+    // lighttpd stops reading at its first error, so it would never run a command after one
+    if (ctx.hasErrors) return;
     if (ctx.includeDepth >= MAX_INCLUDE_DEPTH) {
       ctx.report('error', 'TSW_CONFIG_INCLUDE_LOOP', `includes are nested more than ${MAX_INCLUDE_DEPTH} deep (does a command include itself?)`, at);
       return;
