@@ -5,7 +5,7 @@
  */
 import { get } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OUT_DIR, buildTools, choosePinning, describeMachine, requireProgram } from './env.js';
 import { stopChild } from './proc.js';
@@ -102,7 +102,7 @@ export async function runHttpBench(bench: HttpBench, argv: readonly string[]): P
     resultTable(results, bench.scenarios, columns, bench.ratios),
     '',
     ...[...bench.notes, ...resultNotes(results, bench.scenarios)].map((n) => `- ${n}`),
-    `- wall time: ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+    `- wall time: ${((Date.now() - t0) / 1000).toFixed(0)} s; load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
     '',
   ].join('\n');
   console.log(md);

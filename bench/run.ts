@@ -9,7 +9,7 @@
  * runs are printed as one Markdown table; results also go to bench/out/ws-<time>.{json,md}.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OUT_DIR, buildTools, choosePinning, describeMachine, openFilesLimit, type Tools } from './env.js';
 import { startPinned, stopChild, waitForLine, type Child, type Pinning } from './proc.js';
@@ -182,7 +182,7 @@ async function main(): Promise<void> {
     table,
     '',
     ...notes.map((n) => `- ${n}`),
-    `- wall time of the whole benchmark: ${elapsed} s`,
+    `- wall time of the whole benchmark: ${elapsed} s; load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
     '',
   ].join('\n');
   console.log(md);
