@@ -145,7 +145,8 @@ const idle: Scenario = {
   metrics: [
     { id: 'idle.rss', label: 'server RSS KiB per tunnel', unit: 'KiB', better: 'lower' },
     { id: 'idle.pss', label: 'server PSS KiB per tunnel', unit: 'KiB', better: 'lower' },
-    { id: 'idle.alive', label: 'tunnels alive at the end', unit: 'n', better: 'higher' },
+    { id: 'idle.opened', label: 'tunnels opened', unit: 'n', better: 'higher' },
+    { id: 'idle.alive', label: 'of those, echoing at the end', unit: 'n', better: 'higher' },
     { id: 'idle.setup', label: 'tunnels opened per s', unit: 'count/s', better: 'higher' },
   ],
   async run(ctx) {
@@ -165,6 +166,7 @@ const idle: Scenario = {
     return {
       'idle.rss': (loaded.rssKiB - base.rssKiB) / n,
       'idle.pss': (loaded.pssKiB - base.pssKiB) / n,
+      'idle.opened': n,
       'idle.alive': r.alive,
       'idle.setup': r.setup_s > 0 ? r.established / r.setup_s : Number.NaN,
       'idle.processes': loaded.processes,
