@@ -9,9 +9,6 @@
  */
 import yargs from 'yargs';
 import { formatDiagnostic, type Diagnostic } from './diagnostics.js';
-import { checkConfigKeys } from './config/check-keys.js';
-import { loadConfig } from './config/load.js';
-import { printConfig } from './config/print.js';
 import type { ConfigTree } from './config/tree.js';
 import { parseIdleTimeout, scanOptions, type ScanItem } from './cli/getopt.js';
 import { startServerLazily } from './cli/start-server.js';
@@ -91,9 +88,11 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     return EXIT_FAILURE;
   }
   const flags = toFlags(items);
+  const { printConfig } = await import('./config/print.js');
   if (flags.p) io.stdout(printConfig(tree));
   if (flags.t === 1) io.stdout('Syntax OK\n');
   if (flags.p || flags.t === 1) return 0;
+  const { checkConfigKeys } = await import('./config/check-keys.js');
   const problems = checkConfigKeys(tree);
   if (report(problems, io)) return EXIT_FAILURE;
   if (flags.t >= 2) return 0;
@@ -116,6 +115,8 @@ async function readConfig(file: string, io: CliIo): Promise<ConfigTree | null> {
     }
     stdinText = bytes.toString('utf8');
   }
+  // loaded on demand: -v, -V and -h should not pay for the config reader
+  const { loadConfig } = await import('./config/load.js');
   const result = loadConfig({ file, cwd: io.cwd, env: io.env, ...(stdinText === undefined ? {} : { stdinText }) });
   const failed = report(result.diagnostics, io);
   return failed ? null : result.tree;

@@ -1,11 +1,11 @@
 /**
- * Hands an accepted config to the server (`startServer(tree, opts)` of src/main.ts).
+ * Hands an accepted config to the server (src/main.ts).
  *
- * main.ts is written separately; it is imported lazily through a path computed at run time so that this
- * file compiles and the CLI's other modes work before it exists. Contract expected from main.ts:
- * `export function startServer(tree: ConfigTree, opts: ServerStartOptions): unknown | Promise<unknown>`;
- * a number it returns (or resolves to) is the exit status; anything else means "running, exit 0 when the
- * event loop empties".
+ * main.ts is imported lazily through a path computed at run time, so this file compiles and the CLI's
+ * other modes work without it (and `-v`/`-p` do not load the HTTP stack). Contract with main.ts:
+ * `runServer(tree, opts)` resolves to the exit status once the server stopped (the CLI entry, with signal
+ * handling); failing that, `startServer(tree, opts)` resolves to a running server with a `stopped`
+ * promise. A throw is reported as one line and exit status 255.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -28,19 +28,29 @@ type StartFn = (tree: ConfigTree, opts: ServerStartOptions) => unknown;
 /** The outcome of trying to start: an exit status, or a message saying why the server is not available. */
 export type StartOutcome = { readonly status: number } | { readonly unavailable: string };
 
-/** Imports main.js next to this CLI and calls its `startServer`. */
+function exported(mod: unknown, name: string): StartFn | undefined {
+  if (typeof mod !== 'object' || mod === null || !(name in mod)) return undefined;
+  const fn: unknown = (mod as Record<string, unknown>)[name];
+  return typeof fn === 'function' ? (fn as StartFn) : undefined;
+}
+
+/** Imports main.js next to this CLI and runs the server until it stops. */
 export async function startServerLazily(tree: ConfigTree, opts: ServerStartOptions): Promise<StartOutcome> {
   const url = new URL('../main.js', import.meta.url);
   if (!existsSync(fileURLToPath(url))) {
     return { unavailable: 'the server is not available in this build (src/main.ts is missing); use -p, -t or -tt' };
   }
   const mod: unknown = await import(url.href);
-  // runServer: start + signals + wait for the stop, resolving to the exit status (255 on startup errors)
-  const run = typeof mod === 'object' && mod !== null && 'runServer' in mod ? mod.runServer : undefined;
-  const start = typeof run === 'function' ? run : typeof mod === 'object' && mod !== null && 'startServer' in mod ? mod.startServer : undefined;
-  if (typeof start !== 'function') {
-    return { unavailable: 'the server is not available in this build (src/main.ts does not export startServer)' };
+  const start = exported(mod, 'runServer') ?? exported(mod, 'startServer');
+  if (start === undefined) {
+    return { unavailable: 'the server is not available in this build (src/main.ts exports neither runServer nor startServer)' };
   }
-  const result: unknown = await (start as StartFn)(tree, opts);
-  return { status: typeof result === 'number' ? result : 0 };
+  try {
+    const result: unknown = await start(tree, opts);
+    if (typeof result === 'number') return { status: result };
+    if (typeof result === 'object' && result !== null && 'stopped' in result && result.stopped instanceof Promise) await result.stopped;
+    return { status: 0 };
+  } catch (e) {
+    return { unavailable: `cannot start the server: ${e instanceof Error ? e.message : String(e)}` };
+  }
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT, runTsw } from '../helpers/run-cli.js';
@@ -119,14 +119,11 @@ test('running the server: the pre-flight errors stop it before it starts', async
   assert.match(r.stderr, /unknown module "mod_nonexistent"/);
 });
 
-test('running the server: src/main.ts provides startServer, or the CLI says the server is not available', async () => {
-  const main = path.join(REPO_ROOT, 'dist', 'src', 'main.js');
-  if (existsSync(main)) {
-    const mod = (await import(main)) as { startServer?: unknown };
-    assert.equal(typeof mod.startServer, 'function');
-  } else {
-    const r = await runTsw(['-D', '-f', ok], opts);
-    assert.equal(r.status, 255);
-    assert.match(r.stderr, /server is not available/);
-  }
+test('running the server: -D starts it, -i 1 stops it after a second without requests, exit 0', { timeout: 30_000 }, async () => {
+  const name = write('run-ok.conf', `server.document-root = "${dir}"\nserver.bind = "127.0.0.1"\nserver.port = 0\n`);
+  const started = Date.now();
+  const r = await runTsw(['-D', '-i', '1', '-f', name], { ...opts, timeoutMs: 20_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.ok(Date.now() - started >= 1000, 'ran until the idle timeout');
 });
