@@ -117,8 +117,7 @@ export interface ConfigTree {
 
 /** Finds an entry of one block by key, ASCII case-insensitively (lighttpd compares keys that way). */
 export function findEntry(block: ConfigBlock, key: string): ConfigEntry | undefined {
-  const want = asciiLower(key);
-  return block.entries.find((e) => asciiLower(e.key) === want);
+  return block.entries.find((e) => asciiEqualsIgnoreCase(e.key, key));
 }
 
 /** Lower-cases A–Z only, as lighttpd's key comparisons do. */
