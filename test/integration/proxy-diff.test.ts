@@ -1,0 +1,76 @@
+/**
+ * Differential test of mod_proxy: the same config served by the real lighttpd 1.4.69 and by tswstunnel,
+ * both proxying to one recording Node backend. For every case of test/helpers/proxy-diff-cases.ts the
+ * status the client gets (plus Location, Set-Cookie and Content-Type) and what the backend receives
+ * (method, target, HTTP version, every header in order) must agree. A difference is allowed only when
+ * the case is in ALLOWED with its reason (also in docs/compat.md), and an allowed case must really
+ * differ, so the list stays honest.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { lighttpdAvailable, startLighttpd } from '../helpers/lighttpd.js';
+import { closedPort } from '../helpers/backends.js';
+import { rawRequest } from '../helpers/raw-http.js';
+import { startTestServer } from '../helpers/server.js';
+import { startHttpBackend, type Recorded } from '../helpers/proxy-backends.js';
+import { PROXY_DIFF_CASES, PROXY_DIFF_CONFIG, type ProxyDiffCase } from '../helpers/proxy-diff-cases.js';
+
+/** Case name → why tswstunnel differs (docs/compat.md, mod_proxy). */
+const ALLOWED: Readonly<Record<string, string>> = {
+  'Expect 100-continue':
+    'node:http sends an interim "100 Continue" even when the body came with the head; lighttpd sends none then (the final 200 and the backend view agree)',
+  'Upgrade h2c': 'lighttpd 1.4.69 itself upgrades the client connection to HTTP/2 (101, then h2 frames); tswstunnel has no HTTP/2 and answers over HTTP/1.1',
+};
+
+async function ask(port: number, c: ProxyDiffCase, seen: Recorded[], ownPort: number): Promise<string> {
+  const before = seen.length;
+  const isHead = c.request.startsWith('HEAD ');
+  const ex = await rawRequest(port, c.request, { timeoutMs: 3000, expect: 1, head: [isHead] });
+  const r = ex.responses[0];
+  const client = r
+    ? [`status=${r.status}`, ...['location', 'set-cookie', 'content-type'].map((h) => `${h}=${r.header(h) ?? '-'}`)]
+    : ['no response'];
+  const backend = seen.slice(before).map((rec) => {
+    const lines = [`${rec.method} ${rec.url} HTTP/${rec.httpVersion}`];
+    for (let i = 0; i + 1 < rec.rawHeaders.length; i += 2) lines.push(`${rec.rawHeaders[i]}: ${rec.rawHeaders[i + 1]}`);
+    lines.push(`(${rec.bodyBytes} body bytes)`);
+    // Forwarded by= names the proxy's own port, which differs between the two servers
+    return lines.join('\n').replaceAll(`127.0.0.1:${ownPort}`, '127.0.0.1:<port>');
+  });
+  return [...client, '-- backend saw:', ...(backend.length ? backend : ['nothing'])].join('\n');
+}
+
+test('mod_proxy differential: tswstunnel vs lighttpd 1.4.69', { timeout: 120_000, skip: !lighttpdAvailable() && 'lighttpd not installed' }, async (t) => {
+  const be = await startHttpBackend();
+  t.after(() => be.close());
+  const dead = await closedPort();
+  const docroot = mkdtempSync(join(tmpdir(), 'tsw-proxy-diff-'));
+  t.after(() => rmSync(docroot, { recursive: true, force: true }));
+  const config = PROXY_DIFF_CONFIG.replaceAll('@BACKEND@', String(be.port)).replaceAll('@DEAD@', String(dead)).replaceAll('@DOCROOT@', docroot);
+  const oracle = await startLighttpd(t, `${config}server.port = @PORT@\nserver.bind = "127.0.0.1"\n`);
+  const tsw = await startTestServer(t, config);
+
+  let agree = 0;
+  const disagreements: string[] = [];
+  const unexpectedAgreements: string[] = [];
+  for (const c of PROXY_DIFF_CASES) {
+    const want = await ask(oracle.port, c, be.requests, oracle.port);
+    const got = await ask(tsw.port, c, be.requests, tsw.port);
+    const same = want === got;
+    if (same) agree++;
+    if (c.name in ALLOWED) {
+      if (same) unexpectedAgreements.push(c.name);
+    } else if (!same) {
+      disagreements.push(`--- ${c.name}\n${c.request.split('\r\n')[0] ?? ''}\nlighttpd:\n${want}\ntswstunnel:\n${got}`);
+    }
+  }
+  const total = PROXY_DIFF_CASES.length;
+  console.log(`# proxy differential: ${agree}/${total} agree (${Object.keys(ALLOWED).length} allowed differences)`);
+  t.diagnostic(`${agree}/${total} agree`);
+  assert.ok(total >= 40, `only ${total} cases`);
+  assert.deepEqual(unexpectedAgreements, [], 'allowed differences that no longer differ: remove them from ALLOWED');
+  assert.equal(disagreements.length, 0, disagreements.join('\n\n'));
+});
