@@ -16,6 +16,7 @@ import { createRedirectModule } from './redirect.js';
 import { createRewriteModule } from './rewrite.js';
 import { createSetenvModule } from './setenv.js';
 import { createStaticfileModule } from './staticfile.js';
+import { createWstunnelModule } from './wstunnel/index.js';
 
 /** Creates a fresh instance of a module. */
 export type ModuleFactory = () => AnyModule;
@@ -35,4 +36,5 @@ export const BUILTIN_MODULES: ModuleRegistry = new Map<string, ModuleFactory>([
   ['mod_rewrite', createRewriteModule],
   ['mod_setenv', createSetenvModule],
   ['mod_staticfile', createStaticfileModule],
+  ['mod_wstunnel', () => createWstunnelModule()],
 ]);

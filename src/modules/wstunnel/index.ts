@@ -16,7 +16,7 @@
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { DiagnosticSink } from '../../diagnostics.js';
-import type { Module, Outcome } from '../module.js';
+import type { Module, ModuleEnv, Outcome } from '../module.js';
 import type { RequestCtx } from '../../request/context.js';
 import { BackendRegistry } from '../../backend/registry.js';
 import { acquireBackend, type BackendLease } from '../../backend/lease.js';
@@ -45,6 +45,7 @@ export interface WstunnelModule extends Module<WstunnelConf> {
   readonly registry: BackendRegistry;
   /** Tunnels currently open. */
   readonly tunnelCount: number;
+  init(env: ModuleEnv): void;
   start(report: DiagnosticSink): Promise<void>;
   close(): Promise<void>;
 }
@@ -58,7 +59,7 @@ function defaultLog(line: string): void {
 
 /** Creates mod_wstunnel. */
 export function createWstunnelModule(opts: WstunnelModuleOptions = {}): WstunnelModule {
-  const writeLog = opts.log ?? defaultLog;
+  let writeLog = opts.log ?? defaultLog;
   const log = (m: string): void => writeLog(`wstunnel: ${m}`);
   const registry = new BackendRegistry({ log, ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.env ? { env: opts.env } : {}) });
   const wss = new WebSocketServer({
@@ -167,6 +168,10 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
       return tunnels.size;
     },
     compile: (values, report) => compileWstunnel(values, report, registry),
+    init(env): void {
+      // the server's error log (server.errorlog or stderr) once it exists
+      if (!opts.log) writeLog = (line) => env.log(line);
+    },
     onUpgrade: async (req, socket, head, conf) => {
       try {
         return await onUpgrade(req, socket, head, conf);
