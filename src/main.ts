@@ -175,8 +175,9 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
 
   const finalStop = async (reason: string): Promise<void> => {
     for (const b of bound) b.server.closeAllConnections();
-    for (const s of upgradedSockets) s.destroy();
+    // modules first: mod_wstunnel says goodbye to its tunnels (CLOSE 1001) before the sockets go
     await Promise.all(modules.map(async (cm) => cm.module.close?.().catch((e: unknown) => log('server.c.0', `${cm.module.name}: close failed: ${String(e)}`))));
+    for (const s of upgradedSockets) s.destroy();
     for (const t of timers) clearInterval(t);
     if (conf.pidFile !== '') {
       try {

@@ -71,7 +71,7 @@ test('server shutdown: CLOSE 1001 to every tunnel, backends closed', async (t) =
   const { srv, backend } = await setup(t);
   const a = await openClient(`${srv.url}/`);
   const b = await openClient(`${srv.url}/`);
-  const closing = srv.module.close();
+  const closing = srv.server.close();
   assert.equal((await a.closed()).code, 1001);
   assert.equal((await b.closed()).code, 1001);
   await closing;

@@ -241,6 +241,13 @@ export class Tunnel {
     this.#graceTimer.unref();
   }
 
+  /** Drops both ends at once (after a shutdown CLOSE that got no answer). */
+  terminate(): void {
+    if (this.#state === 'closed') return;
+    this.#backend.destroy();
+    this.#ws.terminate();
+  }
+
   /** Server shutdown: 1001 to the client, backend dropped. */
   shutdown(): void {
     this.close(1001, 'server shutdown');

@@ -30,6 +30,8 @@ export type { WstunnelConf } from './config.js';
 /** Largest client message `ws` reassembles (lighttpd streams frames; docs/compat.md). */
 const MAX_CLIENT_MESSAGE = 256 * 1024 * 1024;
 const KEY_RE = /^[+/0-9A-Za-z]{22}==$/;
+/** At shutdown, how long tunnels get to finish their closing handshake. */
+const SHUTDOWN_WAIT_MS = 1000;
 
 /** Options for a module instance (one per server instance). */
 export interface WstunnelModuleOptions {
@@ -186,9 +188,12 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
     },
     async close(): Promise<void> {
       closing = true;
-      const done = [...tunnels].map((t) => t.closed);
-      for (const t of tunnels) t.shutdown();
-      await Promise.all(done);
+      const open = [...tunnels];
+      for (const t of open) t.shutdown();
+      // clients usually answer the CLOSE at once; a stop does not wait long for those that do not
+      const timer = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_WAIT_MS).unref());
+      await Promise.race([Promise.all(open.map((t) => t.closed)), timer]);
+      for (const t of open) t.terminate();
       await registry.close();
       wss.close();
     },
