@@ -60,7 +60,7 @@ const big: HttpScenario = {
   title: `${BIG_MIB} MiB file, 1 connection`,
   metrics: [{ id: 'big.mbs', label: 'MB/s', unit: 'MB/s', better: 'higher' }],
   async run(port, cpus, seconds) {
-    const r = await runWrk({ url: `http://127.0.0.1:${port}/big.bin`, connections: 1, seconds, cpus });
+    const r = await runWrk({ url: `http://127.0.0.1:${port}/big.bin`, connections: 1, seconds, cpus, timeoutS: 60 });
     if (r.errors > 0) throw new Error(`${r.errors} errors / non-2xx responses`);
     return { 'big.mbs': r.mbPerS, clientCpu: r.cpuPct };
   },

@@ -63,6 +63,8 @@ export interface WrkOptions {
   readonly connections: number;
   readonly seconds: number;
   readonly cpus: string | undefined;
+  /** wrk's per-request timeout in seconds (wrk's default of 2 s would count a slow 100 MiB download as an error). */
+  readonly timeoutS?: number;
 }
 
 /**
@@ -71,7 +73,8 @@ export interface WrkOptions {
  */
 export async function runWrk(o: WrkOptions): Promise<WrkReport> {
   const script = 'wrk "$@"; echo "CPUSTAT $(cat /proc/$$/stat)"';
-  const args = ['-c', script, 'sh', '-t1', `-c${o.connections}`, `-d${o.seconds}s`, '--latency', o.url];
+  const timeout = `--timeout=${o.timeoutS ?? 10}s`;
+  const args = ['-c', script, 'sh', '-t1', `-c${o.connections}`, `-d${o.seconds}s`, timeout, '--latency', o.url];
   const t0 = Date.now();
   const child = startPinned(o.cpus, 'sh', args);
   const timedOut = await Promise.race([
