@@ -132,7 +132,7 @@ async function main(): Promise<void> {
   const { pinning, note: pinNote } = choosePinning();
   const fdLimit = openFilesLimit();
   const machine = describeMachine();
-  const timing: Timing = opts.quick ? { duration: 1, warmup: 0.2, hold: 2 } : { duration: 4, warmup: 0.5, hold: 10 };
+  const timing: Timing = opts.quick ? { duration: 1, warmup: 0.2, hold: 2 } : { duration: 4, warmup: 2, hold: 10 };
   const results = emptyResults();
   const targets = TARGETS.filter((t) => opts.only === undefined || opts.only.has(t.id));
   const scenarios = SCENARIOS.filter((s) => opts.scenarios === undefined || opts.scenarios.has(s.id));

@@ -45,7 +45,7 @@ export interface Target {
   start(ctx: StartContext): Promise<Running | Unavailable>;
 }
 
-const START_TIMEOUT_MS = 10_000;
+const START_TIMEOUT_MS = 20_000;
 
 /** The lighttpd.conf both lighttpd and tswstunnel run: one wstunnel on /ws, one worker. */
 export function wstunnelConf(port: number, backendPort: number, dir: string): string {
@@ -111,12 +111,14 @@ export function tswstunnelWith(conf: ConfWriter): Target {
     id: 'tswstunnel',
     label: 'tswstunnel',
     async start(ctx) {
-      if (!existsSync(join(REPO_ROOT, 'dist', 'src', 'cli.js'))) return { unavailable: 'not built (npm run build)' };
+      // TSWSTUNNEL_ROOT: benchmark another checkout's build (e.g. a branch before it lands)
+      const root = process.env['TSWSTUNNEL_ROOT'] ?? REPO_ROOT;
+      if (!existsSync(join(root, 'dist', 'src', 'cli.js'))) return { unavailable: `not built (npm run build in ${root})` };
       const port = await freePort();
       const file = join(ctx.dir, 'tswstunnel.conf');
       writeFileSync(file, conf(port, ctx));
-      const bin = join(REPO_ROOT, 'bin', 'tswstunnel');
-      return startFromChild(startPinned(ctx.cpus, process.execPath, [bin, '-D', '-f', file], REPO_ROOT), port, '/ws');
+      const bin = join(root, 'bin', 'tswstunnel');
+      return startFromChild(startPinned(ctx.cpus, process.execPath, [bin, '-D', '-f', file], root), port, '/ws');
     },
   };
 }
