@@ -6,6 +6,7 @@
 import { lstat, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import type { RequestCtx } from './context.js';
+import { encodeRelUri } from '../http/uri-encode.js';
 
 /** What the file check decided. */
 export type FileCheck = { kind: 'ok' } | { kind: 'status'; status: number; location?: string };
@@ -42,11 +43,12 @@ function statusFor(code: string): number {
   return 500;
 }
 
-/** The encoded path of the current target plus `/`, with the query kept (directory redirect). */
+/**
+ * The directory redirect's Location: the decoded path re-encoded as lighttpd does (ENCODING_REL_URI),
+ * plus `/`, plus `?query` when the query is not empty (http_response_redirect_to_directory).
+ */
 function slashLocation(req: RequestCtx): string {
-  const q = req.target.indexOf('?');
-  const p = q >= 0 ? req.target.slice(0, q) : req.target;
-  return `${p}/${q >= 0 ? req.target.slice(q) : ''}`;
+  return `${encodeRelUri(req.path)}/${req.query !== '' ? `?${req.query}` : ''}`;
 }
 
 /** Runs the file check on `req.physicalPath` (which must be set). */

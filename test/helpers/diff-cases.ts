@@ -129,6 +129,26 @@ const REWRITE: DiffCase[] = [
   { name: 'elif branch', request: get('/hello.txt') },
 ];
 
+/** More module and core combinations. */
+const MORE: DiffCase[] = [
+  ...many('more', [
+    "/q'uote", '/a,b', '/sp%20ace', '/sub?', '/sub?a=%20', '/sp%20ace?x', "/q'uote/f.txt", '/eh404/missing', '/eh/missing', '/eh/', '/etagx/f.txt', '/etagm/f.txt',
+    '/idxabs/', '/denyhtml/', '/denyhtml/index.html', '/small/f.txt', '/alfile', '/alfile/extra', '/qsrw', '/keepq/hello.txt?a=1',
+    '/keepq/hello.txt', '/rnf/a/hello.txt', '/rnf/b/range.txt', '/rnf/a/sub/', '/%73ub', '/%73ub/', '/sub/index.html',
+  ]),
+  { name: 'more host %0 308', request: get('/x/y?z', 'Host: sub.example.org') },
+  { name: 'more host port no match', request: get('/hello.txt', 'Host: sub.example.org:8080') },
+  { name: 'more If-Range etag match', request: get('/range.txt', 'Range: bytes=0-4', 'If-Range: @ETAG:range.txt@') },
+  { name: 'more INM exact', request: get('/range.txt', 'If-None-Match: @ETAG:range.txt@') },
+  { name: 'more INM weak', request: get('/range.txt', 'If-None-Match: W/@ETAG:range.txt@') },
+  { name: 'more INM weak + Range', request: get('/range.txt', 'If-None-Match: W/@ETAG:range.txt@', 'Range: bytes=0-1') },
+  { name: 'more INM list', request: get('/range.txt', 'If-None-Match: "x", @ETAG:range.txt@') },
+  { name: 'more INM POST', request: req('POST', '/range.txt', ['If-None-Match: @ETAG:range.txt@', 'Content-Length: 0']) },
+  { name: 'more OPTIONS dir', request: req('OPTIONS', '/sub/') },
+  { name: 'more POST dir', request: req('POST', '/noindex/', ['Content-Length: 0']) },
+  { name: 'more HTTP/1.0 dir', request: req('GET', '/sub', [], 'HTTP/1.0') },
+];
+
 /** Path safety: no encoding may escape the document root. */
 const SAFETY: DiffCase[] = many('safety', [
   '/../secret.txt', '/../../secret.txt', '/%2e%2e/secret.txt', '/%2E%2E/%2e%2e/secret.txt', '/..%2fsecret.txt', '/..%2Fsecret.txt',
@@ -168,4 +188,4 @@ const MALFORMED: DiffCase[] = [
 ];
 
 /** Every case, in a fixed order. */
-export const DIFF_CASES: readonly DiffCase[] = [...STATIC, ...DIRS, ...CONDITIONAL, ...ACCESS, ...REWRITE, ...SAFETY, ...MALFORMED];
+export const DIFF_CASES: readonly DiffCase[] = [...STATIC, ...DIRS, ...CONDITIONAL, ...ACCESS, ...REWRITE, ...MORE, ...SAFETY, ...MALFORMED];

@@ -59,6 +59,15 @@ const FILES: Readonly<Record<string, string | Buffer>> = {
   'alias-target/al.txt': 'aliased\n',
   'nofollow/plain.txt': 'plain\n',
   'emptydir/.keep': '',
+  "q'uote/f.txt": 'quote\n',
+  'a,b/f.txt': 'comma\n',
+  'sp ace/f.txt': 'space dir\n',
+  'idxabs/x.txt': 'x\n',
+  'denyhtml/index.html': '<html>denied index</html>\n',
+  'small/f.txt': 'small\n',
+  'etagx/f.txt': 'etag flags\n',
+  'etagm/f.txt': 'etag mtime\n',
+  'eh404/.keep': '',
 };
 
 /** Builds the fixture in a new temp directory. */
@@ -102,13 +111,14 @@ mimetype.assign = ( ".html" => "text/html", ".txt" => "text/plain;charset=utf-8"
   ".gz" => "application/gzip", ".tar.gz" => "application/x-gtar", "README" => "text/plain" )
 url.access-deny = ( "~", ".inc" )
 static-file.exclude-extensions = ( ".php" )
-alias.url = ( "/al2" => "${aliasDir}2", "/al/" => "${aliasDir}/", "/alx" => "${aliasDir}/" )
+alias.url = ( "/al2" => "${aliasDir}2", "/al/" => "${aliasDir}/", "/alx" => "${aliasDir}/", "/alfile" => "${aliasDir}/a.txt" )
 url.redirect = ( "^/old/(.*)$" => "/new/$1", "^/gone$" => "http://example.com/gone", "^/keep-exception" => "",
   "^/keep" => "/kept", "^/enc/(.*)$" => "/e?v=\${esc:1}&p=\${url.path}&q=\${url.query}\${qsa}" )
 url.rewrite-once = ( "^/rw/(.*)$" => "/$1", "^/rwq/([^?]*)(\\?.*)?$" => "/hello.txt?x=$1", "^/bad-rewrite" => "nope",
-  "^/rw-stop" => "" )
+  "^/rw-stop" => "", "^/qsrw$" => "/hello.txt?deny=1", "^/keepq/([^?]*)(?:\\?(.*))?$" => "/$1?\${qsa}" )
 url.rewrite-repeat = ( "^/rep/a/(.*)$" => "/rep/b/$1", "^/rep/b/(.*)$" => "/$1" )
 url.rewrite-if-not-file = ( "^/nf/(.*)$" => "/hello.txt?orig=$1", "^/sub/missing" => "/range.txt" )
+url.rewrite-repeat-if-not-file = ( "^/rnf/a/(.*)$" => "/rnf/b/$1", "^/rnf/b/(.*)$" => "/$1" )
 setenv.add-response-header = ( "X-Global" => "g" )
 
 $HTTP["url"] =^ "/sub/" {
@@ -137,5 +147,13 @@ $HTTP["useragent"] =~ "BadBot" { url.access-deny = ( "" ) }
 $REQUEST_HEADER["X-Block"] == "yes" { url.access-deny = ( "" ) }
 $HTTP["url"] =~ "^/cond-else" { setenv.add-response-header = ( "X-Branch" => "if" ) }
 else $HTTP["url"] =~ "^/hello" { setenv.add-response-header = ( "X-Branch" => "elif" ) }
+$HTTP["url"] =^ "/eh404/" { server.error-handler-404 = "/hello.txt" }
+$HTTP["url"] =^ "/eh/" { server.error-handler = "/range.txt" }
+$HTTP["url"] =^ "/etagx/" { etag.use-inode = "disable" }
+$HTTP["url"] =^ "/etagm/" { etag.use-mtime = "disable" etag.use-size = "disable" }
+$HTTP["url"] =^ "/idxabs/" { index-file.names = ( "/index.html" ) }
+$HTTP["url"] =^ "/denyhtml/" { url.access-deny = ( ".html" ) }
+$HTTP["url"] =^ "/small/" { mimetype.assign = ( "" => "C", ".txt" => "T" ) }
+$HTTP["host"] =~ "^(sub)\\.example\\.org$" { url.redirect = ( "^/(.*)$" => "https://\${url.authority}/$1?h=%0&h1=%1" ) url.redirect-code = 308 }
 `;
 }

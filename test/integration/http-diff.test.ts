@@ -11,6 +11,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { computeEtag } from '../../src/http/etag.js';
 import { createHash } from 'node:crypto';
 import { startLighttpd } from '../helpers/lighttpd.js';
 import { createDiffFixture, SECRET } from '../helpers/diff-fixture.js';
@@ -37,9 +40,14 @@ interface Answer {
   readonly raw: Buffer;
 }
 
-async function ask(port: number, c: DiffCase): Promise<Answer> {
+/** Replaces `@ETAG:file@` with lighttpd's ETag of that file (computed here, as both servers must send it). */
+function withEtags(request: string, docroot: string): string {
+  return request.replace(/@ETAG:([^@]+)@/g, (_m, f: string) => computeEtag(statSync(path.join(docroot, f), { bigint: true }), { inode: true, size: true, mtime: true }) ?? '');
+}
+
+async function ask(port: number, c: DiffCase, docroot: string): Promise<Answer> {
   const isHead = c.request.startsWith('HEAD ');
-  const ex = await rawRequest(port, c.request, { timeoutMs: 3000, head: [isHead] });
+  const ex = await rawRequest(port, withEtags(c.request, docroot), { timeoutMs: 3000, head: [isHead] });
   const r = ex.responses[0];
   if (!r) return { summary: 'no response', raw: ex.raw };
   // a generated listing's HTML (and so its length) may differ: http-core.md §8.7, docs/compat.md
@@ -58,7 +66,7 @@ test('HTTP differential: tswstunnel vs lighttpd 1.4.69', { timeout: 120_000 }, a
   const unexpectedAgreements: string[] = [];
   let agree = 0;
   for (const c of DIFF_CASES) {
-    const [want, got] = await Promise.all([ask(oracle.port, c), ask(tsw.port, c)]);
+    const [want, got] = await Promise.all([ask(oracle.port, c, fx.docroot), ask(tsw.port, c, fx.docroot)]);
     if (!FOLLOWS_SYMLINK_OUT.has(c.name)) {
       assert.ok(!got.raw.includes(SECRET), `${c.name}: the answer leaks the file outside the document root`);
     }
