@@ -71,6 +71,19 @@ test('a backend that goes away ends the client connection', async (t) => {
   assert.equal(code, 1006, 'raw relay: the TCP close arrives without a CLOSE frame');
 });
 
+test('server.max-read-idle counts client bytes only: a silent client loses the tunnel', async (t) => {
+  const be = await wsBackend(t);
+  const srv = await startTestServer(t, `server.max-read-idle = 1\n${config(be.port, 'proxy.header = ( "upgrade" => "enable" )')}`);
+  const { ws } = await openWs(`ws://127.0.0.1:${srv.port}/ws/idle`);
+  t.after(() => ws.terminate());
+  const started = Date.now();
+  const closed = once(ws, 'close') as Promise<[number, Buffer]>;
+  const [code] = await closed;
+  const took = Date.now() - started;
+  assert.equal(code, 1006, 'plain TCP close, no CLOSE frame (mod_proxy does not speak WebSocket)');
+  assert.ok(took >= 900 && took < 5000, `closed after ${took} ms`);
+});
+
 test('without "upgrade" the Upgrade header is dropped: the backend answers a plain GET', async (t) => {
   const be = await wsBackend(t);
   const srv = await startTestServer(t, config(be.port, ''));

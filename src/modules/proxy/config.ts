@@ -27,6 +27,8 @@ export interface ProxyConf {
   readonly replaceHttpHost: boolean;
   /** `server.tag` as seen from this block: the `Server` header of responses written on a raw socket. */
   readonly serverTag: string | null;
+  /** `server.max-read-idle` as seen from this block (seconds, default 60): client silence in a tunnel. */
+  readonly maxReadIdle: number;
 }
 
 /** The keys mod_proxy claims. */
@@ -50,6 +52,7 @@ export const PROXY_DEFAULTS: ProxyConf = {
   header: NO_HEADER_OPTS,
   replaceHttpHost: false,
   serverTag: PRODUCT,
+  maxReadIdle: 60,
 };
 
 type Mutable<T> = { -readonly [K in keyof T]?: T[K] };
@@ -137,13 +140,13 @@ export function compileProxy(values: BlockValues, report: DiagnosticSink, regist
         break;
     }
   }
-  // the core's server.tag, read from this block or the nearest ancestor that sets it
+  // core keys read from this block or the nearest ancestor that sets them
   for (let b: ConfigBlock | null = values.block; b; b = b.parent) {
     const tag = findEntry(b, 'server.tag');
-    if (tag?.value.type === 'string') {
-      out.serverTag = tag.value.value.trim() === '' ? null : tag.value.value;
-      break;
-    }
+    if (out.serverTag === undefined && tag?.value.type === 'string') out.serverTag = tag.value.value.trim() === '' ? null : tag.value.value;
+    const idle = findEntry(b, 'server.max-read-idle');
+    const n = idle ? readInt(idle.value) : undefined;
+    if (out.maxReadIdle === undefined && n !== undefined) out.maxReadIdle = n;
   }
   return out;
 }

@@ -9,9 +9,9 @@ import { serializeHead } from './raw-response.js';
 import { relay } from './tunnel.js';
 
 /** Answers 200 on the client socket and relays it to the leased backend until either side closes. */
-export function relayConnect(client: Duplex, early: Buffer, lease: ProxyLease, serverTag: string | null): void {
+export function relayConnect(client: Duplex, early: Buffer, lease: ProxyLease, serverTag: string | null, clientIdleMs: number): void {
   lease.socket.on('error', () => undefined);
   client.write(serializeHead(200, [['Connection', 'close']], serverTag));
   if (early.length > 0) lease.socket.write(early);
-  relay(client, lease.socket, () => lease.release());
+  relay(client, lease.socket, () => lease.release(), clientIdleMs);
 }

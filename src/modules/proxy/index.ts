@@ -134,10 +134,10 @@ export function createProxyModule(opts: ProxyModuleOptions = {}): ProxyModule {
       return 'handled';
     }
     if (req.method === 'CONNECT') {
-      relayConnect(socket, head, l, conf.serverTag);
+      relayConnect(socket, head, l, conf.serverTag, conf.maxReadIdle * 1000);
       return 'handled';
     }
-    const status = await forwardUpgrade(req, socket, head, l, { ...forwardOpts(conf), serverTag: conf.serverTag });
+    const status = await forwardUpgrade(req, socket, head, l, { ...forwardOpts(conf), serverTag: conf.serverTag, maxReadIdle: conf.maxReadIdle });
     if (status !== null) req.status = status;
     return 'handled';
   }

@@ -81,3 +81,39 @@ test('8 MiB each way with backpressure arrives intact', async () => {
   client.destroy();
   backend.destroy();
 });
+
+test('a client silent for the idle limit loses the tunnel even while the backend talks', async () => {
+  const [client, clientInner] = await pair();
+  const [backendInner, backend] = await pair();
+  const started = Date.now();
+  const done = new Promise<void>((resolve) => relay(clientInner, backendInner, resolve, 300));
+  const talk = setInterval(() => backend.write('tick'), 50);
+  client.resume();
+  await done;
+  clearInterval(talk);
+  const took = Date.now() - started;
+  assert.ok(took >= 280 && took < 3000, `closed after ${took} ms`);
+  client.destroy();
+  backend.destroy();
+});
+
+test('client bytes keep the tunnel alive past the idle limit', async () => {
+  const [client, clientInner] = await pair();
+  const [backendInner, backend] = await pair();
+  let finished = false;
+  const done = new Promise<void>((resolve) =>
+    relay(clientInner, backendInner, () => {
+      finished = true;
+      resolve();
+    }, 300),
+  );
+  backend.resume();
+  for (let i = 0; i < 8; i++) {
+    client.write('x');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(finished, false);
+  client.end();
+  await done;
+  backend.destroy();
+});

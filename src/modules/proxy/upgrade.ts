@@ -18,6 +18,8 @@ import { relay } from './tunnel.js';
 export interface UpgradeOpts extends ForwardOpts {
   /** `server.tag` for the `Server` header when the backend sent none (null: none). */
   readonly serverTag: string | null;
+  /** `server.max-read-idle` in seconds: a tunnel whose client stays silent that long is closed. */
+  readonly maxReadIdle: number;
 }
 
 function framingHeaders(head: ResponseHead, kind: ReturnType<typeof bodyFraming>['kind']): (readonly [string, string])[] {
@@ -81,7 +83,7 @@ export async function forwardUpgrade(
     socket.destroy();
     return null;
   }
-  socket.setTimeout(0);
+  // the host read-timeout (if any) stays armed: it also limits backend silence inside a tunnel
   const headers = remapResponseHeaders(head.headers, rc);
 
   if (head.status === 101 && head.hasUpgrade && backendHead.upgrade) {
@@ -89,7 +91,7 @@ export async function forwardUpgrade(
     client.write(serializeHead(101, [...headers, ['Connection', 'upgrade']], opts.serverTag));
     if (rest.length > 0) client.write(rest);
     client.off('close', onClientGone);
-    relay(client, socket, () => undefined);
+    relay(client, socket, () => undefined, opts.maxReadIdle * 1000);
     return null;
   }
 
