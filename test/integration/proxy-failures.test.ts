@@ -4,6 +4,8 @@
  * serving.
  */
 import { test } from 'node:test';
+import net from 'node:net';
+import { once } from 'node:events';
 import assert from 'node:assert/strict';
 import { startTestServer } from '../helpers/server.js';
 import { rawRequest } from '../helpers/raw-http.js';
@@ -83,4 +85,22 @@ proxy.server = ( "/silent" => ( ( "host" => "127.0.0.1", "port" => ${silent.port
   const r = await rawRequest(srv.port, 'GET /cut HTTP/1.1\r\nHost: h\r\n\r\n', { timeoutMs: 3000 });
   assert.equal(r.closed, true);
   assert.match(r.raw.toString('latin1'), /^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nonly this$/);
+});
+
+test('clients that vanish mid-upload or mid-download free the backend connection; the server keeps serving', async (t) => {
+  const be = await startHttpBackend();
+  t.after(() => be.close());
+  const srv = await startTestServer(t, `server.modules += ( "mod_proxy" )\nproxy.server = ( "" => ( ( "host" => "127.0.0.1", "port" => ${be.port} ) ) )\n`);
+  const down = net.connect(srv.port, '127.0.0.1');
+  down.write(`GET /big?bytes=${200 * 1024 * 1024} HTTP/1.1\r\nHost: h\r\n\r\n`);
+  await once(down, 'data');
+  down.destroy();
+  const up = net.connect(srv.port, '127.0.0.1');
+  up.write(`POST /up HTTP/1.1\r\nHost: h\r\nContent-Length: ${100 * 1024 * 1024}\r\n\r\n`);
+  up.write(Buffer.alloc(1024 * 1024));
+  await new Promise((r) => setTimeout(r, 200));
+  up.destroy();
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(await statusOf(srv.port, '/after'), 200);
+  assert.ok(be.requests.some((r) => r.url === '/after'));
 });
