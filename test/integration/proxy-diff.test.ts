@@ -10,12 +10,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import net from 'node:net';
 import { join } from 'node:path';
 import { lighttpdAvailable, startLighttpd } from '../helpers/lighttpd.js';
 import { closedPort } from '../helpers/backends.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { startTestServer } from '../helpers/server.js';
-import { startHttpBackend, type Recorded } from '../helpers/proxy-backends.js';
+import { startHttpBackend, startWsBackend, type Recorded } from '../helpers/proxy-backends.js';
 import { PROXY_DIFF_CASES, PROXY_DIFF_CONFIG, type ProxyDiffCase } from '../helpers/proxy-diff-cases.js';
 
 /** Case name → why tswstunnel differs (docs/compat.md, mod_proxy). */
@@ -73,4 +74,60 @@ test('mod_proxy differential: tswstunnel vs lighttpd 1.4.69', { timeout: 120_000
   assert.ok(total >= 40, `only ${total} cases`);
   assert.deepEqual(unexpectedAgreements, [], 'allowed differences that no longer differ: remove them from ALLOWED');
   assert.equal(disagreements.length, 0, disagreements.join('\n\n'));
+});
+
+/** Sends a WebSocket handshake plus one masked text frame; returns the 101 head (Date dropped) and the echo frame. */
+async function wsExchange(port: number): Promise<string> {
+  const sock = net.connect(port, '127.0.0.1');
+  sock.on('error', () => undefined);
+  let buf = Buffer.alloc(0);
+  const waitFor = (pred: (b: Buffer) => boolean): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timeout; got ${JSON.stringify(buf.toString('latin1'))}`)), 3000);
+      const check = (): void => {
+        if (pred(buf)) {
+          clearTimeout(timer);
+          sock.off('data', onData);
+          resolve();
+        }
+      };
+      const onData = (d: Buffer): void => {
+        buf = Buffer.concat([buf, d]);
+        check();
+      };
+      sock.on('data', onData);
+      check();
+    });
+  sock.write(
+    'GET /up/ws HTTP/1.1\r\nHost: front.example\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n',
+  );
+  await waitFor((b) => b.includes('\r\n\r\n'));
+  const end = buf.indexOf('\r\n\r\n') + 4;
+  const head = buf.subarray(0, end).toString('latin1').split('\r\n').filter((l) => !/^(date|server):/i.test(l));
+  buf = buf.subarray(end);
+  // masked text frame "hi" (mask 01 02 03 04)
+  sock.write(Buffer.from([0x81, 0x82, 1, 2, 3, 4, 0x68 ^ 1, 0x69 ^ 2]));
+  await waitFor((b) => b.length >= 4);
+  const frame = buf.subarray(0, 4).toString('hex');
+  sock.destroy();
+  return [...head, `echo frame ${frame}`].join('\n');
+}
+
+test('mod_proxy differential: a WebSocket handshake and frame through "upgrade"', { timeout: 60_000, skip: !lighttpdAvailable() && 'lighttpd not installed' }, async (t) => {
+  const be = await startWsBackend();
+  t.after(() => be.close());
+  const docroot = mkdtempSync(join(tmpdir(), 'tsw-proxy-diff-ws-'));
+  t.after(() => rmSync(docroot, { recursive: true, force: true }));
+  const config = `server.document-root = "${docroot}"\nserver.modules += ( "mod_proxy" )\nproxy.server = ( "/up/" => ( ( "host" => "127.0.0.1", "port" => ${be.port} ) ) )\nproxy.header = ( "upgrade" => "enable" )\n`;
+  const oracle = await startLighttpd(t, `${config}server.port = @PORT@\nserver.bind = "127.0.0.1"\n`);
+  const tsw = await startTestServer(t, config);
+  const want = await wsExchange(oracle.port);
+  const wantSeen = be.upgrades.at(-1)?.rawHeaders.join('|');
+  const got = await wsExchange(tsw.port);
+  const gotSeen = be.upgrades.at(-1)?.rawHeaders.join('|');
+  assert.equal(be.upgrades.length, 2);
+  assert.equal(got, want);
+  assert.equal(gotSeen, wantSeen);
+  assert.match(want, /^HTTP\/1\.1 101 Switching Protocols\n/);
 });
