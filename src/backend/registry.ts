@@ -28,6 +28,7 @@ export class BackendRegistry {
   readonly #local = new Map<string, BackendHost>();
   readonly #hosts: BackendHost[] = [];
   #closed = false;
+  #ticker: NodeJS.Timeout | null = null;
 
   constructor(opts: RegistryOptions) {
     this.log = opts.log;
@@ -96,7 +97,31 @@ export class BackendRegistry {
         }
       }),
     );
+    // lighttpd's once-per-second maintenance: idle surplus processes of adaptive hosts are stopped
+    if (this.#hosts.some((h) => h.spec.spawn && h.spec.spawn.minProcs < h.spec.spawn.maxProcs)) {
+      this.#ticker = setInterval(() => this.reapIdle(), 1000);
+      this.#ticker.unref();
+    }
     return problems;
+  }
+
+  /**
+   * Adaptive spawning (backends.md §4.6): at most one process per host and call is stopped when the
+   * host has more than `min-procs`, and the process has no load and was last used over
+   * `idle-timeout` seconds ago.
+   */
+  reapIdle(): void {
+    const now = this.clock.now();
+    for (const host of this.#hosts) {
+      const spawn = host.spec.spawn;
+      if (!spawn || host.procs.length <= spawn.minProcs) continue;
+      const idle = host.procs.find((p) => p.load === 0 && p.pid > 0 && p.state === 'up' && now - p.lastUsed > spawn.idleTimeout * 1000);
+      if (!idle) continue;
+      this.log(`idle-timeout reached, terminating child: socket: ${idle.name} pid ${idle.pid}`);
+      host.procs.splice(host.procs.indexOf(idle), 1);
+      setProcState(idle, 'dead');
+      idle.supervisor?.close().catch((err: unknown) => this.log(`stopping ${idle.name} failed: ${String(err)}`));
+    }
   }
 
   async #resolve(host: BackendHost): Promise<void> {
@@ -119,8 +144,11 @@ export class BackendRegistry {
   async spawnProc(host: BackendHost): Promise<BackendProc> {
     const spawn = host.spec.spawn;
     if (!spawn) throw new Error('not a bin-path host');
-    const id = host.procs.length;
+    // the lowest free id: an idle-stopped process leaves a gap that the next one fills
+    let id = 0;
+    while (host.procs.some((p) => p.id === id)) id++;
     const proc = new BackendProc(id, procAddress(host.address, id), 'starting');
+    proc.lastUsed = this.clock.now();
     host.procs.unshift(proc);
     const sup = new ProcessSupervisor(
       spawn,
@@ -152,6 +180,7 @@ export class BackendRegistry {
   /** Shutdown: every spawned process gets its kill-signal; socket files are removed. */
   async close(): Promise<void> {
     this.#closed = true;
+    if (this.#ticker) clearInterval(this.#ticker);
     const sups: Promise<void>[] = [];
     for (const h of this.#hosts) {
       for (const p of h.procs) {

@@ -128,6 +128,14 @@ test('examples/default.conf (the npm start demo) loads; its tunnel greets and an
   const { server } = await run(copy);
   t.after(() => server.close());
   const port = server.listeners[0]?.port ?? 0;
+  // the page itself comes from the document root
+  const page = await fetch(`http://127.0.0.1:${port}/`);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /<title>tswstunnel demo<\/title>/);
+  const script = await fetch(`http://127.0.0.1:${port}/demo.js`);
+  assert.equal(script.status, 200);
+  assert.match(script.headers.get('content-type') ?? '', /^text\/javascript/);
+  assert.match(await script.text(), /new WebSocket\(url\)/);
   const c = await openClient(`ws://127.0.0.1:${port}/ws/`);
   assert.match((await c.next()).data.toString(), /^hello from backend pid \d+/);
   c.ws.send('héllo wörld\n');

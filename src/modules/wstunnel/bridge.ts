@@ -29,6 +29,9 @@ export interface BridgeOptions {
   readonly pingInterval: number;
   /** Seconds without traffic before the tunnel is closed (0 = no limit). */
   readonly maxReadIdle: number;
+  /** Host `read-timeout` / `write-timeout` in seconds (0 = off): backend silence / no write progress. */
+  readonly readTimeout: number;
+  readonly writeTimeout: number;
   readonly debug: number;
   /** Backend name for log lines, e.g. `tcp:127.0.0.1:5900`. */
   readonly backendName: string;
@@ -55,6 +58,10 @@ export class Tunnel {
   #idleTimer: NodeJS.Timeout | null = null;
   #pingTimer: NodeJS.Timeout | null = null;
   #graceTimer: NodeJS.Timeout | null = null;
+  #backendTimer: NodeJS.Timeout | null = null;
+  #lastBackendData = Date.now();
+  #writeStalledSince = Date.now();
+  #lastBytesWritten = 0;
   #wsClosed = false;
   #backendClosed = false;
   #resolveClosed: () => void = () => undefined;
@@ -78,6 +85,11 @@ export class Tunnel {
     backend.on('error', this.#backendOnError);
     backend.on('close', this.#backendOnClose);
     if (opts.maxReadIdle > 0) this.#armIdle(opts.maxReadIdle * 1000);
+    if (opts.readTimeout > 0 || opts.writeTimeout > 0) {
+      // lighttpd checks gateway timeouts once per second
+      this.#backendTimer = setInterval(this.#checkBackendTimeouts, 1000);
+      this.#backendTimer.unref();
+    }
     if (opts.pingInterval > 0) {
       this.#pingTimer = setInterval(this.#sendPing, opts.pingInterval * 1000);
       this.#pingTimer.unref();
@@ -126,6 +138,7 @@ export class Tunnel {
 
   #backendOnData = (chunk: Buffer): void => {
     this.#touch();
+    this.#lastBackendData = Date.now();
     this.#debug(4, `recv data from backend ${this.#opts.backendName}, size=${chunk.length.toString(16)}`);
     const enc = this.#opts.encoding;
     if (enc === 'text') {
@@ -223,11 +236,33 @@ export class Tunnel {
     this.close(1001, 'idle');
   };
 
+  #checkBackendTimeouts = (): void => {
+    if (this.#state !== 'open') return;
+    const now = Date.now();
+    const { readTimeout, writeTimeout } = this.#opts;
+    if (readTimeout > 0 && now - this.#lastBackendData >= readTimeout * 1000) {
+      this.#opts.log(`read timeout on socket: ${this.#opts.backendName}`);
+      this.close(1011, 'backend read timeout');
+      return;
+    }
+    if (writeTimeout > 0) {
+      const written = this.#backend.bytesWritten;
+      if (this.#backend.writableLength === 0 || written !== this.#lastBytesWritten) this.#writeStalledSince = now;
+      this.#lastBytesWritten = written;
+      if (now - this.#writeStalledSince >= writeTimeout * 1000) {
+        this.#opts.log(`write timeout on socket: ${this.#opts.backendName}`);
+        this.close(1011, 'backend write timeout');
+      }
+    }
+  };
+
   #stopTimers(): void {
     if (this.#idleTimer) clearTimeout(this.#idleTimer);
     if (this.#pingTimer) clearInterval(this.#pingTimer);
+    if (this.#backendTimer) clearInterval(this.#backendTimer);
     this.#idleTimer = null;
     this.#pingTimer = null;
+    this.#backendTimer = null;
   }
 
   /** Starts closing: CLOSE `code` to the client (dropped after a grace period), backend closed. */

@@ -147,6 +147,8 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
         encoding: negotiated.encoding,
         pingInterval: conf.pingInterval,
         maxReadIdle: conf.maxReadIdle,
+        readTimeout: lease.host.spec.readTimeout,
+        writeTimeout: lease.host.spec.writeTimeout,
         debug: conf.debug,
         backendName: lease.proc.name,
         log,
