@@ -10,7 +10,7 @@ import type { BackendGroup } from '../../backend/pool.js';
 import type { BackendRegistry } from '../../backend/registry.js';
 import { parseMapExtensions, parseServerSpec, type MapExtension } from '../../backend/spec.js';
 import { PRODUCT } from '../../server/core-config.js';
-import { NO_HEADER_OPTS, type ForwardedOpts, type ProxyHeaderOpts } from './conf.js';
+import { NO_HEADER_OPTS, type ForwardedOpts, type ProxyHeaderOpts } from './options.js';
 import { boolOf, parseForwardedOpts, parseHeaderOpts } from './header-opts.js';
 
 /** The effective proxy config of one request. */

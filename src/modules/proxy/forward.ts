@@ -7,7 +7,7 @@ import { validateHeaderName, validateHeaderValue, type ServerResponse } from 'no
 import type { Readable } from 'node:stream';
 import type { RequestCtx } from '../../request/context.js';
 import { encodeChunk, LAST_CHUNK } from './chunked.js';
-import type { ForwardedOpts, ProxyHeaderOpts } from './conf.js';
+import type { ForwardedOpts, ProxyHeaderOpts } from './options.js';
 import type { Prebuffered } from './client-head.js';
 import { clientHeadOf } from './client-head.js';
 import type { ProxyLease } from './lease.js';

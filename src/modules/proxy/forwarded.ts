@@ -2,7 +2,7 @@
  * The RFC 7239 `Forwarded` header as mod_proxy builds it (proxy.md §2.4): the client's own `Forwarded`
  * is extended, or one is seeded from `X-Forwarded-For`, then this hop's element is appended.
  */
-import type { ForwardedOpts } from './conf.js';
+import type { ForwardedOpts } from './options.js';
 
 /** What this hop knows about the connection. */
 export interface HopInfo {

@@ -4,7 +4,7 @@
  */
 import type { DiagnosticSink, SourceLoc } from '../../diagnostics.js';
 import type { ConfigValue } from '../../config/tree.js';
-import { NO_HEADER_OPTS, type ForwardedOpts, type OrderedMap, type ProxyHeaderOpts } from './conf.js';
+import { NO_HEADER_OPTS, type ForwardedOpts, type OrderedMap, type ProxyHeaderOpts } from './options.js';
 
 function fail(report: DiagnosticSink, code: string, message: string, loc: SourceLoc | undefined): undefined {
   report.report({ severity: 'error', code, message, ...(loc ? { loc } : {}) });

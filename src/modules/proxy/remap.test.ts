@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NO_HEADER_OPTS, type ProxyHeaderOpts } from './conf.js';
+import { NO_HEADER_OPTS, type ProxyHeaderOpts } from './options.js';
 import { mapSetCookie, mapUri, newRemapState, type RemapCtx } from './remap.js';
 import { remapResponseHeaders } from './response-head.js';
 

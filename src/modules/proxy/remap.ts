@@ -3,7 +3,7 @@
  * "https-remap" (proxy.md §3). Pure functions: the request side remembers what matched in a RemapState so
  * the response side can map back.
  */
-import type { OrderedMap, ProxyHeaderOpts } from './conf.js';
+import type { OrderedMap, ProxyHeaderOpts } from './options.js';
 
 /** What the request side matched; the response side reverses it first. */
 export interface RemapState {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildRequestHead, type ClientHead, type HeadOpts } from './request-head.js';
-import { NO_HEADER_OPTS } from './conf.js';
+import { NO_HEADER_OPTS } from './options.js';
 
 function client(over: Partial<ClientHead> & { rawHeaders: readonly string[] }): ClientHead {
   const i = over.rawHeaders.findIndex((n, k) => k % 2 === 0 && n.toLowerCase() === 'host');

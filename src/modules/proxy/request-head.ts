@@ -3,7 +3,7 @@
  * headers in their order minus the ones lighttpd drops, then Forwarded / X-Forwarded-* / X-Host /
  * Content-Length / Transfer-Encoding, and `Connection` last. Pure: no sockets.
  */
-import { hasForwarded, type ForwardedOpts, type ProxyHeaderOpts } from './conf.js';
+import { hasForwarded, type ForwardedOpts, type ProxyHeaderOpts } from './options.js';
 import { forwardedElement, seedFromXff, type HopInfo } from './forwarded.js';
 import { hasRequestRemap, mapHostRequest, mapUri, newRemapState, type RemapCtx, type RemapState } from './remap.js';
 
