@@ -1,5 +1,6 @@
 /**
- * The compiled configuration of mod_proxy: what one request sees after its matching blocks are merged.
+ * The option types of mod_proxy's `proxy.header` and `proxy.forwarded` (the whole per-request config is
+ * ProxyConf in config.ts).
  *
  * `proxy.header` is one value (a later block replaces all its sub-options at once, as lighttpd does), so
  * it is kept as a single object here.
