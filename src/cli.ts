@@ -93,9 +93,11 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
   if (flags.t === 1) io.stdout('Syntax OK\n');
   if (flags.p || flags.t === 1) return 0;
   const { checkConfigKeys } = await import('./config/check-keys.js');
-  const problems = checkConfigKeys(tree);
-  if (report(problems, io)) return EXIT_FAILURE;
-  if (flags.t >= 2) return 0;
+  if (report(checkConfigKeys(tree), io)) return EXIT_FAILURE;
+  if (flags.t >= 2) {
+    const { compileModulesDiagnostics } = await import('./cli/preflight.js');
+    return report(compileModulesDiagnostics(tree), io) ? EXIT_FAILURE : 0;
+  }
   const outcome = await startServerLazily(tree, { configFile, foreground: flags.D, idleTimeout, moduleDir: flags.m });
   if ('unavailable' in outcome) {
     io.stderr(`${PROGRAM}: ${outcome.unavailable}\n`);

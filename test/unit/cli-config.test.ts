@@ -95,6 +95,14 @@ test('-tt fails on a bad module value type; -p -tt does not run the pre-flight',
   assert.match(p.stdout, /wstunnel\.frame-type {2}= \("binary"\)/);
 });
 
+test('-tt runs every loaded module\'s own checks (as at startup): a bad url.redirect regex fails', async () => {
+  const name = write('tt-module.conf', 'server.document-root = "/var/www"\nserver.modules = ( "mod_redirect" )\nurl.redirect = ( "^/(a" => "/b" )\n');
+  const r = await runTsw(['-tt', '-f', name], opts);
+  assert.equal(r.status, 255);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /^tt-module\.conf:3:\d+: error: .*\^\/\(a/m);
+});
+
 test('-tt requires server.document-root in the global block', async () => {
   const name = write('tt-noroot.conf', 'x = 1\n');
   const r = await runTsw(['-tt', '-f', name], opts);
