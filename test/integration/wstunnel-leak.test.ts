@@ -36,7 +36,7 @@ function oneTunnel(url: string): Promise<void> {
   });
 }
 
-test(`${TUNNELS} tunnels: fds and child processes return to the start count`, { timeout: 90000 }, async (t) => {
+test(`${TUNNELS} tunnels: fds and child processes return to the start count`, { timeout: 180000 }, async (t) => {
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   const srv = await startTunnelServer({
