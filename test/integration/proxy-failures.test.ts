@@ -104,3 +104,32 @@ test('clients that vanish mid-upload or mid-download free the backend connection
   assert.equal(await statusOf(srv.port, '/after'), 200);
   assert.ok(be.requests.some((r) => r.url === '/after'));
 });
+
+test('write-timeout: a backend that stops reading the request body gives 504', async (t) => {
+  const stuck = await raw(t, (s) => s.pause());
+  const srv = await startTestServer(
+    t,
+    `server.modules += ( "mod_proxy" )\nproxy.server = ( "" => ( ( "host" => "127.0.0.1", "port" => ${stuck.port}, "write-timeout" => 1 ) ) )\n`,
+  );
+  const size = 32 * 1024 * 1024;
+  const sock = net.connect(srv.port, '127.0.0.1');
+  t.after(() => sock.destroy());
+  sock.on('error', () => undefined);
+  sock.write(`POST /stuck HTTP/1.1\r\nHost: h\r\nContent-Length: ${size}\r\n\r\n`);
+  sock.write(Buffer.alloc(size));
+  let got = '';
+  const started = Date.now();
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer; got ${JSON.stringify(got.slice(0, 200))}`)), 15_000);
+    sock.on('data', (d: Buffer) => {
+      got += d.toString('latin1');
+      if (got.includes('\r\n\r\n')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  assert.match(got, /^HTTP\/1\.1 504 /);
+  assert.ok(Date.now() - started >= 900, 'answered before the write-timeout');
+  assert.match(srv.stderr(), /write timeout on socket/);
+});
