@@ -13,6 +13,8 @@ export interface ProbeConf {
   readonly tag: string;
   readonly status: number;
   readonly header: string;
+  /** Milliseconds to wait before answering in uri-clean. */
+  readonly delay: number;
 }
 
 /** What a probe response body holds. */
@@ -54,19 +56,22 @@ function reply(req: RequestCtx, res: ServerResponse, conf: ProbeConf): Outcome {
 export function createProbeModule(done: RequestDone[] = []): Module<ProbeConf> {
   return {
     name: 'mod_probe',
-    keys: { 'probe.tag': { type: 'string' }, 'probe.status': { type: 'integer' }, 'probe.header': { type: 'string' } },
-    defaults: { tag: '', status: 0, header: '' },
+    keys: { 'probe.tag': { type: 'string' }, 'probe.status': { type: 'integer' }, 'probe.header': { type: 'string' }, 'probe.delay': { type: 'integer' } },
+    defaults: { tag: '', status: 0, header: '', delay: 0 },
     compile(values) {
-      const out: { tag?: string; status?: number; header?: string } = {};
+      const out: { tag?: string; status?: number; header?: string; delay?: number } = {};
       const tag = values.entries.get('probe.tag');
       if (tag?.value.type === 'string') out.tag = tag.value.value;
       const st = values.entries.get('probe.status');
       if (st?.value.type === 'integer') out.status = st.value.value;
       const h = values.entries.get('probe.header');
       if (h?.value.type === 'string') out.header = h.value.value;
+      const d = values.entries.get('probe.delay');
+      if (d?.value.type === 'integer') out.delay = d.value.value;
       return out;
     },
-    onUriClean(req: RequestCtx, res: ServerResponse, conf: ProbeConf): Outcome {
+    async onUriClean(req: RequestCtx, res: ServerResponse, conf: ProbeConf): Promise<Outcome> {
+      if (conf.delay > 0) await new Promise((r) => setTimeout(r, conf.delay));
       if (conf.status > 0) {
         req.status = conf.status;
         return 'handled';
