@@ -26,6 +26,9 @@ export interface App {
 
 /** Runs the response-start hooks of every module, then adds Server. */
 function responseStart(app: App, req: RequestCtx, res: ServerResponse, pass: Pass | null): void {
+  // lighttpd: a request body nobody read forces Connection: close on the response
+  const hasBody = req.headers.has('transfer-encoding') || Number(req.headers.get('content-length') ?? '0') > 0;
+  if (hasBody && !req.raw.readableDidRead) res.shouldKeepAlive = false;
   if (pass) {
     for (const cm of app.pipeline.modules) {
       if (!cm.module.onResponseStart) continue;
@@ -115,7 +118,6 @@ async function finish(app: App, req: RequestCtx, res: ServerResponse, track: Res
         track.forcedStatus = 0;
       }
     }
-    if (status === 413 || status === 400 || status === 411 || status === 431 || status === 501 || status === 505) res.shouldKeepAlive = false;
     await sendErrorDocument(res, status, state.pass.core.errorfilePrefix);
     return;
   }

@@ -52,8 +52,8 @@ function reply(req: RequestCtx, res: ServerResponse, conf: ProbeConf): Outcome {
   return 'handled';
 }
 
-/** Creates a probe module; `done` collects request-done calls. */
-export function createProbeModule(done: RequestDone[] = []): Module<ProbeConf> {
+/** Creates a probe module; `done` collects request-done calls; `arrived` is called when uri-clean starts. */
+export function createProbeModule(done: RequestDone[] = [], arrived?: () => void): Module<ProbeConf> {
   return {
     name: 'mod_probe',
     keys: { 'probe.tag': { type: 'string' }, 'probe.status': { type: 'integer' }, 'probe.header': { type: 'string' }, 'probe.delay': { type: 'integer' } },
@@ -71,6 +71,7 @@ export function createProbeModule(done: RequestDone[] = []): Module<ProbeConf> {
       return out;
     },
     async onUriClean(req: RequestCtx, res: ServerResponse, conf: ProbeConf): Promise<Outcome> {
+      arrived?.();
       if (conf.delay > 0) await new Promise((r) => setTimeout(r, conf.delay));
       if (conf.status > 0) {
         req.status = conf.status;

@@ -107,9 +107,13 @@ test('CLI: -i SECS stops after that many idle seconds', async (t) => {
 });
 
 test('graceful shutdown lets an in-flight request finish and refuses new connections', async (t) => {
-  const s = await startTestServer(t, 'server.modules = ("mod_probe")\nprobe.tag = "slow"\nprobe.delay = 300\n', { modules: { mod_probe: createProbeModule } });
+  let arrived: () => void = () => undefined;
+  const arrival = new Promise<void>((r) => (arrived = r));
+  const s = await startTestServer(t, 'server.modules = ("mod_probe")\nprobe.tag = "slow"\nprobe.delay = 300\n', {
+    modules: { mod_probe: () => createProbeModule([], arrived) },
+  });
   const inflight = fetch(`${s.base}/`);
-  await new Promise((r) => setTimeout(r, 50));
+  await arrival;
   const stopping = s.server.shutdown();
   const r = await inflight;
   assert.equal(r.status, 200);
@@ -120,16 +124,18 @@ test('graceful shutdown lets an in-flight request finish and refuses new connect
 });
 
 test('graceful shutdown is bounded by server.graceful-shutdown-timeout', async (t) => {
+  let arrived: () => void = () => undefined;
+  const arrival = new Promise<void>((r) => (arrived = r));
   const s = await startTestServer(
     t,
     'server.modules = ("mod_probe")\nprobe.tag = "slow"\nprobe.delay = 5000\nserver.feature-flags = ( "server.graceful-shutdown-timeout" => 1 )\n',
-    { modules: { mod_probe: createProbeModule } },
+    { modules: { mod_probe: () => createProbeModule([], arrived) } },
   );
   const inflight = fetch(`${s.base}/`).catch((e: unknown) => e);
-  await new Promise((r) => setTimeout(r, 50));
+  await arrival;
   const start = Date.now();
   await s.server.shutdown();
   const took = Date.now() - start;
-  assert.ok(took >= 900 && took < 3000, `took ${took} ms`);
+  assert.ok(took >= 900 && took < 4500, `took ${took} ms`);
   assert.ok((await inflight) instanceof Error);
 });
