@@ -11,6 +11,11 @@ import { connect } from 'node:net';
 import { BIN, REPO_ROOT } from '../helpers/run-cli.js';
 import type { TestContext } from 'node:test';
 
+async function waitUntil(cond: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}
+
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect({ host: '127.0.0.1', port });
@@ -56,6 +61,7 @@ async function runCliServer(t: TestContext, body: string, args: readonly string[
 
 test('CLI: SIGINT is a graceful stop (exit 0, "[note] graceful shutdown started")', async (t) => {
   const c = await runCliServer(t, 'server.modules = ()\n');
+  await waitUntil(() => c.stderr().includes('server started'));
   assert.match(c.stderr(), /server started/);
   c.kill('SIGINT');
   assert.equal(await c.exit, 0);
@@ -65,6 +71,7 @@ test('CLI: SIGINT is a graceful stop (exit 0, "[note] graceful shutdown started"
 test('CLI: pid file while running; SIGHUP reopens server.errorlog; SIGTERM stops with exit 0 and removes the pid file', async (t) => {
   const c = await runCliServer(t, 'server.errorlog = "@DIR@/error.log"\nserver.pid-file = "@DIR@/t.pid"\nserver.modules = ()\n');
   const log = join(c.dir, 'error.log');
+  await waitUntil(() => existsSync(log) && readFileSync(log, 'utf8').includes('server started') && existsSync(join(c.dir, 't.pid')));
   assert.match(readFileSync(log, 'utf8'), /\(server\.c\.1704\) server started/);
   assert.equal(readFileSync(join(c.dir, 't.pid'), 'utf8').trim().length > 0, true);
   const r = await fetch(`http://127.0.0.1:${c.port}/x`);
