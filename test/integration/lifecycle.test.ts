@@ -110,7 +110,7 @@ test('CLI: -i SECS stops after that many idle seconds', async (t) => {
   const start = Date.now();
   const c = await runCliServer(t, 'server.modules = ()\n', ['-i', '1']);
   assert.equal(await c.exit, 0);
-  assert.ok(Date.now() - start < 6000);
+  assert.ok(Date.now() - start < 12000, `stopped after ${Date.now() - start} ms`);
 });
 
 test('graceful shutdown lets an in-flight request finish and refuses new connections', async (t) => {
