@@ -11,7 +11,7 @@ import { connect } from 'node:net';
 import { BIN, REPO_ROOT } from '../helpers/run-cli.js';
 import type { TestContext } from 'node:test';
 
-async function waitUntil(cond: () => boolean, ms = 5000): Promise<void> {
+async function waitUntil(cond: () => boolean, ms = 15000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!cond() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 }
@@ -46,13 +46,13 @@ async function runCliServer(t: TestContext, body: string, args: readonly string[
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const killer = setTimeout(() => child.kill('SIGKILL'), 15000);
+  const killer = setTimeout(() => child.kill('SIGKILL'), 40000);
   t.after(async () => {
     child.kill('SIGKILL');
     await exit;
     clearTimeout(killer);
   });
-  const deadline = Date.now() + 10000;
+  const deadline = Date.now() + 20000;
   while (child.exitCode === null && Date.now() < deadline && !(await canConnect(port))) {
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -64,7 +64,7 @@ test('CLI: SIGINT is a graceful stop (exit 0, "[note] graceful shutdown started"
   await waitUntil(() => c.stderr().includes('server started'));
   assert.match(c.stderr(), /server started/);
   c.kill('SIGINT');
-  assert.equal(await c.exit, 0);
+  assert.equal(await c.exit, 0, c.stderr());
   assert.match(c.stderr(), /\[note\] graceful shutdown started/);
 });
 
