@@ -167,6 +167,11 @@ export async function handleRequest(app: App, conn: Omit<ConnInfo, 'keepAliveInd
   const core = state.pass.core;
   // lighttpd: the request counter exceeding max-keep-alive-requests ends keep-alive (N+1 requests served)
   if (index >= core.maxKeepAliveRequests || core.maxKeepAliveIdle === 0) res.shouldKeepAlive = false;
+  // server.protocol-http11 = "disable": every response is HTTP/1.0 without keep-alive
+  if (!core.protocolHttp11) {
+    track.version = 'HTTP/1.0';
+    res.shouldKeepAlive = false;
+  }
   try {
     if (built.status !== 0) {
       if (app.server.logRequestHeaderOnError) app.log('request.c.317', `${built.reason} -> ${built.status}`);

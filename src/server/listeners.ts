@@ -69,6 +69,8 @@ export function createListenerServer(spec: ListenSpec, app: App): Server {
     keepAliveTimeout: core.maxKeepAliveIdle * 1000,
     headersTimeout: core.maxReadIdle * 1000,
     requestTimeout: 0,
+    // lighttpd checks its timeouts once per second; node's default is every 30 s
+    connectionsCheckingInterval: 1000,
     insecureHTTPParser: !app.server.headerStrict,
   });
   server.timeout = core.maxWriteIdle * 1000;

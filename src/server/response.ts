@@ -52,6 +52,20 @@ function dropHiddenHeaders(res: ServerResponse): void {
   }
 }
 
+/**
+ * Adjusts node's serialised header block to lighttpd's: the request's HTTP version in the status line,
+ * no `Keep-Alive:` header, no `Connection: keep-alive` on HTTP/1.1 (lighttpd sends it only to HTTP/1.0
+ * clients that asked), and `Server:` last (after `Date:`).
+ */
+export function lighttpdHeaderBlock(head: string, version: 'HTTP/1.0' | 'HTTP/1.1'): string {
+  let h = version === 'HTTP/1.0' && head.startsWith('HTTP/1.1 ') ? `HTTP/1.0 ${head.slice(9)}` : head;
+  h = h.replace(/\r\nKeep-Alive: [^\r]*(?=\r\n)/i, '');
+  if (version === 'HTTP/1.1') h = h.replace(/\r\nConnection: keep-alive(?=\r\n)/i, '');
+  const server = /\r\nServer: [^\r]*(?=\r\n)/i.exec(h);
+  if (server && h.endsWith('\r\n\r\n')) h = h.slice(0, server.index) + h.slice(server.index + server[0].length, -2) + server[0].slice(2) + '\r\n\r\n';
+  return h;
+}
+
 /** Wraps writeHead/write/end of one response instance. */
 export function instrumentResponse(res: ServerResponse, track: ResponseTrack): void {
   const origWriteHead = res.writeHead.bind(res);
@@ -79,7 +93,7 @@ export function instrumentResponse(res: ServerResponse, track: ResponseTrack): v
       const stored = res as unknown as StoredHeader;
       const head = stored._header;
       if (typeof head === 'string') {
-        const fixed = track.version === 'HTTP/1.0' && head.startsWith('HTTP/1.1 ') ? `HTTP/1.0 ${head.slice(9)}` : head;
+        const fixed = lighttpdHeaderBlock(head, track.version);
         stored._header = fixed;
         track.headerBytes = fixed.length;
       }

@@ -119,3 +119,24 @@ test('server.max-keep-alive-idle closes an idle kept-alive connection silently',
   const took = Date.now() - start;
   assert.ok(took >= 900 && took < 5500, `closed after ${took} ms`);
 });
+
+test('header block like lighttpd: no Keep-Alive header, no Connection on HTTP/1.1 keep-alive, Date then Server last', async (t) => {
+  const s = await okServer(t);
+  const ex = await rawRequest(s.port, 'GET / HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n', { expect: 2 });
+  const [a, b] = ex.responses;
+  assert.equal(a?.header('keep-alive'), undefined);
+  assert.equal(a?.header('connection'), undefined);
+  const names = a?.headerList.map(([k]) => k.toLowerCase()) ?? [];
+  assert.deepEqual(names.slice(-2), ['date', 'server']);
+  assert.equal(b?.statusLine, 'HTTP/1.0 200 OK');
+  assert.equal(b?.header('connection'), 'keep-alive');
+  assert.equal(b?.header('keep-alive'), undefined);
+});
+
+test('server.protocol-http11 = "disable": HTTP/1.0 status line and Connection: close', async (t) => {
+  const s = await okServer(t, 'server.protocol-http11 = "disable"\n');
+  const ex = await rawRequest(s.port, 'GET / HTTP/1.1\r\nHost: a\r\n\r\n', { expect: 1 });
+  assert.equal(ex.responses[0]?.statusLine, 'HTTP/1.0 200 OK');
+  assert.equal(ex.responses[0]?.header('connection'), 'close');
+  assert.ok(ex.closed);
+});
