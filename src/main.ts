@@ -165,9 +165,6 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
       log('server.c.0', `opening pid-file failed: ${conf.pidFile} ${(e as Error).message}`);
     }
   }
-  log('server.c.1704', `server started (${PRODUCT})`);
-  for (const w of warnings) log(w.source, w.message);
-
   let resolveStopped: () => void = () => undefined;
   const stopped = new Promise<void>((r) => (resolveStopped = r));
   let stopping: Promise<void> | null = null;
@@ -241,6 +238,9 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
     process.on('SIGINT', onInt);
     process.on('SIGHUP', onHup);
   }
+  // only now: whoever waits for this line may signal us right away
+  log('server.c.1704', `server started (${PRODUCT})`);
+  for (const w of warnings) log(w.source, w.message);
   const idleSeconds = opts.idleExitSeconds ?? opts.idleTimeout ?? 0;
   if (idleSeconds > 0) {
     const idleMs = idleSeconds * 1000;

@@ -28,6 +28,7 @@ function canConnect(port: number): Promise<boolean> {
 }
 
 interface Child {
+  readonly pid: number;
   readonly port: number;
   readonly dir: string;
   stderr(): string;
@@ -56,7 +57,7 @@ async function runCliServer(t: TestContext, body: string, args: readonly string[
   while (child.exitCode === null && Date.now() < deadline && !(await canConnect(port))) {
     await new Promise((r) => setTimeout(r, 20));
   }
-  return { port, dir, stderr: () => err, kill: (s) => child.kill(s), exit };
+  return { pid: child.pid ?? 0, port, dir, stderr: () => err, kill: (s) => child.kill(s), exit };
 }
 
 test('CLI: SIGINT is a graceful stop (exit 0, "[note] graceful shutdown started")', async (t) => {
@@ -145,4 +146,29 @@ test('graceful shutdown is bounded by server.graceful-shutdown-timeout', async (
   const took = Date.now() - start;
   assert.ok(took >= 900 && took < 4500, `took ${took} ms`);
   assert.ok((await inflight) instanceof Error);
+});
+
+test('CLI as root: server.username / server.groupname drop privileges after binding; unknown names fail', async (t) => {
+  if (process.getuid?.() !== 0) {
+    // not root: lighttpd ignores both keys, and so do we
+    const c = await runCliServer(t, 'server.username = "nobody"\nserver.modules = ()\n');
+    c.kill('SIGTERM');
+    assert.equal(await c.exit, 0);
+    return;
+  }
+  const c = await runCliServer(t, 'server.username = "nobody"\nserver.groupname = "nogroup"\nserver.modules = ()\n');
+  await waitUntil(() => c.stderr().includes('server started'));
+  const status = readFileSync(`/proc/${c.pid}/status`, 'utf8');
+  const uid = /^Uid:\s+(\d+)/m.exec(status)?.[1];
+  const gid = /^Gid:\s+(\d+)/m.exec(status)?.[1];
+  assert.notEqual(uid, '0');
+  assert.notEqual(gid, '0');
+  const r = await fetch(`http://127.0.0.1:${c.port}/x`);
+  assert.equal(r.status, 403); // the document root (mode 0700, root's) is not readable for nobody
+  await r.arrayBuffer();
+  c.kill('SIGTERM');
+  assert.equal(await c.exit, 0);
+  const bad = await runCliServer(t, 'server.username = "no-such-user-x"\nserver.modules = ()\n');
+  assert.equal(await bad.exit, 255);
+  assert.match(bad.stderr(), /can't find username no-such-user-x/);
 });
