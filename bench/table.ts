@@ -32,10 +32,12 @@ export function formatSummary(s: Summary | undefined, unit: Unit): string {
   return lo === hi ? med : `${med} (${lo}–${hi})`;
 }
 
-/** A ratio as "1.23×" (two decimals below 10). */
+/** A ratio as "1.23×" (two decimals below 10; two significant digits below 0.1). */
 export function formatRatio(r: number | undefined): string {
   if (r === undefined || !Number.isFinite(r)) return '—';
-  return r >= 10 ? `${r.toFixed(1)}×` : `${r.toFixed(2)}×`;
+  if (r >= 10) return `${r.toFixed(1)}×`;
+  if (r >= 0.1 || r === 0) return `${r.toFixed(2)}×`;
+  return `${Number(r.toPrecision(2))}×`;
 }
 
 /** A Markdown table: the header row, then the rows; pipes inside cells are escaped. */

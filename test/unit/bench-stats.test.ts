@@ -37,6 +37,8 @@ test('a summary shows its spread unless there is none', () => {
   assert.equal(formatSummary(undefined, 'count/s'), '—');
   assert.equal(formatRatio(0.456), '0.46×');
   assert.equal(formatRatio(12.34), '12.3×');
+  assert.equal(formatRatio(16.5 / 29122), '0.00057×');
+  assert.equal(formatRatio(0.05), '0.05×');
   assert.equal(formatRatio(undefined), '—');
 });
 
