@@ -3,12 +3,13 @@
  *
  * Keys: `static-file.exclude-extensions`, `static-file.etags`, `static-file.disable-pathinfo`, and the
  * core keys it depends on: `mimetype.assign`, `etag.use-inode`, `etag.use-mtime`, `etag.use-size`,
- * `server.range-requests`.
+ * `server.range-requests`, `server.follow-symlink`.
  *
  * Serves GET, HEAD, QUERY and POST (the body of a POST is ignored) for the physical path the core's file
  * check found. An excluded extension or path-info with `disable-pathinfo` leaves the request unclaimed
  * (the core answers 403); anything but a regular file is 403. Differences: see mimetype.ts.
  */
+import { lstat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import type { DiagnosticSink } from '../diagnostics.js';
 import type { BlockValues, Module, Outcome } from './module.js';
@@ -29,6 +30,8 @@ export interface StaticfileConf {
   readonly etagUseMtime: boolean;
   readonly etagUseSize: boolean;
   readonly rangeRequests: boolean;
+  /** `server.follow-symlink` (a core key, read again here as lighttpd's send_file does). */
+  readonly followSymlink: boolean;
 }
 
 const BOOL_KEYS: Readonly<Record<string, keyof StaticfileConf>> = {
@@ -38,7 +41,17 @@ const BOOL_KEYS: Readonly<Record<string, keyof StaticfileConf>> = {
   'etag.use-mtime': 'etagUseMtime',
   'etag.use-size': 'etagUseSize',
   'server.range-requests': 'rangeRequests',
+  'server.follow-symlink': 'followSymlink',
 };
+
+/** Whether any component of the path is a symlink (lighttpd stat_cache_path_contains_symlink). */
+async function containsSymlink(p: string): Promise<boolean> {
+  for (let cur = p.replace(/\/+$/, ''); cur.length > 1; cur = cur.slice(0, cur.lastIndexOf('/')) || '/') {
+    const st = await lstat(cur).catch(() => null);
+    if (st?.isSymbolicLink()) return true;
+  }
+  return false;
+}
 
 const STATIC_METHODS = new Set(['GET', 'HEAD', 'QUERY', 'POST']);
 
@@ -47,6 +60,11 @@ async function onRequest(req: RequestCtx, res: ServerResponse, conf: StaticfileC
   if (conf.disablePathinfo && req.pathInfo) return 'continue';
   const phys = req.physicalPath;
   if (conf.excludeExtensions.some((ext) => phys.endsWith(ext))) return 'continue';
+  // the core checked the path it found; an index file chosen after that is checked here
+  if (!conf.followSymlink && (await containsSymlink(phys))) {
+    req.status = 403;
+    return 'handled';
+  }
   const result = await sendFile(res, {
     method: req.method,
     protocol: req.protocol,
@@ -73,6 +91,7 @@ export function createStaticfileModule(): Module<StaticfileConf> {
       'etag.use-mtime': { type: 'boolean' },
       'etag.use-size': { type: 'boolean' },
       'server.range-requests': { type: 'boolean' },
+      'server.follow-symlink': { type: 'boolean' },
     },
     defaults: {
       excludeExtensions: [],
@@ -83,6 +102,7 @@ export function createStaticfileModule(): Module<StaticfileConf> {
       etagUseMtime: true,
       etagUseSize: true,
       rangeRequests: true,
+      followSymlink: true,
     },
     compile(values: BlockValues, report: DiagnosticSink): Partial<StaticfileConf> {
       const out: Partial<Record<keyof StaticfileConf, unknown>> = {};

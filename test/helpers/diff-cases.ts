@@ -100,7 +100,7 @@ const CONDITIONAL: DiffCase[] = [
 const ACCESS: DiffCase[] = [
   ...many('access', [
     '/secret.inc', '/backup.txt~', '/backup.txt%7E', '/private/p.txt', '/private/', '/private', '/allowonly/ok.txt', '/allowonly/no.html',
-    '/allowonly/', '/hello.txt?deny=1', '/hello.txt?deny=0', '/nofollow/plain.txt', '/nofollow/link-in.txt', '/nofollow/link-out.txt',
+    '/allowonly/', '/hello.txt?deny=1', '/hello.txt?deny=0', '/nofollow/plain.txt', '/nofollow/link-in.txt', '/nofollow/link-out.txt', '/nofollow/idx/', '/nofollow/idx',
     '/nopi/f.txt', '/nopi/f.txt/x', '/mime16/a.tar.gz', '/mime16/b.gz', '/mime16/Makefile', '/mime16/c.unknown', '/mime16/d.ext',
     '/al/a.txt', '/al/sub/b.txt', '/al/sub', '/al/', '/al', '/al2/y.txt', '/al2y.txt', '/alx../secret.txt', '/alx..', '/alxa.txt',
     '/al/../hello.txt', '/al/missing',

@@ -97,6 +97,8 @@ export async function createDiffFixture(): Promise<DiffFixture> {
   await symlink(path.join(base, 'secret.txt'), path.join(docroot, 'link-out.txt'));
   await symlink(path.join(base, 'secret.txt'), path.join(docroot, 'nofollow', 'link-out.txt'));
   await symlink(path.join(docroot, 'hello.txt'), path.join(docroot, 'nofollow', 'link-in.txt'));
+  await mkdir(path.join(docroot, 'nofollow', 'idx'), { recursive: true });
+  await symlink(path.join(base, 'secret.txt'), path.join(docroot, 'nofollow', 'idx', 'index.html'));
   return { base, docroot, config: diffConfig(docroot, aliasDir, vhost) };
 }
 
