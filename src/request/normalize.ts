@@ -78,12 +78,18 @@ function mayDecodeRequired(b: number, inQuery: boolean): boolean {
 /**
  * Percent-normalises a target (fragment already removed). Returns null when it must be rejected (400).
  */
-function percentNormalise(raw: string, o: UrlOptions): string | null {
+function percentNormalise(raw: string, o: UrlOptions): { out: string; qs: number } | null {
   let out = '';
   let inQuery = false;
+  // lighttpd (burl.c): only a raw '?' splits path and query, never a decoded %3F; the first one in the
+  // default mode, the last one with url-normalize-required
+  let qs = -1;
   for (let i = 0; i < raw.length; i++) {
     const b = raw.charCodeAt(i) & 0xff;
-    if (b === 0x3f) inQuery = true;
+    if (b === 0x3f) {
+      inQuery = true;
+      if (qs < 0 || o.required) qs = out.length;
+    }
     if (b === 0x25) {
       const c1 = raw.charCodeAt(i + 1);
       const c2 = raw.charCodeAt(i + 2);
@@ -103,7 +109,7 @@ function percentNormalise(raw: string, o: UrlOptions): string | null {
     if (o.ctrlsReject && (b < 0x20 || b === 0x7f)) return null;
     out += mustEncode(b) ? enc(b) : String.fromCharCode(b);
   }
-  return out;
+  return { out, qs };
 }
 
 /** Removes dot-segments and collapses `//` (http-core.md §4.3). The input starts with `/`. */
@@ -152,13 +158,15 @@ export function decodePath(p: string): string {
 export function normaliseTarget(rawTarget: string, o: UrlOptions = DEFAULT_URL_OPTIONS): NormalisedTarget | null {
   const hash = rawTarget.indexOf('#');
   let t = hash >= 0 ? rawTarget.slice(0, hash) : rawTarget;
+  let q = -1;
   if (o.normalize) {
     const n = percentNormalise(t, o);
     if (n === null) return null;
-    t = n;
+    t = n.out;
+    q = n.qs;
+  } else {
+    q = t.indexOf('?');
   }
-  // url-normalize-required in 1.4.69 splits at the last '?', the default mode at the first.
-  const q = o.normalize && o.required ? t.lastIndexOf('?') : t.indexOf('?');
   let pathPart = q >= 0 ? t.slice(0, q) : t;
   let query = q >= 0 ? t.slice(q + 1) : '';
   if (o.normalize) {

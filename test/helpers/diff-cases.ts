@@ -189,3 +189,16 @@ const MALFORMED: DiffCase[] = [
 
 /** Every case, in a fixed order. */
 export const DIFF_CASES: readonly DiffCase[] = [...STATIC, ...DIRS, ...CONDITIONAL, ...ACCESS, ...REWRITE, ...MORE, ...SAFETY, ...MALFORMED];
+
+/** Requests for the Debian-settings scenario (url-normalize-required, the generated MIME table). */
+export const DEBIAN_CASES: readonly DiffCase[] = [
+  ...many('debian', [
+    '/types/x.png', '/types/x.ico', '/types/x.woff2', '/types/x.wasm', '/types/x.oga', '/types/x.md', '/types/x.tar.gz', '/types/x.gz',
+    '/types/x.conf', '/types/x.log', '/types/README', '/types/Makefile', '/types/x.unknownext', '/types/x.JS', '/types/x.pl', '/types/',
+    '/types/index.php', '/app.js', '/style.css', '/hello.txt', '/blob.bin', '/', '/sub/', '/backup.txt~', '/secret.inc',
+    '/showqs?a=%2F&b=?c', '/showqs?a=%2F&b=c', '/showqs?p=/x/../y&q=?', '/showqs?x=%41%3f%26%3d%2b%20', '/showqs/%2Fa?b',
+    '/hello.txt?a=%2Fx', '/hello.txt?a=/x', '/hello.txt?b=%2F', '/rwqs/a=%2F', '/sub%2Ffile.js', '/%73ub/', '/a%20b.txt',
+  ]),
+  { name: 'debian range', request: get('/range.txt', 'Range: bytes=0-4') },
+  { name: 'debian IMS', request: get('/hello.txt', `If-Modified-Since: ${LM}`) },
+];

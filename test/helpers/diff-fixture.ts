@@ -68,7 +68,36 @@ const FILES: Readonly<Record<string, string | Buffer>> = {
   'etagx/f.txt': 'etag flags\n',
   'etagm/f.txt': 'etag mtime\n',
   'eh404/.keep': '',
+  'types/x.png': 'png', 'types/x.ico': 'ico', 'types/x.woff2': 'woff2', 'types/x.wasm': 'wasm', 'types/x.oga': 'oga',
+  'types/x.md': 'md', 'types/x.tar.gz': 'tgz', 'types/x.gz': 'gz', 'types/x.conf': 'conf', 'types/x.log': 'log',
+  'types/README': 'readme', 'types/Makefile': 'make', 'types/x.unknownext': 'unknown', 'types/x.JS': 'upper js',
+  'types/x.pl': 'perl', 'types/index.php': '<?php',
 };
+
+/** Debian's stock lighttpd.conf settings (corpus 01-debian-bookworm) with its generated MIME table. */
+export function debianConfig(docroot: string): string {
+  return `
+server.document-root = "${docroot}"
+server.modules = ( "mod_indexfile", "mod_access", "mod_alias", "mod_redirect", "mod_rewrite", "mod_dirlisting", "mod_staticfile" )
+server.http-parseopts = (
+  "header-strict"           => "enable",
+  "host-strict"             => "enable",
+  "host-normalize"          => "enable",
+  "url-normalize-unreserved"=> "enable",
+  "url-normalize-required"  => "enable",
+  "url-ctrls-reject"        => "enable",
+  "url-path-2f-decode"      => "enable",
+  "url-path-dotseg-remove"  => "enable",
+)
+index-file.names = ( "index.php", "index.html" )
+url.access-deny = ( "~", ".inc" )
+static-file.exclude-extensions = ( ".php", ".pl", ".fcgi" )
+include_shell "/usr/share/lighttpd/create-mime.conf.pl"
+url.redirect = ( "^/showqs(.*)$" => "/q?\${url.query}|$1" )
+url.rewrite-once = ( "^/rwqs/(.*)$" => "/hello.txt?$1" )
+$HTTP["querystring"] =~ "^a=/" { url.access-deny = ( "" ) }
+`;
+}
 
 /** Builds the fixture in a new temp directory. */
 export async function createDiffFixture(): Promise<DiffFixture> {

@@ -16,8 +16,8 @@ import path from 'node:path';
 import { computeEtag } from '../../src/http/etag.js';
 import { createHash } from 'node:crypto';
 import { startLighttpd } from '../helpers/lighttpd.js';
-import { createDiffFixture, SECRET } from '../helpers/diff-fixture.js';
-import { DIFF_CASES, type DiffCase } from '../helpers/diff-cases.js';
+import { createDiffFixture, debianConfig, SECRET } from '../helpers/diff-fixture.js';
+import { DEBIAN_CASES, DIFF_CASES, type DiffCase } from '../helpers/diff-cases.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { startTestServer } from '../helpers/server.js';
 
@@ -56,17 +56,13 @@ async function ask(port: number, c: DiffCase, docroot: string): Promise<Answer> 
   return { summary: [`status=${r.status}`, ...fields, body].join('\n'), raw: ex.raw };
 }
 
-test('HTTP differential: tswstunnel vs lighttpd 1.4.69', { timeout: 120_000 }, async (t) => {
-  const fx = await createDiffFixture();
-  t.after(() => rm(fx.base, { recursive: true, force: true }));
-  const oracle = await startLighttpd(t, `${fx.config}\nserver.port = @PORT@\nserver.bind = "127.0.0.1"\n`);
-  const tsw = await startTestServer(t, fx.config);
-
+/** Sends every case to both servers; returns the number that agree and the unexplained differences. */
+async function compareAll(cases: readonly DiffCase[], oraclePort: number, tswPort: number, docroot: string): Promise<{ agree: number; disagreements: string[]; unexpectedAgreements: string[] }> {
   const disagreements: string[] = [];
   const unexpectedAgreements: string[] = [];
   let agree = 0;
-  for (const c of DIFF_CASES) {
-    const [want, got] = await Promise.all([ask(oracle.port, c, fx.docroot), ask(tsw.port, c, fx.docroot)]);
+  for (const c of cases) {
+    const [want, got] = await Promise.all([ask(oraclePort, c, docroot), ask(tswPort, c, docroot)]);
     if (!FOLLOWS_SYMLINK_OUT.has(c.name)) {
       assert.ok(!got.raw.includes(SECRET), `${c.name}: the answer leaks the file outside the document root`);
     }
@@ -76,8 +72,31 @@ test('HTTP differential: tswstunnel vs lighttpd 1.4.69', { timeout: 120_000 }, a
     if (!same && !allowed) disagreements.push(`${c.name}\n  lighttpd:   ${want.summary.split('\n').join(' | ')}\n  tswstunnel: ${got.summary.split('\n').join(' | ')}`);
     if (same && allowed) unexpectedAgreements.push(c.name);
   }
-  console.log(`${agree}/${DIFF_CASES.length} requests agree (${Object.keys(ALLOWED).length} listed differences)`);
+  return { agree, disagreements, unexpectedAgreements };
+}
+
+const PORT_LINES = '\nserver.port = @PORT@\nserver.bind = "127.0.0.1"\n';
+
+test('HTTP differential: tswstunnel vs lighttpd 1.4.69', { timeout: 120_000 }, async (t) => {
+  const fx = await createDiffFixture();
+  t.after(() => rm(fx.base, { recursive: true, force: true }));
+  const oracle = await startLighttpd(t, fx.config + PORT_LINES);
+  const tsw = await startTestServer(t, fx.config);
+  const r = await compareAll(DIFF_CASES, oracle.port, tsw.port, fx.docroot);
+  console.log(`${r.agree}/${DIFF_CASES.length} requests agree (${Object.keys(ALLOWED).length} listed differences)`);
   assert.ok(DIFF_CASES.length >= 150);
-  assert.deepEqual(disagreements, [], `unexpected differences:\n${disagreements.join('\n')}`);
-  assert.deepEqual(unexpectedAgreements, [], 'ALLOWED lists cases that now agree; remove them');
+  assert.deepEqual(r.disagreements, [], `unexpected differences:\n${r.disagreements.join('\n')}`);
+  assert.deepEqual(r.unexpectedAgreements, [], 'ALLOWED lists cases that now agree; remove them');
+});
+
+test('HTTP differential with Debian\'s stock settings (url-normalize-required, generated MIME table)', { timeout: 120_000 }, async (t) => {
+  const fx = await createDiffFixture();
+  t.after(() => rm(fx.base, { recursive: true, force: true }));
+  const conf = debianConfig(fx.docroot);
+  const oracle = await startLighttpd(t, conf + PORT_LINES);
+  const tsw = await startTestServer(t, conf);
+  const r = await compareAll(DEBIAN_CASES, oracle.port, tsw.port, fx.docroot);
+  console.log(`${r.agree}/${DEBIAN_CASES.length} requests agree (Debian settings)`);
+  assert.deepEqual(r.disagreements, [], `unexpected differences:\n${r.disagreements.join('\n')}`);
+  assert.deepEqual(r.unexpectedAgreements, []);
 });
