@@ -45,9 +45,12 @@ async function checkPage(scene: Scene, path: string, probe: ConnectedProbe, labe
   }
 }
 
-/** Lets the last framebuffer update (the typed command echoed by the xterm) reach the canvas, then saves. */
+/**
+ * Saves the page once the last framebuffer update (the typed command echoed by the xterm) has reached the
+ * canvas and vnc.html has finished sliding its control bar away (it hides it ~2 s after connecting).
+ */
 async function saveScreenshot(page: Page, file: string): Promise<void> {
-  await sleep(1000);
+  await sleep(3000);
   await page.screenshot({ path: file, timeout: 10_000 });
 }
 
