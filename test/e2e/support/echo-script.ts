@@ -66,7 +66,7 @@ async function isAlive(pid: number): Promise<boolean> {
 }
 
 /** Waits (bounded) until every given echo.pl process has ended; throws naming the survivors. */
-export async function waitEchoProcessesGone(pids: readonly number[], timeoutMs = 5000): Promise<void> {
+export async function waitEchoProcessesGone(pids: readonly number[], timeoutMs = 10_000): Promise<void> {
   let left: number[] = [];
   await waitFor(`the spawned ${ECHO_BIN} (pid ${pids.join(', ')}) to end after its server stopped`, async () => {
     left = [];

@@ -105,7 +105,7 @@ async function clickIntoXterm(page: Page): Promise<void> {
  * Types `touch <scratchDir>/<name>` and Enter into the page, then waits (bounded) until the file exists,
  * which proves the keystrokes went browser → tunnel → x11vnc → X display → xterm's shell.
  */
-export async function typeTouchCommand(page: Page, scratchDir: string, name: string, timeoutMs = 10_000): Promise<void> {
+export async function typeTouchCommand(page: Page, scratchDir: string, name: string, timeoutMs = 15_000): Promise<void> {
   const file = join(scratchDir, name);
   await clickIntoXterm(page);
   await page.keyboard.type(`touch ${file}`, { delay: 10 });
