@@ -36,6 +36,13 @@ test('a missing comma after a key => value drops the next element', () => {
   assert.match(r.warnings[0] ?? '', /^2:1 lighttpd ignores `".tar.gz" => "y"`/);
 });
 
+test('long or multi-line discarded text is shortened in the warning', () => {
+  const r = run(`x = "a" "${'y'.repeat(100)}\nz"\n`);
+  assert.equal(r.kept, 'x = "a" ; ;');
+  assert.match(r.warnings[0] ?? '', /^1:9 lighttpd ignores `"y{56}\.\.\.` here: missing '\+' to join it to the value before\?/);
+  assert.doesNotMatch(r.warnings[0] ?? '', /\n/);
+});
+
 test('( , ) is an empty array; repeated and trailing commas are kept', () => {
   assert.equal(run('x = ( , )\n').kept, 'x = ( ) ; ;');
   assert.equal(run('x = ( "a",, "b", )\n').kept, 'x = ( "a" , , "b" , ) ; ;');

@@ -65,8 +65,12 @@ function expectation(state: number, prev: IToken | undefined): string {
 }
 
 /** A more specific reason for a discarded token at a statement start. */
-function statementHint(tok: IToken, state: number): string | null {
+function statementHint(tok: IToken, state: number, prev: IToken | undefined): string | null {
   const t = TERMINAL_OF.get(tok.tokenType);
+  const p = prev ? TERMINAL_OF.get(prev.tokenType) : undefined;
+  if (state <= 4 && (t === 'STRING' || t === 'INTEGER') && (p === 'STRING' || p === 'INTEGER' || p === 'RPARAN' || p === 'LKEY')) {
+    return "missing '+' to join it to the value before?";
+  }
   if (t === 'RCURLY') return state === 4 ? "no block is open" : null;
   if (t === 'LCURLY') return "'{' must follow a condition such as $HTTP[\"host\"] == \"…\" or 'else'";
   if (t === 'ELSE') return "'else' must follow the '}' of a condition block";
@@ -141,9 +145,11 @@ class Driver {
     const visible = run.filter((t) => TERMINAL_OF.get(t.tokenType) !== 'EOL');
     const first = visible[0];
     if (first === undefined) return;
-    const shown = visible.slice(0, 4).map((t) => t.image).join(' ') + (visible.length > 4 ? ' …' : '');
+    let shown = visible.slice(0, 4).map((t) => t.image).join(' ').replace(/\r?\n/g, '\\n');
+    if (shown.length > 60) shown = `${shown.slice(0, 57)}...`;
+    else if (visible.length > 4) shown += ' …';
     const prev = this.kept[this.kept.length - 1];
-    const hint = statementHint(first, this.#runState) ?? expectation(this.#runState, prev);
+    const hint = statementHint(first, this.#runState, prev) ?? expectation(this.#runState, prev);
     this.warnings.push({
       severity: 'warning', code: 'TSW_CONFIG_IGNORED_TOKENS', line: first.startLine ?? 1, column: first.startColumn ?? 1,
       message: `lighttpd ignores \`${shown}\` here: ${hint}`,
