@@ -24,7 +24,11 @@ export function effectiveModules(tree: ConfigTree): string[] {
   return applyCompat(listed, tree.blocks);
 }
 
-function applyCompat(listed: string[], blocks: readonly ConfigBlock[]): string[] {
+/**
+ * lighttpd's "compat module load" edits of a de-duplicated module list (mod_indexfile, mod_dirlisting,
+ * mod_staticfile, mod_openssl, mod_authn_file, mod_auth, mod_vhostdb, mod_compress → mod_deflate).
+ */
+export function applyCompat(listed: readonly string[], blocks: readonly ConfigBlock[]): string[] {
   let out = [...listed];
   const anyBlock = (test: (key: string, v: ConfigValue) => boolean): boolean =>
     blocks.some((b) => b.entries.some((e) => test(asciiLower(e.key), e.value)));

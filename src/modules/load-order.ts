@@ -6,7 +6,7 @@
  */
 import type { ConfigTree, ConfigValue } from '../config/tree.js';
 import { asciiLower } from '../config/tree.js';
-import { parseBool } from '../server/read-values.js';
+import { applyCompat } from '../config/module-list.js';
 
 /** The resolved list plus the warnings lighttpd prints about it. */
 export interface ModuleList {
@@ -18,41 +18,18 @@ function anyBlockHas(tree: ConfigTree, test: (key: string, value: ConfigValue) =
   return tree.blocks.some((b) => b.entries.some((e) => test(asciiLower(e.key), e.value)));
 }
 
-function isSetList(v: ConfigValue): boolean {
-  return v.type === 'array' ? v.items.length > 0 : v.type === 'string' ? v.value !== '' : true;
-}
 
-/** Applies lighttpd's compat edits to the listed modules. */
+/** Applies lighttpd's compat edits to the listed modules (shared with `-tt`: src/config/module-list.ts). */
 export function resolveModuleList(listed: readonly string[], tree: ConfigTree, compat: boolean): ModuleList {
   const warnings: string[] = [];
-  const names: string[] = [];
-  for (const n of listed) if (!names.includes(n)) names.push(n);
-  if (compat) {
-    const hasIndex = anyBlockHas(tree, (k, v) => (k === 'index-file.names' || k === 'server.indexfiles') && isSetList(v));
-    const idx = names.indexOf('mod_indexfile');
-    if (hasIndex && idx < 0) names.unshift('mod_indexfile');
-    if (!hasIndex && idx >= 0) names.splice(idx, 1);
-    const hasListing = anyBlockHas(tree, (k, v) => (k === 'dir-listing.activate' || k === 'server.dir-listing') && parseBool(v) === true);
-    const dl = names.indexOf('mod_dirlisting');
-    if (hasListing && dl < 0) names.push('mod_dirlisting');
-    if (!hasListing && dl >= 0) names.splice(dl, 1);
-    if (!names.includes('mod_staticfile')) names.push('mod_staticfile');
-    if (names.includes('mod_auth') && !names.includes('mod_authn_file')) {
-      const fileBackend = anyBlockHas(tree, (k, v) => k === 'auth.backend' && v.type === 'string' && ['plain', 'htpasswd', 'htdigest'].includes(v.value));
-      if (fileBackend) {
-        names.push('mod_authn_file');
-        warnings.push('Warning: please add "mod_authn_file" to server.modules list in lighttpd.conf.');
-      }
-    }
-    if (!names.includes('mod_auth') && names.some((n) => n.startsWith('mod_authn_'))) names.unshift('mod_auth');
-    if (!names.includes('mod_vhostdb') && names.some((n) => n.startsWith('mod_vhostdb_'))) names.unshift('mod_vhostdb');
+  const unique: string[] = [];
+  for (const n of listed) if (!unique.includes(n)) unique.push(n);
+  const names = compat ? applyCompat(unique, tree.blocks) : unique;
+  if (compat && names.includes('mod_authn_file') && !unique.includes('mod_authn_file')) {
+    warnings.push('Warning: please add "mod_authn_file" to server.modules list in lighttpd.conf.');
   }
-  const comp = names.indexOf('mod_compress');
-  if (comp >= 0) {
-    const hasCompressKeys = anyBlockHas(tree, (k) => k.startsWith('compress.'));
-    if (hasCompressKeys) warnings.push('Warning: "mod_compress" is DEPRECATED and has been replaced with "mod_deflate".');
-    if (names.includes('mod_deflate') || !hasCompressKeys) names.splice(comp, 1);
-    else names[comp] = 'mod_deflate';
+  if (unique.includes('mod_compress') && anyBlockHas(tree, (k) => k.startsWith('compress.'))) {
+    warnings.push('Warning: "mod_compress" is DEPRECATED and has been replaced with "mod_deflate".');
   }
   const handlers = ['mod_ajp13', 'mod_cgi', 'mod_fastcgi', 'mod_proxy', 'mod_scgi', 'mod_sockproxy', 'mod_wstunnel'];
   const auth = names.indexOf('mod_auth');
