@@ -12,7 +12,7 @@ import { normaliseTarget } from '../request/normalize.js';
 import { buildCtx, type ConnInfo } from './request-ctx.js';
 import { instrumentResponse, sendEmpty, sendErrorDocument, type ResponseTrack } from './response.js';
 import type { ServerConf } from './server-config.js';
-import { builtinErrorPage, reasonPhrase } from './status-text.js';
+import { builtinErrorPage, reasonPhrase } from '../http/status-text.js';
 
 /** Shared by every listener of one server. */
 export interface App {

@@ -6,7 +6,7 @@
  */
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { builtinErrorPage, reasonPhrase } from './status-text.js';
+import { builtinErrorPage, reasonPhrase } from '../http/status-text.js';
 
 /** Per-response counters and knobs. */
 export interface ResponseTrack {

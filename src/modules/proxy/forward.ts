@@ -11,7 +11,7 @@ import type { ForwardedOpts, ProxyHeaderOpts } from './options.js';
 import type { Prebuffered } from './client-head.js';
 import { clientHeadOf } from './client-head.js';
 import type { ProxyLease } from './lease.js';
-import { reasonOf } from './raw-response.js';
+import { reasonPhrase } from '../../http/status-text.js';
 import type { RemapCtx } from './remap.js';
 import { buildRequestHead, type BackendHead } from './request-head.js';
 import { bodyFraming, remapResponseHeaders, type ResponseHead } from './response-head.js';
@@ -176,7 +176,7 @@ export async function forwardRequest(
 
   const headers = remapResponseHeaders(head.headers, rc);
   setResponseHeaders(res, headers);
-  res.writeHead(head.status, reasonOf(head.status));
+  res.writeHead(head.status, reasonPhrase(head.status));
   const bodyStream = new BackendBody(socket, rest, bodyFraming(head, req.method));
   bodyStream.on('error', (err) => {
     opts.log(`response body from ${lease.proc.name} cut: ${err.message}`);
