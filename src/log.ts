@@ -20,6 +20,11 @@ export function logTimestamp(d = new Date()): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
+/** Writes one timestamped line to stderr (a module's log before the server hands it the error log). */
+export function logToStderr(line: string): void {
+  process.stderr.write(`${logTimestamp()}: ${line}\n`);
+}
+
 /** An error log that never throws: write failures are dropped silently. */
 export class ErrorLog {
   #target: LogTarget;

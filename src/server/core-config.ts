@@ -6,7 +6,8 @@
  * effective() machinery gives them per request. Server-scope keys are read from the global block once.
  */
 import type { DiagnosticSink } from '../diagnostics.js';
-import type { BlockValues, KeySpec, Module } from '../modules/module.js';
+import type { BlockValues, Module } from '../modules/module.js';
+import { CORE_CONNECTION_KEYS } from '../config/key-catalogue.js';
 import { readBool, readInt, readString } from './read-values.js';
 
 /** The product string used for `server.tag`'s default and log messages. */
@@ -54,36 +55,6 @@ const DEFAULTS: CoreConf = {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-const CONN_KEYS: Readonly<Record<string, KeySpec>> = {
-  'server.document-root': { type: 'string' },
-  'server.name': { type: 'string' },
-  'server.tag': { type: 'string' },
-  'server.max-request-size': { type: 'integer' },
-  'server.max-keep-alive-requests': { type: 'short' },
-  'server.max-keep-alive-idle': { type: 'short' },
-  'server.max-read-idle': { type: 'short' },
-  'server.max-write-idle': { type: 'short' },
-  'server.errorfile-prefix': { type: 'string' },
-  'server.error-handler': { type: 'string' },
-  'server.error-handler-404': { type: 'string' },
-  'server.error-intercept': { type: 'boolean' },
-  'server.force-lowercase-filenames': { type: 'boolean' },
-  'server.follow-symlink': { type: 'boolean' },
-  'server.protocol-http11': { type: 'boolean' },
-  'server.stream-request-body': { type: 'short' },
-  'server.stream-response-body': { type: 'short' },
-  'server.kbytes-per-second': { type: 'short' },
-  'connection.kbytes-per-second': { type: 'short' },
-  'server.errorlog': { type: 'string' },
-  'server.breakagelog': { type: 'string' },
-  'debug.log-condition-handling': { type: 'boolean' },
-  'debug.log-file-not-found': { type: 'boolean' },
-  'debug.log-request-handling': { type: 'boolean' },
-  'debug.log-request-header': { type: 'boolean' },
-  'debug.log-response-header': { type: 'boolean' },
-  'debug.log-timeouts': { type: 'boolean' },
-  'debug.log-state-handling': { type: 'boolean' },
-};
 
 /** Compiles the connection-scope core keys of one block. */
 function compileCore(values: BlockValues, report: DiagnosticSink): Partial<CoreConf> {
@@ -126,7 +97,7 @@ function compileCore(values: BlockValues, report: DiagnosticSink): Partial<CoreC
 /** The `core` pseudo-module: always first, never listed in server.modules. */
 export const coreModule: Module<CoreConf> = {
   name: 'core',
-  keys: CONN_KEYS,
+  keys: CORE_CONNECTION_KEYS,
   defaults: DEFAULTS,
   compile: compileCore,
 };

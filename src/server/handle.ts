@@ -14,6 +14,19 @@ import { instrumentResponse, sendEmpty, sendErrorDocument, type ResponseTrack } 
 import type { ServerConf } from './server-config.js';
 import { builtinErrorPage, reasonPhrase } from '../http/status-text.js';
 
+/** A fresh response tracker for one request; `beforeHead` runs the response-start hooks. */
+function newTrack(raw: IncomingMessage, beforeHead: () => void): ResponseTrack {
+  return {
+    beforeHead,
+    forcedStatus: 0,
+    bodyBytes: 0,
+    headerBytes: 0,
+    headSent: false,
+    isHead: raw.method === 'HEAD',
+    version: raw.httpVersion === '1.1' ? 'HTTP/1.1' : 'HTTP/1.0',
+  };
+}
+
 /** Shared by every listener of one server. */
 export interface App {
   readonly pipeline: Pipeline;
@@ -144,15 +157,7 @@ export async function handleRequest(app: App, conn: Omit<ConnInfo, 'keepAliveInd
   const req = built.ctx;
   const state = { pass: beginPass(req, app.pipeline), redispatched: false };
   let passForHooks: Pass | null = built.status === 0 ? state.pass : null;
-  const track: ResponseTrack = {
-    beforeHead: () => responseStart(app, req, res, passForHooks),
-    forcedStatus: 0,
-    bodyBytes: 0,
-    headerBytes: 0,
-    headSent: false,
-    isHead: raw.method === 'HEAD',
-    version: raw.httpVersion === '1.1' ? 'HTTP/1.1' : 'HTTP/1.0',
-  };
+  const track = newTrack(raw, () => responseStart(app, req, res, passForHooks));
   instrumentResponse(res, track);
   let doneCalled = false;
   const onDone = (aborted: boolean): void => {
@@ -220,15 +225,7 @@ export async function handleUpgrade(app: App, conn: Omit<ConnInfo, 'keepAliveInd
   const res = makeResponse(raw, socket);
   res.shouldKeepAlive = false;
   const state = { pass: beginPass(req, app.pipeline), redispatched: false };
-  const track: ResponseTrack = {
-    beforeHead: () => responseStart(app, req, res, built.status === 0 ? state.pass : null),
-    forcedStatus: 0,
-    bodyBytes: 0,
-    headerBytes: 0,
-    headSent: false,
-    isHead: raw.method === 'HEAD',
-    version: raw.httpVersion === '1.1' ? 'HTTP/1.1' : 'HTTP/1.0',
-  };
+  const track = newTrack(raw, () => responseStart(app, req, res, built.status === 0 ? state.pass : null));
   instrumentResponse(res, track);
   let upgraded = false;
   res.once('finish', () => {

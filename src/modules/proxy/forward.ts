@@ -16,7 +16,7 @@ import type { RemapCtx } from './remap.js';
 import { buildRequestHead, type BackendHead } from './request-head.js';
 import { bodyFraming, remapResponseHeaders, type ResponseHead } from './response-head.js';
 import { BackendBody, BackendResponseError, readResponseHead } from './response-reader.js';
-import { watchWrites } from './write-watch.js';
+import { armHostTimeouts } from './write-watch.js';
 
 /** Per-request options of the forwarder. */
 export interface ForwardOpts {
@@ -146,14 +146,7 @@ export async function forwardRequest(
   res.once('close', onClientGone);
   socket.write(backendHead.text);
   pumpBody(body, socket, backendHead.chunked);
-  watchWrites(socket, lease.host.spec.writeTimeout, () => {
-    socket.destroy(new BackendResponseError(504, 'TSW_PROXY_WRITE_TIMEOUT', `write timeout on socket: ${lease.proc.name}`));
-  });
-  if (lease.host.spec.readTimeout > 0) {
-    socket.setTimeout(lease.host.spec.readTimeout * 1000, () => {
-      socket.destroy(new BackendResponseError(504, 'TSW_PROXY_READ_TIMEOUT', `read timeout on socket: ${lease.proc.name}`));
-    });
-  }
+  armHostTimeouts(socket, lease);
 
   let head: ResponseHead;
   let rest: Buffer;

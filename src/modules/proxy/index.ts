@@ -15,6 +15,7 @@
  * (a small chunked request body is still collected, so the backend gets a Content-Length); a 101 on a
  * request without Upgrade is a 502; a response cut short closes the client connection.
  */
+import { logToStderr } from '../../log.js';
 import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { DiagnosticSink } from '../../diagnostics.js';
@@ -48,16 +49,9 @@ export interface ProxyModule extends Module<ProxyConf> {
   close(): Promise<void>;
 }
 
-function defaultLog(line: string): void {
-  const d = new Date();
-  const p = (n: number): string => String(n).padStart(2, '0');
-  const ts = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-  process.stderr.write(`${ts}: ${line}\n`);
-}
-
 /** Creates mod_proxy. */
 export function createProxyModule(opts: ProxyModuleOptions = {}): ProxyModule {
-  let writeLog = opts.log ?? defaultLog;
+  let writeLog = opts.log ?? logToStderr;
   const log = (m: string): void => writeLog(`proxy: ${m}`);
   const registry = new BackendRegistry({ log, ...(opts.clock ? { clock: opts.clock } : {}) });
   const open = new Set<Duplex>();

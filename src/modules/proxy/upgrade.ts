@@ -13,7 +13,7 @@ import type { RemapCtx } from './remap.js';
 import { bodyFraming, remapResponseHeaders, type ResponseHead } from './response-head.js';
 import { BackendBody, BackendResponseError, readResponseHead } from './response-reader.js';
 import { relay } from './tunnel.js';
-import { watchWrites } from './write-watch.js';
+import { armHostTimeouts } from './write-watch.js';
 
 /** Per-request options of the Upgrade path. */
 export interface UpgradeOpts extends ForwardOpts {
@@ -61,14 +61,7 @@ export async function forwardUpgrade(
   client.on('error', () => client.destroy());
   socket.write(backendHead.text);
   if (backendHead.upgrade && early.length > 0) socket.write(early);
-  watchWrites(socket, lease.host.spec.writeTimeout, () => {
-    socket.destroy(new BackendResponseError(504, 'TSW_PROXY_WRITE_TIMEOUT', `write timeout on socket: ${lease.proc.name}`));
-  });
-  if (lease.host.spec.readTimeout > 0) {
-    socket.setTimeout(lease.host.spec.readTimeout * 1000, () => {
-      socket.destroy(new BackendResponseError(504, 'TSW_PROXY_READ_TIMEOUT', `read timeout on socket: ${lease.proc.name}`));
-    });
-  }
+  armHostTimeouts(socket, lease);
 
   let head: ResponseHead;
   let rest: Buffer;

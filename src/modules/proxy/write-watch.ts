@@ -4,6 +4,8 @@
  * before a response, or cuts the connection after).
  */
 import type { Socket } from 'node:net';
+import type { ProxyLease } from './lease.js';
+import { BackendResponseError } from './response-reader.js';
 
 /** Calls `onStall` once when `socket` makes no write progress for `seconds` (0 = off); stops on close. */
 export function watchWrites(socket: Socket, seconds: number, onStall: () => void, tickMs = 1000): void {
@@ -25,4 +27,16 @@ export function watchWrites(socket: Socket, seconds: number, onStall: () => void
   }, tickMs);
   timer.unref();
   socket.once('close', () => clearInterval(timer));
+}
+
+/** Arms the host's `write-timeout` and `read-timeout` on a backend socket: either destroys it with a 504 error. */
+export function armHostTimeouts(socket: Socket, lease: ProxyLease): void {
+  watchWrites(socket, lease.host.spec.writeTimeout, () => {
+    socket.destroy(new BackendResponseError(504, 'TSW_PROXY_WRITE_TIMEOUT', `write timeout on socket: ${lease.proc.name}`));
+  });
+  if (lease.host.spec.readTimeout > 0) {
+    socket.setTimeout(lease.host.spec.readTimeout * 1000, () => {
+      socket.destroy(new BackendResponseError(504, 'TSW_PROXY_READ_TIMEOUT', `read timeout on socket: ${lease.proc.name}`));
+    });
+  }
 }

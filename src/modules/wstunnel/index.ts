@@ -13,6 +13,7 @@
  * base64 really encodes, no hybi-00, 2-byte close codes, refused upgrades close the connection,
  * traffic either way (and pongs) keeps a tunnel from being idle.
  */
+import { logToStderr } from '../../log.js';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { DiagnosticSink } from '../../diagnostics.js';
@@ -52,16 +53,9 @@ export interface WstunnelModule extends Module<WstunnelConf> {
   close(): Promise<void>;
 }
 
-function defaultLog(line: string): void {
-  const d = new Date();
-  const p = (n: number): string => String(n).padStart(2, '0');
-  const ts = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-  process.stderr.write(`${ts}: ${line}\n`);
-}
-
 /** Creates mod_wstunnel. */
 export function createWstunnelModule(opts: WstunnelModuleOptions = {}): WstunnelModule {
-  let writeLog = opts.log ?? defaultLog;
+  let writeLog = opts.log ?? logToStderr;
   const log = (m: string): void => writeLog(`wstunnel: ${m}`);
   const registry = new BackendRegistry({ log, ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.env ? { env: opts.env } : {}) });
   const wss = new WebSocketServer({
