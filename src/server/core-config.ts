@@ -9,9 +9,7 @@ import type { DiagnosticSink } from '../diagnostics.js';
 import type { BlockValues, Module } from '../modules/module.js';
 import { CORE_CONNECTION_KEYS } from '../config/key-catalogue.js';
 import { readBool, readInt, readString } from './read-values.js';
-
-/** The product string used for `server.tag`'s default and log messages. */
-export const PRODUCT = 'tswstunnel/0.1.0';
+import { PRODUCT } from '../product.js';
 
 /** Per-request core settings. */
 export interface CoreConf {

@@ -9,7 +9,7 @@ import { BALANCE_ALGORITHMS, type BalanceAlgorithm } from '../../backend/balance
 import type { BackendGroup } from '../../backend/pool.js';
 import type { BackendRegistry } from '../../backend/registry.js';
 import { parseMapExtensions, parseServerSpec, type MapExtension } from '../../backend/spec.js';
-import { PRODUCT } from '../../server/core-config.js';
+import { PRODUCT } from '../../product.js';
 import { NO_HEADER_OPTS, type ForwardedOpts, type ProxyHeaderOpts } from './options.js';
 import { boolOf, parseForwardedOpts, parseHeaderOpts } from './header-opts.js';
 
