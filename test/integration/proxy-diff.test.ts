@@ -14,10 +14,10 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { lighttpdAvailable, startLighttpd } from '../helpers/lighttpd.js';
 import { closedPort } from '../helpers/backends.js';
-import { rawRequest } from '../helpers/raw-http.js';
+import { proxiedView } from '../helpers/proxy-diff-view.js';
 import { startTestServer } from '../helpers/server.js';
-import { startHttpBackend, startWsBackend, type Recorded } from '../helpers/proxy-backends.js';
-import { PROXY_DIFF_CASES, PROXY_DIFF_CONFIG, type ProxyDiffCase } from '../helpers/proxy-diff-cases.js';
+import { startHttpBackend, startWsBackend } from '../helpers/proxy-backends.js';
+import { PROXY_DIFF_CASES, PROXY_DIFF_CONFIG } from '../helpers/proxy-diff-cases.js';
 
 /** Case name → why tswstunnel differs (docs/compat.md, mod_proxy). */
 const ALLOWED: Readonly<Record<string, string>> = {
@@ -25,24 +25,6 @@ const ALLOWED: Readonly<Record<string, string>> = {
     'node:http sends an interim "100 Continue" even when the body came with the head; lighttpd sends none then (the final 200 and the backend view agree)',
   'Upgrade h2c': 'lighttpd 1.4.69 itself upgrades the client connection to HTTP/2 (101, then h2 frames); tswstunnel has no HTTP/2 and answers over HTTP/1.1',
 };
-
-async function ask(port: number, c: ProxyDiffCase, seen: Recorded[], ownPort: number): Promise<string> {
-  const before = seen.length;
-  const isHead = c.request.startsWith('HEAD ');
-  const ex = await rawRequest(port, c.request, { timeoutMs: 3000, expect: 1, head: [isHead] });
-  const r = ex.responses[0];
-  const client = r
-    ? [`status=${r.status}`, ...['location', 'set-cookie', 'content-type'].map((h) => `${h}=${r.header(h) ?? '-'}`)]
-    : ['no response'];
-  const backend = seen.slice(before).map((rec) => {
-    const lines = [`${rec.method} ${rec.url} HTTP/${rec.httpVersion}`];
-    for (let i = 0; i + 1 < rec.rawHeaders.length; i += 2) lines.push(`${rec.rawHeaders[i]}: ${rec.rawHeaders[i + 1]}`);
-    lines.push(`(${rec.bodyBytes} body bytes)`);
-    // Forwarded by= names the proxy's own port, which differs between the two servers
-    return lines.join('\n').replaceAll(`127.0.0.1:${ownPort}`, '127.0.0.1:<port>');
-  });
-  return [...client, '-- backend saw:', ...(backend.length ? backend : ['nothing'])].join('\n');
-}
 
 test('mod_proxy differential: tswstunnel vs lighttpd 1.4.69', { timeout: 120_000, skip: !lighttpdAvailable() && 'lighttpd not installed' }, async (t) => {
   const be = await startHttpBackend();
@@ -58,8 +40,8 @@ test('mod_proxy differential: tswstunnel vs lighttpd 1.4.69', { timeout: 120_000
   const disagreements: string[] = [];
   const unexpectedAgreements: string[] = [];
   for (const c of PROXY_DIFF_CASES) {
-    const want = await ask(oracle.port, c, be.requests, oracle.port);
-    const got = await ask(tsw.port, c, be.requests, tsw.port);
+    const want = await proxiedView(oracle.port, c.request, be.requests, oracle.port);
+    const got = await proxiedView(tsw.port, c.request, be.requests, tsw.port);
     const same = want === got;
     if (same) agree++;
     if (c.name in ALLOWED) {

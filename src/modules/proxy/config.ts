@@ -22,8 +22,10 @@ export interface ProxyConf {
   readonly mapExtensions: readonly MapExtension[];
   /** `proxy.forwarded`; null when unset. */
   readonly forwarded: ForwardedOpts | null;
-  /** `proxy.header`, replaced as a whole by a later matching block. */
-  readonly header: ProxyHeaderOpts;
+  /** `proxy.header`, replaced as a whole by a later matching block; null when none is in effect. */
+  readonly header: ProxyHeaderOpts | null;
+  /** `server.feature-flags` "proxy.force-http10": the force-http10 default when no proxy.header is in effect. */
+  readonly forceHttp10Flag: boolean;
   readonly replaceHttpHost: boolean;
   /** `server.tag` as seen from this block: the `Server` header of responses written on a raw socket. */
   readonly serverTag: string | null;
@@ -49,13 +51,36 @@ export const PROXY_DEFAULTS: ProxyConf = {
   debug: 0,
   mapExtensions: [],
   forwarded: null,
-  header: NO_HEADER_OPTS,
+  header: null,
+  forceHttp10Flag: false,
   replaceHttpHost: false,
   serverTag: PRODUCT,
   maxReadIdle: 60,
 };
 
 type Mutable<T> = { -readonly [K in keyof T]?: T[K] };
+
+/** The header options when only the feature flag asks for HTTP/1.0. */
+const FORCED_HTTP10: ProxyHeaderOpts = { ...NO_HEADER_OPTS, forceHttp10: true };
+
+/**
+ * The `proxy.header` options in effect. lighttpd: `server.feature-flags` "proxy.force-http10" sets the
+ * default, and any `proxy.header` value replaces it as a whole (its force-http10 defaults to off).
+ */
+export function headerOptsOf(conf: ProxyConf): ProxyHeaderOpts {
+  return conf.header ?? (conf.forceHttp10Flag ? FORCED_HTTP10 : NO_HEADER_OPTS);
+}
+
+/** lighttpd's config_feature_bool: enable/enabled/true/1 and disable/disabled/false/0 (any case), or an integer. */
+function featureBool(root: ConfigBlock, name: string): boolean {
+  const flags = findEntry(root, 'server.feature-flags')?.value;
+  if (flags?.type !== 'array') return false;
+  const item = flags.items.find((i) => i.key !== null && i.key.toLowerCase() === name);
+  const v = item?.value;
+  if (v?.type === 'integer') return v.value !== 0;
+  if (v?.type !== 'string') return false;
+  return ['enable', 'enabled', 'true', '1'].includes(v.value.toLowerCase());
+}
 
 function err(report: DiagnosticSink, message: string, loc: SourceLoc | undefined): void {
   report.report({ severity: 'error', code: 'TSW_PROXY_BAD_VALUE', message, ...(loc ? { loc } : {}) });
@@ -77,7 +102,10 @@ function groupDebug(block: ConfigBlock): number {
 
 /** Compiles one block's proxy values; `registry` receives the backend hosts. */
 export function compileProxy(values: BlockValues, report: DiagnosticSink, registry: BackendRegistry): Partial<ProxyConf> {
-  const out: Mutable<ProxyConf> = {};
+  let root = values.block;
+  while (root.parent) root = root.parent;
+  // a server-scope flag: every compiled block carries the same value, so any effective config has it
+  const out: Mutable<ProxyConf> = { forceHttp10Flag: featureBool(root, 'proxy.force-http10') };
   for (const [key, entry] of values.entries) {
     const v = entry.value;
     const loc = v.loc ?? entry.loc;

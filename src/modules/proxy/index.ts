@@ -24,7 +24,7 @@ import type { RequestCtx } from '../../request/context.js';
 import { BackendRegistry } from '../../backend/registry.js';
 import { acquireBackend } from '../../backend/lease.js';
 import type { BackendExtension, Clock } from '../../backend/pool.js';
-import { compileProxy, PROXY_DEFAULTS, PROXY_KEYS, type ProxyConf } from './config.js';
+import { compileProxy, headerOptsOf, PROXY_DEFAULTS, PROXY_KEYS, type ProxyConf } from './config.js';
 import { declaredLength, prebuffer } from './client-head.js';
 import { forwardRequest, type ForwardOpts } from './forward.js';
 import { forwardUpgrade } from './upgrade.js';
@@ -64,7 +64,7 @@ export function createProxyModule(opts: ProxyModuleOptions = {}): ProxyModule {
   }
 
   function forwardOpts(conf: ProxyConf): ForwardOpts {
-    return { header: conf.header, forwarded: conf.forwarded, replaceHttpHost: conf.replaceHttpHost, debug: conf.debug, log };
+    return { header: headerOptsOf(conf), forwarded: conf.forwarded, replaceHttpHost: conf.replaceHttpHost, debug: conf.debug, log };
   }
 
   async function lease(req: RequestCtx, ext: BackendExtension, conf: ProxyConf): Promise<ProxyLease | null> {
@@ -95,7 +95,7 @@ export function createProxyModule(opts: ProxyModuleOptions = {}): ProxyModule {
     let length = declaredLength(req);
     const pre = length === null ? await prebuffer(raw) : { chunks: [], complete: false, length: 0 };
     if (length === null && pre.complete) length = pre.length;
-    if (length === null && conf.header.forceHttp10) {
+    if (length === null && headerOptsOf(conf).forceHttp10) {
       // lighttpd: HTTP/1.0 to the backend cannot carry a body of unknown length
       req.status = 411;
       return 'handled';
@@ -113,9 +113,10 @@ export function createProxyModule(opts: ProxyModuleOptions = {}): ProxyModule {
   async function onUpgrade(req: RequestCtx, socket: Duplex, head: Buffer, conf: ProxyConf): Promise<Outcome> {
     const ext = extensionOf(req, conf);
     if (!ext) return 'continue';
+    const header = headerOptsOf(conf);
     if (req.method === 'CONNECT') {
-      if (!conf.header.connect) return 'continue';
-    } else if (!conf.header.upgrade) {
+      if (!header.connect) return 'continue';
+    } else if (!header.upgrade) {
       // lighttpd drops the Upgrade header: the request goes on as an ordinary one (onRequest)
       return 'continue';
     }
