@@ -117,7 +117,7 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
   let lastActivity = Date.now();
   let drained: (() => void) | null = null;
   const upgradedSockets = new Set<Duplex>();
-  const pipeline: Pipeline = { core, modules, url: conf.url, log };
+  const pipeline: Pipeline = { core, modules, url: conf.url, log, statCacheEngine: conf.statCacheEngine };
   const app: App = {
     pipeline,
     server: conf,

@@ -142,3 +142,13 @@ export function multipartLength(contentType: string | null, ranges: readonly Byt
   });
   return n;
 }
+
+/** The 206 body for `ranges` of an in-memory `body`: the slice itself, or a multipart/byteranges body. */
+export function sliceRanges(body: Buffer, ranges: readonly ByteRange[], contentType: string | null): Buffer {
+  const [only] = ranges;
+  if (ranges.length === 1 && only) return body.subarray(only.start, only.end + 1);
+  const parts: Buffer[] = [];
+  ranges.forEach((r, i) => parts.push(Buffer.from(partHeader(contentType, r, body.length, i === 0)), body.subarray(r.start, r.end + 1)));
+  parts.push(Buffer.from(MULTIPART_END));
+  return Buffer.concat(parts);
+}

@@ -3,7 +3,7 @@
  * (http-core.md §8.6: Range applies to any complete 200 GET response, not only files).
  */
 import type { ServerResponse } from 'node:http';
-import { planRange, partHeader, MULTIPART_BOUNDARY, MULTIPART_END } from './range.js';
+import { planRange, sliceRanges, MULTIPART_BOUNDARY } from './range.js';
 
 /** The request facts the Range stage reads. */
 export interface BufferRequest {
@@ -28,19 +28,10 @@ export function sendBuffer(res: ServerResponse, req: BufferRequest, contentType:
     res.end(req.method === 'HEAD' ? undefined : body);
     return 'sent';
   }
-  const total = body.length;
-  let out: Buffer;
   const [only] = plan.ranges;
-  if (plan.ranges.length === 1 && only) {
-    res.setHeader('Content-Range', `bytes ${only.start}-${only.end}/${total}`);
-    out = body.subarray(only.start, only.end + 1);
-  } else {
-    res.setHeader('Content-Type', `multipart/byteranges; boundary=${MULTIPART_BOUNDARY}`);
-    const parts: Buffer[] = [];
-    plan.ranges.forEach((r, i) => parts.push(Buffer.from(partHeader(contentType, r, total, i === 0)), body.subarray(r.start, r.end + 1)));
-    parts.push(Buffer.from(MULTIPART_END));
-    out = Buffer.concat(parts);
-  }
+  if (plan.ranges.length === 1 && only) res.setHeader('Content-Range', `bytes ${only.start}-${only.end}/${body.length}`);
+  else res.setHeader('Content-Type', `multipart/byteranges; boundary=${MULTIPART_BOUNDARY}`);
+  const out = sliceRanges(body, plan.ranges, contentType);
   res.setHeader('Content-Length', out.length);
   res.setHeader('Accept-Ranges', 'bytes');
   res.writeHead(206);

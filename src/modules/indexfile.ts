@@ -7,42 +7,42 @@
  * of `uri.path` and the physical path, so mod_access's second check and the handlers see it. EACCES on a
  * candidate → 403; other errors → 500. No names → no index (there is no default).
  */
-import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import type { DiagnosticSink } from '../diagnostics.js';
 import type { BlockValues, Module, Outcome } from './module.js';
 import type { RequestCtx } from '../request/context.js';
+import { lookupPath, parseStatCacheEngine, type StatCacheEngine } from '../http/stat-cache.js';
 import { readStringList } from './values.js';
 
 /** Effective mod_indexfile settings. */
 export interface IndexfileConf {
   readonly names: readonly string[];
+  /** `server.stat-cache-engine` (a global core key): candidates are looked up through the stat cache. */
+  readonly statCacheEngine: StatCacheEngine;
 }
 
 function joinPath(dir: string, name: string): string {
   return dir.endsWith('/') || name.startsWith('/') ? `${dir.replace(/\/$/, '')}/${name.replace(/^\//, '')}` : `${dir}/${name}`;
 }
 
-async function onRequest(req: RequestCtx, _res: ServerResponse, conf: IndexfileConf): Promise<Outcome> {
+function onRequest(req: RequestCtx, _res: ServerResponse, conf: IndexfileConf): Outcome {
   if (req.handler || !req.path.endsWith('/') || conf.names.length === 0 || req.physicalPath === undefined) return 'continue';
   for (const name of conf.names) {
     const candidate = joinPath(name.startsWith('/') ? (req.docRoot ?? '') : req.physicalPath, name);
-    try {
-      const st = await stat(candidate);
-      if (name.startsWith('/')) {
-        req.path = name;
-      } else {
-        req.path += name;
-      }
-      req.physicalPath = candidate;
-      req.fileStat = st;
-      return 'continue';
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') continue;
-      req.status = code === 'EACCES' ? 403 : 500;
+    const st = lookupPath(candidate, conf.statCacheEngine);
+    if (typeof st === 'string') {
+      if (st === 'ENOENT' || st === 'ENOTDIR') continue;
+      req.status = st === 'EACCES' ? 403 : 500;
       return 'handled';
     }
+    if (name.startsWith('/')) {
+      req.path = name;
+    } else {
+      req.path += name;
+    }
+    req.physicalPath = candidate;
+    req.fileStat = st;
+    return 'continue';
   }
   return 'continue';
 }
@@ -51,8 +51,8 @@ async function onRequest(req: RequestCtx, _res: ServerResponse, conf: IndexfileC
 export function createIndexfileModule(): Module<IndexfileConf> {
   return {
     name: 'mod_indexfile',
-    keys: { 'index-file.names': { type: 'array-of-strings' }, 'server.indexfiles': { type: 'array-of-strings' } },
-    defaults: { names: [] },
+    keys: { 'index-file.names': { type: 'array-of-strings' }, 'server.indexfiles': { type: 'array-of-strings' }, 'server.stat-cache-engine': { type: 'string', scope: 'server' } },
+    defaults: { names: [], statCacheEngine: 'simple' },
     compile(values: BlockValues, report: DiagnosticSink): Partial<IndexfileConf> {
       // lighttpd: both keys fill the same list; index-file.names is read after server.indexfiles
       let names: string[] | undefined;
@@ -61,7 +61,9 @@ export function createIndexfileModule(): Module<IndexfileConf> {
         const v = e ? readStringList(e, report) : undefined;
         if (v) names = v;
       }
-      return names ? { names } : {};
+      const engine = values.entries.get('server.stat-cache-engine');
+      const statCacheEngine = engine?.value.type === 'string' ? parseStatCacheEngine(engine.value.value) : undefined;
+      return { ...(names ? { names } : {}), ...(statCacheEngine ? { statCacheEngine } : {}) };
     },
     onRequest,
   };

@@ -3,19 +3,21 @@
  *
  * Keys: `static-file.exclude-extensions`, `static-file.etags`, `static-file.disable-pathinfo`, and the
  * core keys it depends on: `mimetype.assign`, `etag.use-inode`, `etag.use-mtime`, `etag.use-size`,
- * `server.range-requests`, `server.follow-symlink`.
+ * `server.range-requests`, `server.follow-symlink`, `server.stat-cache-engine` (stat-cache.ts).
  *
  * Serves GET, HEAD, QUERY and POST (the body of a POST is ignored) for the physical path the core's file
  * check found. An excluded extension or path-info with `disable-pathinfo` leaves the request unclaimed
  * (the core answers 403); anything but a regular file is 403. Differences: see mimetype.ts.
  */
-import { lstat } from 'node:fs/promises';
+import { lstatSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import type { DiagnosticSink } from '../diagnostics.js';
 import type { BlockValues, Module, Outcome } from './module.js';
 import type { RequestCtx } from '../request/context.js';
 import type { MimeTable } from '../http/mime.js';
-import { sendFile } from '../http/send-file.js';
+import { errnoStatus, sendFile } from '../http/send-file.js';
+import type { EtagFlags } from '../http/etag.js';
+import { lookupPath, parseStatCacheEngine, type FileEntry, type StatCacheEngine } from '../http/stat-cache.js';
 import { compileMimetypeAssign, contentTypeFor } from './mimetype.js';
 import { readBoolean, readStringList } from './values.js';
 
@@ -32,6 +34,8 @@ export interface StaticfileConf {
   readonly rangeRequests: boolean;
   /** `server.follow-symlink` (a core key, read again here as lighttpd's send_file does). */
   readonly followSymlink: boolean;
+  /** `server.stat-cache-engine` (a global core key). */
+  readonly statCacheEngine: StatCacheEngine;
 }
 
 const BOOL_KEYS: Readonly<Record<string, keyof StaticfileConf>> = {
@@ -44,10 +48,15 @@ const BOOL_KEYS: Readonly<Record<string, keyof StaticfileConf>> = {
   'server.follow-symlink': 'followSymlink',
 };
 
-/** Whether any component of the path is a symlink (lighttpd stat_cache_path_contains_symlink). */
-async function containsSymlink(p: string): Promise<boolean> {
+/** Whether any component of the path is a symlink (lighttpd stat_cache_path_contains_symlink; never cached). */
+function containsSymlink(p: string): boolean {
   for (let cur = p.replace(/\/+$/, ''); cur.length > 1; cur = cur.slice(0, cur.lastIndexOf('/')) || '/') {
-    const st = await lstat(cur).catch(() => null);
+    let st;
+    try {
+      st = lstatSync(cur, { throwIfNoEntry: false });
+    } catch {
+      st = undefined;
+    }
     if (st?.isSymbolicLink()) return true;
   }
   return false;
@@ -55,27 +64,53 @@ async function containsSymlink(p: string): Promise<boolean> {
 
 const STATIC_METHODS = new Set(['GET', 'HEAD', 'QUERY', 'POST']);
 
-async function onRequest(req: RequestCtx, res: ServerResponse, conf: StaticfileConf): Promise<Outcome> {
+/** Every combination of the `etag.use-*` flags, by bit set (inode 1, size 2, mtime 4): no object per request. */
+const ETAG_FLAGS: readonly EtagFlags[] = Array.from({ length: 8 }, (_, b) => Object.freeze({ inode: (b & 1) !== 0, size: (b & 2) !== 0, mtime: (b & 4) !== 0 }));
+
+function etagFlagsOf(conf: StaticfileConf): EtagFlags {
+  const bits = conf.etags ? (conf.etagUseInode ? 1 : 0) | (conf.etagUseSize ? 2 : 0) | (conf.etagUseMtime ? 4 : 0) : 0;
+  return ETAG_FLAGS[bits] ?? { inode: false, size: false, mtime: false };
+}
+
+function onRequest(req: RequestCtx, res: ServerResponse, conf: StaticfileConf): Outcome {
   if (req.handler || !STATIC_METHODS.has(req.method) || req.physicalPath === undefined) return 'continue';
   if (conf.disablePathinfo && req.pathInfo) return 'continue';
   const phys = req.physicalPath;
-  if (conf.excludeExtensions.some((ext) => phys.endsWith(ext))) return 'continue';
+  const ex = conf.excludeExtensions;
+  for (let i = 0; i < ex.length; i++) if (phys.endsWith(ex[i] ?? '')) return 'continue';
   // the core checked the path it found; an index file chosen after that is checked here
-  if (!conf.followSymlink && (await containsSymlink(phys))) {
+  if (!conf.followSymlink && containsSymlink(phys)) {
     req.status = 403;
     return 'handled';
   }
-  const result = await sendFile(res, {
+  // the core's file check (or mod_indexfile) looked the path up; anything else is looked up now
+  const found = req.fileStat?.path === phys ? req.fileStat : lookupPath(phys, conf.statCacheEngine);
+  if (typeof found === 'string') {
+    req.status = errnoStatus(found);
+    return 'handled';
+  }
+  const result = sendFile(res, {
     method: req.method,
     protocol: req.protocol,
     headers: req.headers,
-    physicalPath: phys,
-    contentType: contentTypeFor(conf.mimetypes, phys),
-    etag: conf.etags ? { inode: conf.etagUseInode, size: conf.etagUseSize, mtime: conf.etagUseMtime } : { inode: false, size: false, mtime: false },
+    file: found,
+    contentType: typeFor(found, conf.mimetypes),
+    etag: etagFlagsOf(conf),
     rangeRequests: conf.rangeRequests,
+    followSymlink: conf.followSymlink,
   });
   if (result !== 'sent') req.status = result;
   return 'handled';
+}
+
+/** The file's Content-Type for this mimetype table (cached in the stat-cache entry). */
+function typeFor(file: FileEntry, table: MimeTable | null): string | null {
+  let type = file.typeFor(table);
+  if (type === undefined) {
+    type = contentTypeFor(table, file.path);
+    file.setType(table, type);
+  }
+  return type;
 }
 
 /** Creates mod_staticfile. */
@@ -92,6 +127,7 @@ export function createStaticfileModule(): Module<StaticfileConf> {
       'etag.use-size': { type: 'boolean' },
       'server.range-requests': { type: 'boolean' },
       'server.follow-symlink': { type: 'boolean' },
+      'server.stat-cache-engine': { type: 'string', scope: 'server' },
     },
     defaults: {
       excludeExtensions: [],
@@ -103,6 +139,7 @@ export function createStaticfileModule(): Module<StaticfileConf> {
       etagUseSize: true,
       rangeRequests: true,
       followSymlink: true,
+      statCacheEngine: 'simple',
     },
     compile(values: BlockValues, report: DiagnosticSink): Partial<StaticfileConf> {
       const out: Partial<Record<keyof StaticfileConf, unknown>> = {};
@@ -117,6 +154,8 @@ export function createStaticfileModule(): Module<StaticfileConf> {
       const mt = values.entries.get('mimetype.assign');
       const table = mt ? compileMimetypeAssign(mt, report) : undefined;
       if (table) out.mimetypes = table;
+      const engine = values.entries.get('server.stat-cache-engine');
+      if (engine?.value.type === 'string') out.statCacheEngine = parseStatCacheEngine(engine.value.value);
       return out as Partial<StaticfileConf>;
     },
     onRequest,

@@ -5,7 +5,7 @@
  * may be changed by mod_rewrite (then the hook returns 'restart') and `physicalPath` by mod_alias.
  */
 import type { IncomingMessage } from 'node:http';
-import type { Stats } from 'node:fs';
+import type { FileEntry } from '../http/stat-cache.js';
 
 /** Per-request state shared by condition matching and modules. */
 export interface RequestCtx {
@@ -46,8 +46,8 @@ export interface RequestCtx {
   docRoot?: string;
   /** Physical path: document root + path (set by the core; mod_alias may change it). */
   physicalPath?: string;
-  /** Result of the core's file check on `physicalPath` (before the handler phase), if it exists. */
-  fileStat?: Stats;
+  /** The stat-cache entry of `physicalPath` from the core's file check (or mod_indexfile), if it exists. */
+  fileStat?: FileEntry;
   /** The part of `path` after an existing regular file (`/file.txt/extra` → `/extra`). */
   pathInfo?: string;
   /** Module name of a gateway that claimed the request in uri-clean (lighttpd's r->handler_module). */

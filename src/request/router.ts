@@ -13,6 +13,7 @@ import { effectiveConfig, type CompiledModule } from './effective.js';
 import { MatchState } from './match.js';
 import { normaliseTarget, type UrlOptions } from './normalize.js';
 import { checkFile } from './physical.js';
+import type { StatCacheEngine } from '../http/stat-cache.js';
 
 /** Everything the router needs, built once at startup. */
 export interface Pipeline {
@@ -21,6 +22,8 @@ export interface Pipeline {
   readonly modules: readonly CompiledModule<object>[];
   readonly url: UrlOptions;
   readonly log: (source: string, message: string) => void;
+  /** `server.stat-cache-engine` for the core's file check. */
+  readonly statCacheEngine: StatCacheEngine;
 }
 
 /** The router's decision. `handled`: a module wrote (or will write) the response. */
@@ -120,7 +123,7 @@ export function routeRequest(req: RequestCtx, res: ServerResponse, p: Pipeline):
     req.physicalPath = (req.docRoot ?? '').replace(/\/+$/, '') + path;
     const phys = await runPhase('onPhysical', req, res, p, pass);
     if (phys !== 'continue') return phys;
-    const check = await checkFile(req, pass.core.followSymlink);
+    const check = checkFile(req, pass.core.followSymlink, p.statCacheEngine);
     if (check.kind === 'status') {
       if (check.status === 404 && req.method === 'OPTIONS' && res.hasHeader('Allow')) return { kind: 'status', status: 200 };
       return check.location ? { kind: 'status', status: check.status, location: check.location } : { kind: 'status', status: check.status };

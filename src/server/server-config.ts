@@ -5,6 +5,7 @@
 import type { DiagnosticSink } from '../diagnostics.js';
 import { findEntry, type ConfigBlock, type ConfigEntry, type ConfigTree } from '../config/tree.js';
 import { DEFAULT_URL_OPTIONS, type UrlOptions } from '../request/normalize.js';
+import { parseStatCacheEngine, type StatCacheEngine } from '../http/stat-cache.js';
 import { parseBool, readBool, readInt, readKeyValues, readString, readStringList } from './read-values.js';
 
 /** One socket to listen on. */
@@ -40,6 +41,8 @@ export interface ServerConf {
   /** server.feature-flags "server.graceful-shutdown-timeout" (seconds). */
   readonly gracefulShutdownTimeout: number;
   readonly logRequestHeaderOnError: boolean;
+  /** `server.stat-cache-engine`: "disable" stats on every request, anything else caches ("simple"). */
+  readonly statCacheEngine: StatCacheEngine;
 }
 
 const PARSEOPTS: Readonly<Record<string, keyof UrlOptions | 'header-strict' | 'host-strict' | 'host-normalize' | 'method-get-body' | 'url-path-backslash-trans' | 'url-normalize-unreserved'>> = {
@@ -216,5 +219,6 @@ export function readServerConf(tree: ConfigTree, report: DiagnosticSink): Server
     headerStrict,
     gracefulShutdownTimeout: Number.isFinite(graceful) && graceful >= 0 ? graceful : 8,
     logRequestHeaderOnError: bool('debug.log-request-header-on-error', false),
+    statCacheEngine: parseStatCacheEngine(str('server.stat-cache-engine')),
   };
 }
