@@ -12,7 +12,7 @@ import type { ConfigTree } from './config/tree.js';
 import { ErrorLog, logTimestamp, type LogTarget } from './log.js';
 import { BUILTIN_MODULES, type ModuleRegistry } from './modules/registry.js';
 import { compileModule } from './request/effective.js';
-import type { Pipeline } from './request/router.js';
+import { createPipeline, type Pipeline } from './request/router.js';
 import { coreModule } from './server/core-config.js';
 import { PRODUCT } from './product.js';
 import type { App } from './server/handle.js';
@@ -117,7 +117,7 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
   let lastActivity = Date.now();
   let drained: (() => void) | null = null;
   const upgradedSockets = new Set<Duplex>();
-  const pipeline: Pipeline = { core, modules, url: conf.url, log, statCacheEngine: conf.statCacheEngine };
+  const pipeline: Pipeline = createPipeline({ core, modules, url: conf.url, log, statCacheEngine: conf.statCacheEngine });
   const app: App = {
     pipeline,
     server: conf,

@@ -109,8 +109,13 @@ async function listEntries(dir: string, conf: DirlistingConf): Promise<ListingEn
   return out;
 }
 
-async function onRequest(req: RequestCtx, res: ServerResponse, conf: DirlistingConf): Promise<Outcome> {
+function onRequest(req: RequestCtx, res: ServerResponse, conf: DirlistingConf): Outcome | Promise<Outcome> {
+  // not a listing: answered synchronously (the router then goes on without waiting)
   if (req.handler || !req.path.endsWith('/') || (req.method !== 'GET' && req.method !== 'HEAD') || !conf.activate) return 'continue';
+  return listDirectory(req, res, conf);
+}
+
+async function listDirectory(req: RequestCtx, res: ServerResponse, conf: DirlistingConf): Promise<Outcome> {
   const dir = (req.physicalPath ?? '').replace(/\/$/, '');
   let entries: ListingEntry[];
   try {

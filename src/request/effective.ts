@@ -23,7 +23,8 @@ export interface CompiledModule<C extends object> {
   /** defaults ⊕ global block. */
   readonly base: Readonly<C>;
   readonly blocks: readonly BlockPartial<C>[];
-  readonly memo: Map<string, Readonly<C>>;
+  /** Merged configs by matched set: a bit mask (up to 30 blocks) or a list of block ids. */
+  readonly memo: Map<number | string, Readonly<C>>;
 }
 
 /** The entries of a block that belong to the given key table (keys lower-cased). */
@@ -52,20 +53,30 @@ export function compileModule<C extends object>(module: Module<C>, tree: ConfigT
 
 /** The module's effective config for this request pass (memoised by the set of matched blocks). */
 export function effectiveConfig<C extends object>(cm: CompiledModule<C>, state: MatchState): Readonly<C> {
-  if (cm.blocks.length === 0) return cm.base;
-  const matched: BlockPartial<C>[] = [];
-  let key = '';
-  for (const bp of cm.blocks) {
-    if (state.matches(bp.block)) {
-      matched.push(bp);
-      key += `${bp.block.id},`;
+  const blocks = cm.blocks;
+  const n = blocks.length;
+  if (n === 0) return cm.base;
+  // the matched set as a number (no allocation per request) while it fits; as a string beyond
+  let key: number | string = 0;
+  if (n <= 30) {
+    for (let i = 0; i < n; i++) {
+      const bp = blocks[i];
+      if (bp !== undefined && state.matches(bp.block)) key |= 1 << i;
     }
+    if (key === 0) return cm.base;
+  } else {
+    key = '';
+    for (const bp of blocks) if (state.matches(bp.block)) key += `${bp.block.id},`;
+    if (key === '') return cm.base;
   }
-  if (matched.length === 0) return cm.base;
   let conf = cm.memo.get(key);
-  if (!conf) {
+  if (conf === undefined) {
     let merged: C = { ...cm.base };
-    for (const bp of matched) merged = { ...merged, ...bp.partial };
+    for (let i = 0; i < n; i++) {
+      const bp = blocks[i];
+      const hit = typeof key === 'number' ? (key & (1 << i)) !== 0 : key.split(',').includes(String(bp?.block.id));
+      if (bp !== undefined && hit) merged = { ...merged, ...bp.partial };
+    }
     conf = Object.freeze(merged);
     cm.memo.set(key, conf);
   }

@@ -151,7 +151,8 @@ export function testCondition(cond: Condition, block: ConfigBlock, req: RequestC
 /** Lazy, cached block matching for one request pass. Create a new one after a restart. */
 export class MatchState {
   readonly #req: RequestCtx;
-  readonly #cache = new Map<number, boolean>();
+  /** Results by block id (ids are small and dense: an array is cheaper than a Map per pass). */
+  readonly #cache: (boolean | undefined)[] = [];
 
   constructor(req: RequestCtx) {
     this.#req = req;
@@ -159,10 +160,10 @@ export class MatchState {
 
   /** Whether the block applies to this request (global is always true). */
   matches(block: ConfigBlock): boolean {
-    const hit = this.#cache.get(block.id);
+    const hit = this.#cache[block.id];
     if (hit !== undefined) return hit;
     const result = this.#evaluate(block);
-    this.#cache.set(block.id, result);
+    this.#cache[block.id] = result;
     return result;
   }
 

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { DEFAULT_URL_OPTIONS, normaliseTarget, simplifyPath } from './normalize.js';
 
 test('lighttpd 1.4.69 mapping examples (http-core.md §4.4)', () => {
@@ -58,4 +59,19 @@ test('2f-reject and dotseg-reject', () => {
 test('simplifyPath keeps dot-files and "..." segments', () => {
   assert.equal(simplifyPath('/a/.hidden/.../b'), '/a/.hidden/.../b');
   assert.equal(simplifyPath('/a//b///c/'), '/a/b/c/');
+});
+
+test('property: the plain-target fast path gives what the full normalisation gives', () => {
+  // a fragment always takes the full path and is dropped there, so `t#` is the reference for `t`
+  const chars = ['a', 'Z', '0', '/', '.', '?', '=', '&', '+', '-', '_', '~', ';', ':', '@', '!', '$', "'", '(', ')', '*', ',', '%', '%2F', '%41', ' ', '"', '\x7f', '\xe2'];
+  const target = fc.array(fc.constantFrom(...chars), { maxLength: 24 }).map((parts) => `/${parts.join('')}`);
+  for (const o of [DEFAULT_URL_OPTIONS, { ...DEFAULT_URL_OPTIONS, required: true }, { ...DEFAULT_URL_OPTIONS, query20Plus: true }]) {
+    fc.assert(
+      fc.property(target, (t) => {
+        assert.deepEqual(normaliseTarget(t, o), normaliseTarget(`${t}#`, o));
+      }),
+      { numRuns: 2000 },
+    );
+  }
+  assert.deepEqual(normaliseTarget('/small.html?a=1'), { target: '/small.html?a=1', path: '/small.html', query: 'a=1' });
 });

@@ -153,9 +153,37 @@ export function decodePath(p: string): string {
 }
 
 /**
+ * The common case, without building anything: a target of plain printable ASCII (no `%`, no `#`, nothing
+ * that must be encoded), starting with `/`, with no `//` or `/.` anywhere. Normalising changes nothing in
+ * such a target, so it is its own normal form. Returns null for anything else (the full path below).
+ */
+function plainTarget(raw: string, splitAtLast: boolean): NormalisedTarget | null {
+  if (raw.charCodeAt(0) !== 0x2f) return null;
+  let q = -1;
+  let prevSlash = false;
+  for (let i = 0; i < raw.length; i++) {
+    const b = raw.charCodeAt(i);
+    if (b === 0x3f) {
+      if (q < 0 || splitAtLast) q = i;
+    } else if (b === 0x25 || b === 0x23 || mustEncode(b)) {
+      return null;
+    } else if (prevSlash && (b === 0x2f || b === 0x2e)) {
+      return null;
+    }
+    prevSlash = b === 0x2f;
+  }
+  if (q < 0) return { target: raw, path: raw, query: '' };
+  return { target: raw, path: raw.slice(0, q), query: raw.slice(q + 1) };
+}
+
+/**
  * Normalises an origin-form target (`/…`, fragment allowed). Returns null when lighttpd answers 400.
  */
 export function normaliseTarget(rawTarget: string, o: UrlOptions = DEFAULT_URL_OPTIONS): NormalisedTarget | null {
+  if (o.normalize) {
+    const plain = plainTarget(rawTarget, o.required);
+    if (plain !== null) return plain;
+  }
   const hash = rawTarget.indexOf('#');
   let t = hash >= 0 ? rawTarget.slice(0, hash) : rawTarget;
   let q = -1;

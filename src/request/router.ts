@@ -3,10 +3,13 @@
  * file check → handler. In each phase the modules run in load order with their effective config;
  * the first 'handled' ends the request, 'restart' runs it again with the rewritten target (at most
  * 100 times, then the connection is dropped like lighttpd does).
+ *
+ * Hooks may answer synchronously or with a promise. The router stays synchronous as long as they do
+ * (no promise, no microtask per phase), and waits only where a hook really is asynchronous.
  */
 import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { AnyModule, Outcome } from '../modules/module.js';
+import type { Module, Outcome } from '../modules/module.js';
 import type { CoreConf } from '../server/core-config.js';
 import type { RequestCtx } from './context.js';
 import { effectiveConfig, type CompiledModule } from './effective.js';
@@ -24,6 +27,45 @@ export interface Pipeline {
   readonly log: (source: string, message: string) => void;
   /** `server.stat-cache-engine` for the core's file check. */
   readonly statCacheEngine: StatCacheEngine;
+  /** For each phase, the modules that have its hook, in load order (built by createPipeline). */
+  readonly phases: Readonly<Record<Hook, readonly PhaseHook[]>>;
+}
+
+type Hook = 'onUriRaw' | 'onUriClean' | 'onPhysical' | 'onRequest';
+
+type HookFn = (req: RequestCtx, res: ServerResponse, conf: object) => Outcome | Promise<Outcome>;
+
+/** One module's hook for a phase, bound to the module. */
+interface PhaseHook {
+  readonly cm: CompiledModule<object>;
+  readonly run: HookFn;
+}
+
+const HOOKS: readonly Hook[] = ['onUriRaw', 'onUriClean', 'onPhysical', 'onRequest'];
+
+/** Builds the pipeline, with each phase's hook list worked out once (no per-request lookups). */
+export function createPipeline(parts: Omit<Pipeline, 'phases'>): Pipeline {
+  const phases: Record<Hook, PhaseHook[]> = { onUriRaw: [], onUriClean: [], onPhysical: [], onRequest: [] };
+  for (const cm of parts.modules) {
+    for (const hook of HOOKS) {
+      const run = bindHook(cm.module, hook);
+      if (run !== undefined) phases[hook].push({ cm, run });
+    }
+  }
+  return { ...parts, phases };
+}
+
+function bindHook(m: Module<object>, hook: Hook): HookFn | undefined {
+  switch (hook) {
+    case 'onUriRaw':
+      return m.onUriRaw?.bind(m);
+    case 'onUriClean':
+      return m.onUriClean?.bind(m);
+    case 'onPhysical':
+      return m.onPhysical?.bind(m);
+    case 'onRequest':
+      return m.onRequest?.bind(m);
+  }
 }
 
 /** The router's decision. `handled`: a module wrote (or will write) the response. */
@@ -50,12 +92,22 @@ export function confOf(cm: CompiledModule<object>, pass: Pass): object {
   return effectiveConfig(cm, pass.state);
 }
 
-type Hook = 'onUriRaw' | 'onUriClean' | 'onPhysical' | 'onRequest';
+/** What one pass ends with: a hook's outcome or the router's own decision. */
+type PassOut = Outcome | RouteResult;
 
-async function runPhase(hook: Hook, req: RequestCtx, res: ServerResponse, p: Pipeline, pass: Pass): Promise<Outcome> {
-  for (const cm of p.modules) {
-    if (!cm.module[hook]) continue;
-    const out = await cm.module[hook]?.(req, res, confOf(cm, pass));
+const HANDLED: RouteResult = { kind: 'handled' };
+
+/**
+ * Runs one phase from module `from` on. Synchronous as long as the hooks answer synchronously; the
+ * first hook that returns a promise makes the rest of the phase wait for it (same order, same configs).
+ */
+function runPhase(hook: Hook, req: RequestCtx, res: ServerResponse, p: Pipeline, pass: Pass, from = 0): Outcome | Promise<Outcome> {
+  const list = p.phases[hook];
+  for (let i = from; i < list.length; i++) {
+    const h = list[i];
+    if (h === undefined) continue;
+    const out: Outcome | Promise<Outcome> | undefined = h.run(req, res, confOf(h.cm, pass));
+    if (out instanceof Promise) return out.then((o: Outcome | undefined) => (o !== undefined && o !== 'continue' ? o : runPhase(hook, req, res, p, pass, i + 1)));
     if (out !== undefined && out !== 'continue') return out;
   }
   return 'continue';
@@ -75,75 +127,107 @@ function applyTarget(req: RequestCtx, url: UrlOptions): boolean {
 const STATIC_METHODS = new Set(['GET', 'HEAD', 'POST', 'QUERY']);
 
 /** Runs the uri phases only (also used for upgrade requests). */
-async function uriPhases(req: RequestCtx, res: ServerResponse, p: Pipeline, pass: Pass): Promise<Outcome> {
-  const raw = await runPhase('onUriRaw', req, res, p, pass);
+function uriPhases(req: RequestCtx, res: ServerResponse, p: Pipeline, pass: Pass): Outcome | Promise<Outcome> {
+  const raw = runPhase('onUriRaw', req, res, p, pass);
+  if (raw instanceof Promise) return raw.then((o) => (o !== 'continue' ? o : runPhase('onUriClean', req, res, p, pass)));
   if (raw !== 'continue') return raw;
   return runPhase('onUriClean', req, res, p, pass);
 }
 
-/** Runs a pass loop over `body`, restarting on rewrites. */
-async function withRestarts(req: RequestCtx, p: Pipeline, body: (pass: Pass) => Promise<Outcome | RouteResult>): Promise<RouteResult> {
-  for (let i = 0; i <= 100; i++) {
-    const pass = beginPass(req, p);
-    const out = await body(pass);
-    if (out === 'restart') {
-      if (!applyTarget(req, p.url)) return { kind: 'drop', reason: `rewrite result is not a valid path: ${req.target}` };
-      delete req.physicalPath;
-      delete req.fileStat;
-      delete req.pathInfo;
-      delete req.handler;
-      continue;
+/** Marks a restart in passResult. */
+const RESTART = Symbol('restart');
+
+/** What a finished pass means; RESTART after a rewrite (the request state is reset for the next pass). */
+function passResult(req: RequestCtx, p: Pipeline, out: PassOut): RouteResult | typeof RESTART {
+  if (out === 'restart') {
+    if (!applyTarget(req, p.url)) return { kind: 'drop', reason: `rewrite result is not a valid path: ${req.target}` };
+    delete req.physicalPath;
+    delete req.fileStat;
+    delete req.pathInfo;
+    delete req.handler;
+    return RESTART;
+  }
+  if (out === 'handled') return HANDLED;
+  if (out === 'continue') return { kind: 'status', status: 500 };
+  return out;
+}
+
+/** Runs a pass loop over `body`, restarting on rewrites (synchronous while the passes are). */
+function withRestarts(req: RequestCtx, p: Pipeline, body: (pass: Pass) => PassOut | Promise<PassOut>, from = 0): RouteResult | Promise<RouteResult> {
+  for (let i = from; i <= 100; i++) {
+    const out = body(beginPass(req, p));
+    if (out instanceof Promise) {
+      return out.then((o) => {
+        const r = passResult(req, p, o);
+        return r === RESTART ? withRestarts(req, p, body, i + 1) : r;
+      });
     }
-    if (out === 'handled') return { kind: 'handled' };
-    if (out === 'continue') return { kind: 'status', status: 500 };
-    return out;
+    const r = passResult(req, p, out);
+    if (r !== RESTART) return r;
   }
   p.log('mod_rewrite.c.262', `ENDLESS LOOP IN rewrite-rule DETECTED ... aborting request (${req.target})`);
   return { kind: 'drop', reason: 'rewrite loop' };
 }
 
-function handlerModule(p: Pipeline, name: string): AnyModule | undefined {
-  return p.modules.find((cm) => cm.module.name === name)?.module;
+/** One pass of a normal request: uri phases, then a claimed gateway or the file path. */
+function requestPass(req: RequestCtx, res: ServerResponse, p: Pipeline, pass: Pass): PassOut | Promise<PassOut> {
+  const uri = uriPhases(req, res, p, pass);
+  if (uri instanceof Promise) return uri.then((o) => (o !== 'continue' ? o : afterUri(req, res, p, pass)));
+  if (uri !== 'continue') return uri;
+  return afterUri(req, res, p, pass);
 }
 
-/** Routes a normal HTTP request through every phase. */
-export function routeRequest(req: RequestCtx, res: ServerResponse, p: Pipeline): Promise<RouteResult> {
-  return withRestarts(req, p, async (pass) => {
-    const uri = await uriPhases(req, res, p, pass);
-    if (uri !== 'continue') return uri;
-    if (req.handler) {
-      const cm = p.modules.find((m) => m.module.name === req.handler);
-      const mod = handlerModule(p, req.handler);
-      if (cm && mod?.onRequest) return mod.onRequest(req, res, confOf(cm, pass));
-      return { kind: 'status', status: 500 };
-    }
-    if (req.method === 'OPTIONS' && req.targetOrig === '*') return { kind: 'status', status: 200, allow: 'OPTIONS, GET, HEAD, POST' };
-    if (req.method === 'CONNECT') return { kind: 'status', status: 405 };
-    const path = pass.core.forceLowercaseFilenames ? req.path.toLowerCase() : req.path;
-    req.physicalPath = (req.docRoot ?? '').replace(/\/+$/, '') + path;
-    const phys = await runPhase('onPhysical', req, res, p, pass);
-    if (phys !== 'continue') return phys;
-    const check = checkFile(req, pass.core.followSymlink, p.statCacheEngine);
-    if (check.kind === 'status') {
-      if (check.status === 404 && req.method === 'OPTIONS' && res.hasHeader('Allow')) return { kind: 'status', status: 200 };
-      return check.location ? { kind: 'status', status: check.status, location: check.location } : { kind: 'status', status: check.status };
-    }
-    const handled = await runPhase('onRequest', req, res, p, pass);
-    if (handled !== 'continue') return handled;
-    // nobody claimed it (lighttpd http_response_prepare after subrequest-start)
-    if (req.method === 'OPTIONS') return { kind: 'status', status: 200, allow: 'OPTIONS, GET, HEAD, POST' };
-    if (req.method === 'CONNECT') return { kind: 'status', status: 405 };
-    return { kind: 'status', status: STATIC_METHODS.has(req.method) ? 403 : 501 };
-  });
+function afterUri(req: RequestCtx, res: ServerResponse, p: Pipeline, pass: Pass): PassOut | Promise<PassOut> {
+  if (req.handler) {
+    const cm = p.modules.find((m) => m.module.name === req.handler);
+    if (cm?.module.onRequest) return cm.module.onRequest(req, res, confOf(cm, pass));
+    return { kind: 'status', status: 500 };
+  }
+  if (req.method === 'OPTIONS' && req.targetOrig === '*') return { kind: 'status', status: 200, allow: 'OPTIONS, GET, HEAD, POST' };
+  if (req.method === 'CONNECT') return { kind: 'status', status: 405 };
+  const path = pass.core.forceLowercaseFilenames ? req.path.toLowerCase() : req.path;
+  const root = req.docRoot ?? '';
+  req.physicalPath = (root.endsWith('/') ? root.replace(/\/+$/, '') : root) + path;
+  const phys = runPhase('onPhysical', req, res, p, pass);
+  if (phys instanceof Promise) return phys.then((o) => (o !== 'continue' ? o : afterPhysical(req, res, p, pass)));
+  if (phys !== 'continue') return phys;
+  return afterPhysical(req, res, p, pass);
+}
+
+function afterPhysical(req: RequestCtx, res: ServerResponse, p: Pipeline, pass: Pass): PassOut | Promise<PassOut> {
+  const check = checkFile(req, pass.core.followSymlink, p.statCacheEngine);
+  if (check.kind === 'status') {
+    if (check.status === 404 && req.method === 'OPTIONS' && res.hasHeader('Allow')) return { kind: 'status', status: 200 };
+    return check.location ? { kind: 'status', status: check.status, location: check.location } : { kind: 'status', status: check.status };
+  }
+  const handled = runPhase('onRequest', req, res, p, pass);
+  if (handled instanceof Promise) return handled.then((o) => (o !== 'continue' ? o : unclaimed(req)));
+  if (handled !== 'continue') return handled;
+  return unclaimed(req);
+}
+
+/** Nobody claimed the request (lighttpd http_response_prepare after subrequest-start). */
+function unclaimed(req: RequestCtx): RouteResult {
+  if (req.method === 'OPTIONS') return { kind: 'status', status: 200, allow: 'OPTIONS, GET, HEAD, POST' };
+  if (req.method === 'CONNECT') return { kind: 'status', status: 405 };
+  return { kind: 'status', status: STATIC_METHODS.has(req.method) ? 403 : 501 };
+}
+
+/**
+ * Routes a normal HTTP request through every phase. The result is a plain value when every hook
+ * answered synchronously (the common static-file case), else a promise.
+ */
+export function routeRequest(req: RequestCtx, res: ServerResponse, p: Pipeline): RouteResult | Promise<RouteResult> {
+  return withRestarts(req, p, (pass) => requestPass(req, res, p, pass));
 }
 
 /** Result of routing an upgrade: a module took the socket, or the request goes on as a normal one. */
 export type UpgradeResult = RouteResult | { kind: 'not-upgraded' };
 
 /** Routes an upgrade request: uri phases, then the onUpgrade hooks in module order. */
-export function routeUpgrade(req: RequestCtx, res: ServerResponse, socket: Duplex, head: Buffer, p: Pipeline): Promise<UpgradeResult> {
+export async function routeUpgrade(req: RequestCtx, res: ServerResponse, socket: Duplex, head: Buffer, p: Pipeline): Promise<UpgradeResult> {
   let notUpgraded = false;
-  return withRestarts(req, p, async (pass) => {
+  const r = await withRestarts(req, p, async (pass) => {
     const uri = await uriPhases(req, res, p, pass);
     if (uri !== 'continue') return uri;
     for (const cm of p.modules) {
@@ -153,6 +237,7 @@ export function routeUpgrade(req: RequestCtx, res: ServerResponse, socket: Duple
       if (out !== 'continue') return out;
     }
     notUpgraded = true;
-    return { kind: 'handled' };
-  }).then((r) => (notUpgraded ? { kind: 'not-upgraded' } : r));
+    return HANDLED;
+  });
+  return notUpgraded ? { kind: 'not-upgraded' } : r;
 }
