@@ -8,5 +8,6 @@ export * from './connect.js';
 export * from './pool.js';
 export * from './registry.js';
 export * from './lease.js';
+export * from './keepalive.js';
 export { ProcessSupervisor, buildEnvironment, listenerFd, openListener, probeAddress, type SupervisorHooks } from './spawn.js';
 export { parseHost, type HostWhere } from './host-spec.js';

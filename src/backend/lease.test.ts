@@ -9,6 +9,7 @@ import type { ConfigValue } from '../config/tree.js';
 import { parseServerSpec } from './spec.js';
 import { BackendRegistry } from './registry.js';
 import { acquireBackend } from './lease.js';
+import { KeepAlivePool } from './keepalive.js';
 import type { BackendExtension } from './pool.js';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -156,4 +157,45 @@ test('load counts follow leases; fair spreads open leases over hosts', async (t)
     l.release();
   }
   assert.deepEqual(ext.hosts.map((h) => h.load), [0, 0]);
+});
+
+test('with a keep-alive pool: kept connections are reused by later leases; idle ones are not load, so fair picks as without a pool', async (t) => {
+  const accepts = [0, 0];
+  let threeAccepted: () => void = () => undefined;
+  const accepted = new Promise<void>((r) => (threeAccepted = r));
+  const servers = await Promise.all(
+    [0, 1].map(async (i) => {
+      const srv = net.createServer((c) => {
+        accepts[i] = (accepts[i] ?? 0) + 1;
+        if ((accepts[0] ?? 0) + (accepts[1] ?? 0) === 3) threeAccepted();
+        c.on('error', () => undefined);
+      });
+      await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+      return srv;
+    }),
+  );
+  const pool = new KeepAlivePool();
+  t.after(() => {
+    pool.closeAll();
+    for (const s of servers) s.close();
+  });
+  const { registry, ext } = setup(servers.map(portOf));
+  const first = [await acquireBackend(registry, ext, 'fair', req, { idle: pool }), await acquireBackend(registry, ext, 'fair', req, { idle: pool })];
+  assert.deepEqual(first.map((l) => [ext.hosts.indexOf(l?.host as never), l?.reused]), [[0, false], [1, false]]);
+  for (const l of first) l?.keep(null);
+  assert.deepEqual(ext.hosts.map((h) => h.load), [0, 0], 'kept connections are not load');
+  assert.equal(pool.size, 2);
+  const again = [];
+  for (let i = 0; i < 3; i++) again.push(await acquireBackend(registry, ext, 'fair', req, { idle: pool }));
+  assert.deepEqual(again.map((l) => [ext.hosts.indexOf(l?.host as never), l?.reused]), [[0, true], [1, true], [0, false]]);
+  assert.equal(again[0]?.socket, first[0]?.socket);
+  assert.equal(again[1]?.socket, first[1]?.socket);
+  assert.deepEqual(ext.hosts.map((h) => h.load), [2, 1]);
+  for (const l of again) {
+    l?.release();
+    l?.socket.destroy();
+  }
+  // three connections in all for five leases
+  await accepted;
+  assert.deepEqual(accepts, [2, 1]);
 });

@@ -3,10 +3,15 @@
  * failover (backends.md §7): a failed connect disables the process for `disable-time` seconds and
  * the request is retried on whatever the balancer picks next, up to 5 retries; when nothing is
  * left the caller answers 503. The lease counts as load on the host and process until released.
+ *
+ * With a keep-alive pool (mod_proxy), an idle connection to the chosen process is used instead of a
+ * new one when there is one; the balancer's choice is the same either way (idle connections are not
+ * load), and `keep()` hands the connection back to the pool when the request is done.
  */
 import type { Socket } from 'node:net';
 import type { BalanceAlgorithm, BalanceRequest } from './balance.js';
 import { BackendConnectError, connectBackend } from './connect.js';
+import type { KeepAlivePool } from './keepalive.js';
 import { setProcState, type BackendExtension, type BackendHost, type BackendProc } from './pool.js';
 import type { BackendRegistry } from './registry.js';
 
@@ -18,7 +23,20 @@ export interface BackendLease {
   readonly socket: Socket;
   readonly host: BackendHost;
   readonly proc: BackendProc;
+  /** The socket came from the keep-alive pool: it served an earlier request and may have been closed since. */
+  readonly reused: boolean;
   release(): void;
+  /**
+   * Releases and hands the socket to the keep-alive pool it was acquired with (closes it when there is
+   * none, or the pool does not take it). `keepAliveMs`: the backend's announced idle limit, if any.
+   */
+  keep(keepAliveMs: number | null): void;
+}
+
+/** How to acquire. */
+export interface AcquireOptions {
+  /** Idle connections to use before connecting; null or absent: always connect. */
+  readonly idle?: KeepAlivePool | null;
 }
 
 /** What a request brings to the balancer, plus text for log lines. */
@@ -38,8 +56,10 @@ export async function acquireBackend(
   ext: BackendExtension,
   algorithm: BalanceAlgorithm,
   req: LeaseRequest,
+  opts: AcquireOptions = {},
 ): Promise<BackendLease | null> {
   const log = registry.log;
+  const idle = opts.idle ?? null;
   for (let attempt = 0; attempt <= MAX_RETRIES; attempt++) {
     let host = ext.pickHost(algorithm, req, registry.clock.now(), log);
     if (!host) host = await spawnOnDemand(registry, ext);
@@ -52,11 +72,17 @@ export async function acquireBackend(
     proc.load++;
     proc.lastUsed = registry.clock.now();
     if (req.debug >= 1) log(`got proc: pid: ${proc.pid} socket: ${proc.name} load: ${proc.load}`);
+    const kept = idle?.take(proc) ?? null;
+    if (kept) {
+      if (req.debug >= 2) log(`reusing idle connection: ${proc.name}`);
+      ext.downLogged = false;
+      return new Lease(registry, kept, host, proc, req.debug, idle, true);
+    }
     try {
       const socket = await connectBackend(proc.address, host.spec.connectTimeout);
       if (req.debug >= 2) log(`connect succeeded: ${proc.name}`);
       ext.downLogged = false;
-      return makeLease(registry, socket, host, proc, req.debug);
+      return new Lease(registry, socket, host, proc, req.debug, idle, false);
     } catch (err) {
       host.load--;
       proc.load--;
@@ -74,21 +100,41 @@ export async function acquireBackend(
   return null;
 }
 
-function makeLease(registry: BackendRegistry, socket: Socket, host: BackendHost, proc: BackendProc, debug: number): BackendLease {
-  let released = false;
-  return {
-    socket,
-    host,
-    proc,
-    release(): void {
-      if (released) return;
-      released = true;
-      host.load--;
-      proc.load--;
-      proc.lastUsed = registry.clock.now();
-      if (debug >= 1) registry.log(`released proc: pid: ${proc.pid} socket: ${proc.name} load: ${proc.load}`);
-    },
-  };
+class Lease implements BackendLease {
+  readonly socket: Socket;
+  readonly host: BackendHost;
+  readonly proc: BackendProc;
+  readonly reused: boolean;
+  readonly #registry: BackendRegistry;
+  readonly #debug: number;
+  readonly #idle: KeepAlivePool | null;
+  #released = false;
+
+  constructor(registry: BackendRegistry, socket: Socket, host: BackendHost, proc: BackendProc, debug: number, idle: KeepAlivePool | null, reused: boolean) {
+    this.socket = socket;
+    this.host = host;
+    this.proc = proc;
+    this.reused = reused;
+    this.#registry = registry;
+    this.#debug = debug;
+    this.#idle = idle;
+  }
+
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    const { host, proc } = this;
+    host.load--;
+    proc.load--;
+    proc.lastUsed = this.#registry.clock.now();
+    if (this.#debug >= 1) this.#registry.log(`released proc: pid: ${proc.pid} socket: ${proc.name} load: ${proc.load}`);
+  }
+
+  keep(keepAliveMs: number | null): void {
+    this.release();
+    if (this.#idle) this.#idle.put(this.proc, this.socket, keepAliveMs);
+    else this.socket.destroy();
+  }
 }
 
 /** lighttpd: with min-procs 0 the first request that finds nothing usable spawns a process. */
