@@ -2,21 +2,29 @@
  * Forwarding one ordinary HTTP request to a backend and its response back (proxy.md §2, §6): the head
  * is rebuilt, the body is streamed both ways with backpressure, and failures become lighttpd's status
  * codes. The Upgrade path lives in upgrade.ts.
+ *
+ * Backend connections are kept alive (an addition to lighttpd, which closes each one): a connection
+ * goes back to the keep-alive pool when the request body was sent in full, the response was read
+ * exactly to its end, and neither side asked to close. A request that went out on a reused connection
+ * which turns out to be closed (not a byte of a response came back) is sent once more on a new
+ * connection, and only when that is safe: the method is idempotent and the whole body is still in hand
+ * (the caller takes reused connections for such requests only).
  */
 import { validateHeaderName, validateHeaderValue, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { RequestCtx } from '../../request/context.js';
 import { encodeChunk, LAST_CHUNK } from './chunked.js';
 import type { ForwardedOpts, ProxyHeaderOpts } from './options.js';
 import type { Prebuffered } from './client-head.js';
 import { clientHeadOf } from './client-head.js';
+import type { HostTimeouts } from './host-timeouts.js';
 import type { ProxyLease } from './lease.js';
 import { reasonPhrase } from '../../http/status-text.js';
 import type { RemapCtx } from './remap.js';
 import { buildRequestHead, type BackendHead } from './request-head.js';
 import { bodyFraming, remapResponseHeaders, type ResponseHead } from './response-head.js';
-import { BackendBody, BackendResponseError, readResponseHead } from './response-reader.js';
-import { armHostTimeouts } from './write-watch.js';
+import { BackendBody, BackendResponseError, readResponseHead, type HeadResult } from './response-reader.js';
 
 /** Per-request options of the forwarder. */
 export interface ForwardOpts {
@@ -27,6 +35,16 @@ export interface ForwardOpts {
   readonly log: (message: string) => void;
 }
 
+/** What the forwarder uses of its module besides the request. */
+export interface ForwardEnv {
+  /** The module's host-timeout checker (one timer for all backend sockets). */
+  readonly timeouts: HostTimeouts;
+  /** Backend sockets in use by requests, closed at shutdown. */
+  readonly active: Set<Socket>;
+  /** A lease on a new connection (no reuse), to send a request again; null when none can be had. */
+  readonly retry: () => Promise<ProxyLease | null>;
+}
+
 /** The request body as the caller prepared it: some bytes already read, and the stream for the rest. */
 export interface BodySource {
   readonly pre: Prebuffered;
@@ -35,17 +53,98 @@ export interface BodySource {
   readonly length: number | null;
 }
 
+/** RFC 9110 §9.2.2: methods whose requests may be repeated with the same effect. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+
+/** A request body this size or smaller goes out in the same write as the head. */
+const SMALL_BODY = 16 * 1024;
+
+/**
+ * True when the request may be sent again if its connection turns out closed: an idempotent method
+ * and a body that is empty or fully read already (nothing of it is consumed by sending it).
+ */
+export function isReplayable(method: string, body: BodySource): boolean {
+  return IDEMPOTENT.has(method) && (body.length === 0 || body.pre.complete);
+}
+
 /** Builds the backend head for a request on this lease. */
-export function headFor(req: RequestCtx, lease: ProxyLease, opts: ForwardOpts, length: number | null): BackendHead {
+export function headFor(req: RequestCtx, lease: ProxyLease, opts: ForwardOpts, length: number | null, keepAlive: boolean): BackendHead {
   return buildRequestHead(clientHeadOf(req, length), {
     header: opts.header,
     forwarded: opts.forwarded,
     replaceHost: opts.replaceHttpHost ? lease.host.spec.label : null,
+    keepAlive,
   });
 }
 
+/** One lease in use by one request: its listeners and timeouts, and how it ends (kept or closed). */
+class LeaseInUse {
+  readonly lease: ProxyLease;
+  /** The whole request body went out (a connection is only kept after that). */
+  bodySent = false;
+  readonly #env: ForwardEnv;
+  readonly #opts: ForwardOpts;
+  #ended = false;
+
+  constructor(lease: ProxyLease, env: ForwardEnv, opts: ForwardOpts) {
+    this.lease = lease;
+    this.#env = env;
+    this.#opts = opts;
+    const { socket } = lease;
+    socket.on('error', this.#onError);
+    socket.once('close', this.#onClose);
+    env.active.add(socket);
+    env.timeouts.watch(socket, lease);
+  }
+
+  /** Done with the connection: kept for another request when `reusable` (and the body went out), else closed. */
+  end(reusable: boolean, keepAliveMs: number | null = null): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    const { socket } = this.lease;
+    socket.off('error', this.#onError);
+    socket.off('close', this.#onClose);
+    this.#env.active.delete(socket);
+    this.#env.timeouts.unwatch(socket);
+    if (reusable && this.bodySent && !socket.destroyed) {
+      this.lease.keep(keepAliveMs);
+    } else {
+      socket.destroy();
+      this.lease.release();
+    }
+  }
+
+  #onError = (err: NodeJS.ErrnoException): void => {
+    if (this.#opts.debug > 0) this.#opts.log(`${this.lease.proc.name}: ${err.code ?? err.message}`);
+  };
+
+  #onClose = (): void => {
+    this.end(false);
+  };
+}
+
+/** Writes the head and the body (chunk-framed when `head.chunked`) with backpressure; marks `use.bodySent`. */
+function sendRequest(use: LeaseInUse, head: BackendHead, body: BodySource): void {
+  const { socket } = use.lease;
+  const { pre } = body;
+  if (body.length === 0 || (pre.complete && !head.chunked)) {
+    // the common case: the whole request in one write
+    if (pre.length === 0) socket.write(head.text, 'latin1');
+    else if (pre.length <= SMALL_BODY) socket.write(Buffer.concat([Buffer.from(head.text, 'latin1'), ...pre.chunks]));
+    else {
+      socket.write(head.text, 'latin1');
+      for (const c of pre.chunks) socket.write(c);
+    }
+    use.bodySent = true;
+    return;
+  }
+  socket.write(head.text, 'latin1');
+  pumpBody(use, body, head.chunked);
+}
+
 /** Copies the client body to the backend with backpressure; chunk-frames it when `chunked`. */
-function pumpBody(body: BodySource, socket: ProxyLease['socket'], chunked: boolean): void {
+function pumpBody(use: LeaseInUse, body: BodySource, chunked: boolean): void {
+  const { socket } = use.lease;
   const write = (c: Buffer): boolean => {
     if (!chunked) return socket.write(c);
     let ok = true;
@@ -55,6 +154,7 @@ function pumpBody(body: BodySource, socket: ProxyLease['socket'], chunked: boole
   for (const c of body.pre.chunks) write(c);
   if (body.pre.complete || body.stream.readableEnded) {
     if (chunked) socket.write(LAST_CHUNK);
+    use.bodySent = true;
     return;
   }
   const src = body.stream;
@@ -66,12 +166,14 @@ function pumpBody(body: BodySource, socket: ProxyLease['socket'], chunked: boole
   };
   const onEnd = (): void => {
     if (chunked && !socket.destroyed) socket.write(LAST_CHUNK);
+    use.bodySent = true;
     cleanup();
   };
   const cleanup = (): void => {
     src.off('data', onData);
     src.off('end', onEnd);
     socket.off('drain', onDrain);
+    socket.off('close', cleanup);
   };
   src.on('data', onData);
   src.on('end', onEnd);
@@ -119,7 +221,7 @@ function interimTo(res: ServerResponse, req: RequestCtx): (head: ResponseHead) =
 /**
  * Sends the request on `lease` and relays the response to `res`. Resolves with a status for the core to
  * answer with (nothing was written), or null once the response was written (or the client went away).
- * The lease is released when the backend socket closes.
+ * The lease ends (kept or closed) when the response has been read from the backend.
  */
 export async function forwardRequest(
   req: RequestCtx,
@@ -127,56 +229,80 @@ export async function forwardRequest(
   lease: ProxyLease,
   body: BodySource,
   opts: ForwardOpts,
+  env: ForwardEnv,
 ): Promise<number | null> {
-  const { socket } = lease;
-  const backendHead = headFor(req, lease, opts, body.length);
+  let backendHead = headFor(req, lease, opts, body.length, true);
+  let use = new LeaseInUse(lease, env, opts);
+  const onClientGone = (): void => {
+    if (!res.writableFinished) use.end(false);
+  };
+  res.once('close', onClientGone);
+  let result: HeadResult;
+  for (;;) {
+    sendRequest(use, backendHead, body);
+    try {
+      result = await readResponseHead(use.lease.socket, interimTo(res, req));
+      break;
+    } catch (e) {
+      const err = e instanceof BackendResponseError ? e : new BackendResponseError(502, 'TSW_PROXY_BAD_RESPONSE', String(e));
+      const { proc, reused } = use.lease;
+      use.end(false);
+      if (reused && err.nothingReceived && isReplayable(req.method, body) && !res.destroyed) {
+        // the backend closed the idle connection while the request was on its way: nothing was processed
+        if (opts.debug > 0) opts.log(`reused connection to ${proc.name} closed before a response; ${req.method} ${req.path} sent again on a new connection`);
+        const fresh = await env.retry();
+        if (!fresh) {
+          res.off('close', onClientGone);
+          return 503;
+        }
+        if (opts.replaceHttpHost) backendHead = headFor(req, fresh, opts, body.length, true);
+        use = new LeaseInUse(fresh, env, opts);
+        continue;
+      }
+      opts.log(`${err.message} from ${proc.name} for ${req.path}`);
+      res.off('close', onClientGone);
+      return err.status;
+    }
+  }
+  const { head, rest } = result;
+  const { socket, proc } = use.lease;
+  if (head.status === 101) {
+    // no Upgrade was asked for on this path; lighttpd cannot tunnel it either
+    opts.log(`unexpected 101 from ${proc.name} for ${req.path}`);
+    use.end(false);
+    res.off('close', onClientGone);
+    return 502;
+  }
+
   const rc: RemapCtx = {
     opts: opts.header,
     clientHost: req.raw.headers.host !== undefined && req.host !== '' ? req.host : null,
     clientScheme: req.scheme,
     state: backendHead.remap,
   };
-  socket.on('error', (err: NodeJS.ErrnoException) => {
-    if (opts.debug > 0) opts.log(`${lease.proc.name}: ${err.code ?? err.message}`);
-  });
-  socket.once('close', () => lease.release());
-  const onClientGone = (): void => {
-    if (!res.writableFinished) socket.destroy();
-  };
-  res.once('close', onClientGone);
-  socket.write(backendHead.text);
-  pumpBody(body, socket, backendHead.chunked);
-  armHostTimeouts(socket, lease);
-
-  let head: ResponseHead;
-  let rest: Buffer;
-  try {
-    ({ head, rest } = await readResponseHead(socket, interimTo(res, req)));
-  } catch (e) {
-    const err = e instanceof BackendResponseError ? e : new BackendResponseError(502, 'TSW_PROXY_BAD_RESPONSE', String(e));
-    opts.log(`${err.message} from ${lease.proc.name} for ${req.path}`);
-    socket.destroy();
-    res.off('close', onClientGone);
-    return err.status;
-  }
-  if (head.status === 101) {
-    // no Upgrade was asked for on this path; lighttpd cannot tunnel it either
-    opts.log(`unexpected 101 from ${lease.proc.name} for ${req.path}`);
-    socket.destroy();
-    res.off('close', onClientGone);
-    return 502;
-  }
-
-  const headers = remapResponseHeaders(head.headers, rc);
-  setResponseHeaders(res, headers);
+  setResponseHeaders(res, remapResponseHeaders(head.headers, rc));
   res.writeHead(head.status, reasonPhrase(head.status));
-  const bodyStream = new BackendBody(socket, rest, bodyFraming(head, req.method));
+  const framing = bodyFraming(head, req.method);
+  const reusable = backendHead.keepAlive && head.keepAlive;
+  if (framing.kind === 'none') {
+    use.end(reusable && rest.length === 0, head.keepAliveMs);
+    res.end();
+    return null;
+  }
+  if (framing.kind === 'length' && rest.length >= framing.length) {
+    // the whole body came with the head: no stream needed
+    use.end(reusable && rest.length === framing.length, head.keepAliveMs);
+    res.end(rest.length === framing.length ? rest : rest.subarray(0, framing.length));
+    return null;
+  }
+  const bodyStream = new BackendBody(socket, rest, framing);
+  const thisUse = use;
   bodyStream.on('error', (err) => {
-    opts.log(`response body from ${lease.proc.name} cut: ${err.message}`);
-    socket.destroy();
+    opts.log(`response body from ${proc.name} cut: ${err.message}`);
+    thisUse.end(false);
     res.destroy();
   });
-  bodyStream.on('end', () => socket.destroy());
+  bodyStream.on('end', () => thisUse.end(reusable && bodyStream.isClean, head.keepAliveMs));
   bodyStream.pipe(res);
   return null;
 }

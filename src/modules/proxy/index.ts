@@ -11,22 +11,29 @@
  * the rewritten head and streams the body; the response is filtered and streamed back. With
  * "upgrade" enabled an Upgrade request is answered on the raw socket and a 101 becomes a byte relay.
  *
- * Known differences (docs/compat.md): bodies are streamed both ways instead of being collected first
- * (a small chunked request body is still collected, so the backend gets a Content-Length); a 101 on a
- * request without Upgrade is a 502; a response cut short closes the client connection.
+ * Backend connections of ordinary requests are kept alive and reused (src/backend/keepalive.ts);
+ * lighttpd opens one per request. Upgrade and CONNECT tunnels always get their own.
+ *
+ * Known differences (docs/compat.md): backend keep-alive; bodies are streamed both ways instead of
+ * being collected first (a small chunked request body is still collected, so the backend gets a
+ * Content-Length); a 101 on a request without Upgrade is a 502; a response cut short closes the client
+ * connection.
  */
 import { logToStderr } from '../../log.js';
 import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { DiagnosticSink } from '../../diagnostics.js';
 import type { Module, Outcome } from '../module.js';
 import type { RequestCtx } from '../../request/context.js';
 import { BackendRegistry } from '../../backend/registry.js';
 import { acquireBackend } from '../../backend/lease.js';
+import { KeepAlivePool } from '../../backend/keepalive.js';
 import type { BackendExtension, Clock } from '../../backend/pool.js';
 import { compileProxy, headerOptsOf, PROXY_DEFAULTS, PROXY_KEYS, type ProxyConf } from './config.js';
 import { declaredLength, prebuffer } from './client-head.js';
-import { forwardRequest, type ForwardOpts } from './forward.js';
+import { forwardRequest, isReplayable, type BodySource, type ForwardOpts } from './forward.js';
+import { HostTimeouts } from './host-timeouts.js';
 import { forwardUpgrade } from './upgrade.js';
 import { relayConnect } from './connect.js';
 import type { ProxyLease } from './lease.js';
@@ -54,7 +61,12 @@ export function createProxyModule(opts: ProxyModuleOptions = {}): ProxyModule {
   let writeLog = opts.log ?? logToStderr;
   const log = (m: string): void => writeLog(`proxy: ${m}`);
   const registry = new BackendRegistry({ log, ...(opts.clock ? { clock: opts.clock } : {}) });
-  const open = new Set<Duplex>();
+  const idle = new KeepAlivePool(opts.clock ? { clock: opts.clock } : {});
+  const timeouts = new HostTimeouts();
+  /** Backend sockets of ordinary requests (forward.ts adds and removes them). */
+  const active = new Set<Socket>();
+  /** Backend sockets of Upgrade and CONNECT tunnels. */
+  const tunnels = new Set<Duplex>();
   let closing = false;
 
   function extensionOf(req: RequestCtx, conf: ProxyConf): BackendExtension | null {
@@ -67,18 +79,31 @@ export function createProxyModule(opts: ProxyModuleOptions = {}): ProxyModule {
     return { header: headerOptsOf(conf), forwarded: conf.forwarded, replaceHttpHost: conf.replaceHttpHost, debug: conf.debug, log };
   }
 
-  async function lease(req: RequestCtx, ext: BackendExtension, conf: ProxyConf): Promise<ProxyLease | null> {
-    const l = await acquireBackend(registry, ext, conf.balance, {
-      path: req.path,
-      authority: req.host,
-      remoteAddr: req.remoteAddr,
-      target: req.query === '' ? req.path : `${req.path}?${req.query}`,
-      debug: conf.debug,
-    });
+  /** A backend for the request; `reuse`: an idle kept-alive connection may serve it. */
+  async function lease(req: RequestCtx, ext: BackendExtension, conf: ProxyConf, reuse: boolean): Promise<ProxyLease | null> {
+    const l = await acquireBackend(
+      registry,
+      ext,
+      conf.balance,
+      {
+        path: req.path,
+        authority: req.host,
+        remoteAddr: req.remoteAddr,
+        target: req.query === '' ? req.path : `${req.path}?${req.query}`,
+        debug: conf.debug,
+      },
+      { idle: reuse ? idle : null },
+    );
     if (l && conf.debug >= 2 && conf.replaceHttpHost) log(`proxy - using "${l.host.spec.label}" as HTTP Host`);
+    return l;
+  }
+
+  /** A backend of its own for a tunnel (Upgrade, CONNECT), closed at shutdown. */
+  async function tunnelLease(req: RequestCtx, ext: BackendExtension, conf: ProxyConf): Promise<ProxyLease | null> {
+    const l = await lease(req, ext, conf, false);
     if (l) {
-      open.add(l.socket);
-      l.socket.once('close', () => open.delete(l.socket));
+      tunnels.add(l.socket);
+      l.socket.once('close', () => tunnels.delete(l.socket));
     }
     return l;
   }
@@ -100,12 +125,15 @@ export function createProxyModule(opts: ProxyModuleOptions = {}): ProxyModule {
       req.status = 411;
       return 'handled';
     }
-    const l = await lease(req, ext, conf);
+    const body: BodySource = { pre, stream: raw, length };
+    // a reused connection may turn out closed: only a request that can be sent again may take one
+    const l = await lease(req, ext, conf, isReplayable(req.method, body));
     if (!l) {
       req.status = 503;
       return 'handled';
     }
-    const status = await forwardRequest(req, res, l, { pre, stream: raw, length }, forwardOpts(conf));
+    const env = { timeouts, active, retry: () => lease(req, ext, conf, false) };
+    const status = await forwardRequest(req, res, l, body, forwardOpts(conf), env);
     if (status !== null) req.status = status;
     return 'handled';
   }
@@ -123,7 +151,7 @@ export function createProxyModule(opts: ProxyModuleOptions = {}): ProxyModule {
     socket.on('error', (e: Error) => {
       if (conf.debug > 0) log(`client socket error: ${e.message}`);
     });
-    const l = await lease(req, ext, conf);
+    const l = await tunnelLease(req, ext, conf);
     if (!l) {
       req.status = 503;
       return 'handled';
@@ -132,7 +160,7 @@ export function createProxyModule(opts: ProxyModuleOptions = {}): ProxyModule {
       relayConnect(socket, head, l, conf.serverTag, conf.maxReadIdle * 1000);
       return 'handled';
     }
-    const status = await forwardUpgrade(req, socket, head, l, { ...forwardOpts(conf), serverTag: conf.serverTag, maxReadIdle: conf.maxReadIdle });
+    const status = await forwardUpgrade(req, socket, head, l, { ...forwardOpts(conf), serverTag: conf.serverTag, maxReadIdle: conf.maxReadIdle, timeouts });
     if (status !== null) req.status = status;
     return 'handled';
   }
@@ -170,7 +198,10 @@ export function createProxyModule(opts: ProxyModuleOptions = {}): ProxyModule {
     },
     async close(): Promise<void> {
       closing = true;
-      for (const s of open) s.destroy();
+      idle.closeAll();
+      timeouts.close();
+      for (const s of active) s.destroy();
+      for (const s of tunnels) s.destroy();
       await registry.close();
     },
   };

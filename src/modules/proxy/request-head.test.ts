@@ -199,3 +199,22 @@ test('duplicate request headers are joined (Cookie with "; ")', () => {
   const h = buildRequestHead(client({ rawHeaders: ['Host', 'h', 'Accept', 'a', 'Cookie', 'x=1', 'accept', 'b', 'Cookie', 'y=2'] }), plain);
   assert.match(h.text, /\r\nAccept: a, b\r\nCookie: x=1; y=2\r\n/);
 });
+
+test('keepAlive: Connection keep-alive where lighttpd says close; never for HTTP/1.0 requests or forwarded Upgrades', () => {
+  const ka: HeadOpts = { ...plain, keepAlive: true };
+  const conn = (h: { text: string }): string | undefined => /\r\nConnection: ([^\r]*)\r\n/.exec(h.text)?.[1];
+  const a = buildRequestHead(client({ rawHeaders: ['Host', 'h'] }), ka);
+  assert.equal(conn(a), 'keep-alive');
+  assert.equal(a.keepAlive, true);
+  const te = buildRequestHead(client({ rawHeaders: ['Host', 'h', 'TE', 'trailers', 'Connection', 'TE'] }), ka);
+  assert.equal(conn(te), 'keep-alive, te');
+  const noHost = buildRequestHead(client({ httpVersion: '1.0', rawHeaders: [] }), ka);
+  assert.match(noHost.text, /^GET \/ HTTP\/1\.0\r\n/);
+  assert.equal(conn(noHost), 'close');
+  assert.equal(noHost.keepAlive, false);
+  const forced = buildRequestHead(client({ rawHeaders: ['Host', 'h'] }), { ...ka, header: { ...NO_HEADER_OPTS, forceHttp10: true } });
+  assert.equal([conn(forced), forced.keepAlive].join(), 'close,false');
+  const up = buildRequestHead(client({ rawHeaders: ['Host', 'h', 'Upgrade', 'websocket', 'Connection', 'Upgrade'] }), { ...ka, header: { ...NO_HEADER_OPTS, upgrade: true } });
+  assert.equal([conn(up), up.keepAlive].join(), 'close, upgrade,false');
+  assert.equal(buildRequestHead(client({ rawHeaders: ['Host', 'h'] }), plain).keepAlive, false);
+});

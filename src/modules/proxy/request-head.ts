@@ -26,6 +26,11 @@ export interface HeadOpts {
   readonly forwarded: ForwardedOpts | null;
   /** `proxy.replace-http-host`: the chosen host's label, else null. */
   readonly replaceHost: string | null;
+  /**
+   * Ask the backend to keep the connection open (`Connection: keep-alive` where lighttpd sends
+   * `close`). Ignored for HTTP/1.0 requests (force-http10, no client Host) and forwarded Upgrades.
+   */
+  readonly keepAlive?: boolean;
 }
 
 /** The built head plus what the response side needs to know. */
@@ -36,6 +41,8 @@ export interface BackendHead {
   readonly chunked: boolean;
   /** An `Upgrade` header was forwarded (a 101 may start a tunnel). */
   readonly upgrade: boolean;
+  /** `Connection: keep-alive` was sent: the connection may be reused if the response allows it. */
+  readonly keepAlive: boolean;
   readonly remap: RemapState;
 }
 
@@ -158,16 +165,18 @@ export function buildRequestHead(req: ClientHead, opts: HeadOpts): BackendHead {
   }
 
 
-  let connection = 'close';
+  const version = force10 || clientHost === null ? 'HTTP/1.0' : 'HTTP/1.1';
+  // lighttpd always sends close; a kept-alive connection says keep-alive in the same place
+  const keepAlive = opts.keepAlive === true && version === 'HTTP/1.1' && !sentUpgrade;
+  let connection = keepAlive ? 'keep-alive' : 'close';
   if (clientConnection !== undefined && clientConnection.toLowerCase() !== 'close' && isHttp11 && !force10) {
-    connection = `close${sentTe ? ', te' : ''}${sentUpgrade ? ', upgrade' : ''}`;
+    connection += `${sentTe ? ', te' : ''}${sentUpgrade ? ', upgrade' : ''}`;
   }
   out.push(['Connection', connection]);
 
   const target = doRemap ? mapUri(req.target, rc, 'request') : req.target;
-  const version = force10 || clientHost === null ? 'HTTP/1.0' : 'HTTP/1.1';
   let text = `${req.method} ${target} ${version}\r\n`;
   for (const [name, value] of out) text += `${name}: ${value}\r\n`;
   text += '\r\n';
-  return { text, chunked, upgrade: sentUpgrade, remap };
+  return { text, chunked, upgrade: sentUpgrade, keepAlive, remap };
 }

@@ -60,3 +60,18 @@ test('findHeadEnd accepts CRLF and bare LF heads', () => {
   assert.equal(findHeadEnd(Buffer.from('HTTP/1.1 200 OK\nA: b\n\nbody')), 22);
   assert.equal(findHeadEnd(Buffer.from('HTTP/1.1 200 OK\r\nA: b\r\n')), -1);
 });
+
+test('keep-alive: HTTP/1.1 unless Connection lists close; HTTP/1.0 never; the Keep-Alive timeout is read', () => {
+  const h = (text: string): [boolean, number | null] => {
+    const r = parseResponseHead(text);
+    return [r.keepAlive, r.keepAliveMs];
+  };
+  assert.deepEqual(h('HTTP/1.1 200 OK\r\nKeep-Alive: timeout=5\r\nContent-Length: 0'), [true, 5000]);
+  assert.deepEqual(h('HTTP/1.1 200 OK\r\nKeep-Alive: max=100, timeout=2'), [true, 2000]);
+  assert.deepEqual(h('HTTP/1.1 200 OK\r\nConnection: close'), [false, null]);
+  assert.deepEqual(h('HTTP/1.1 200 OK\r\nConnection: Upgrade, Close'), [false, null]);
+  assert.deepEqual(h('HTTP/1.1 200 OK\r\nConnection: closed'), [true, null]);
+  assert.deepEqual(h('HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5'), [false, 5000]);
+  // the Keep-Alive header itself still reaches the client (lighttpd forwards it)
+  assert.deepEqual(parseResponseHead('HTTP/1.1 200 OK\r\nKeep-Alive: timeout=5').headers, [['Keep-Alive', 'timeout=5']]);
+});

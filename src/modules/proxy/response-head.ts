@@ -22,6 +22,10 @@ export interface ResponseHead {
   readonly chunked: boolean;
   /** The backend sent an `Upgrade` header. */
   readonly hasUpgrade: boolean;
+  /** The connection may carry another request after this response (HTTP/1.1 without `Connection: close`). */
+  readonly keepAlive: boolean;
+  /** The idle limit the backend announced in `Keep-Alive: timeout=N`, in ms; null when none. */
+  readonly keepAliveMs: number | null;
 }
 
 /** A head that cannot be used: the client gets `status` (502 in every current case). */
@@ -29,27 +33,46 @@ export class BadResponseError extends Error {
   readonly code = 'TSW_PROXY_BAD_RESPONSE';
 }
 
-const STATUS_LINE = /^HTTP\/1\.[01] ([0-9]{3})(?:[ \t]|$)/;
+const STATUS_LINE = /^HTTP\/1\.([01]) ([0-9]{3})(?:[ \t]|$)/;
+const CLOSE_TOKEN = /(?:^|,)[ \t]*close[ \t]*(?:,|$)/i;
+const KEEP_ALIVE_TIMEOUT = /(?:^|[,;])[ \t]*timeout[ \t]*=[ \t]*([0-9]{1,9})/i;
+
+/** True when `name` (the text before the colon) holds a blank: lighttpd drops such lines. */
+function hasBlank(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c === 0x20 || c === 0x09) return true;
+  }
+  return false;
+}
 
 /** Parses the head text (status line and header lines, without the final empty line). */
 export function parseResponseHead(text: string): ResponseHead {
-  const lines = text.split(/\r?\n/);
-  const first = lines[0] ?? '';
+  let eol = text.indexOf('\n');
+  const first = eol < 0 ? text : text.slice(0, text.charCodeAt(eol - 1) === 0x0d ? eol - 1 : eol);
   const m = STATUS_LINE.exec(first);
-  const status = m ? Number(m[1]) : 0;
+  const status = m ? Number(m[2]) : 0;
   if (status < 100) throw new BadResponseError(`invalid HTTP status line: ${first.slice(0, 80)}`);
   const headers: [string, string][] = [];
   let contentLength: number | null = null;
   let chunked = false;
   let hasUpgrade = false;
-  for (const line of lines.slice(1)) {
-    const colon = line.indexOf(':');
+  let keepAlive = m?.[1] === '1';
+  let keepAliveMs: number | null = null;
+  while (eol >= 0) {
+    const start = eol + 1;
+    eol = text.indexOf('\n', start);
+    const end = eol < 0 ? text.length : text.charCodeAt(eol - 1) === 0x0d ? eol - 1 : eol;
+    const colon = text.indexOf(':', start);
     // lighttpd drops lines without a colon and names with whitespace before the colon
-    if (colon <= 0 || /[ \t]/.test(line.slice(0, colon))) continue;
-    const name = line.slice(0, colon);
-    const value = line.slice(colon + 1).trim();
+    if (colon <= start || colon >= end) continue;
+    const name = text.slice(start, colon);
+    if (hasBlank(name)) continue;
+    const value = text.slice(colon + 1, end).trim();
     switch (name.toLowerCase()) {
       case 'connection':
+        if (CLOSE_TOKEN.test(value)) keepAlive = false;
+        continue;
       case 'http2-settings':
         continue;
       case 'transfer-encoding':
@@ -60,6 +83,11 @@ export function parseResponseHead(text: string): ResponseHead {
         contentLength = Number(value);
         headers.push([name, value]);
         continue;
+      }
+      case 'keep-alive': {
+        const t = KEEP_ALIVE_TIMEOUT.exec(value);
+        if (t && keepAliveMs === null) keepAliveMs = Number(t[1]) * 1000;
+        break;
       }
       case 'upgrade':
         hasUpgrade = true;
@@ -80,7 +108,7 @@ export function parseResponseHead(text: string): ResponseHead {
     const i = headers.findIndex((h) => h[0].toLowerCase() === 'content-length');
     if (i >= 0) headers.splice(i, 1);
   }
-  return { status, headers, contentLength, chunked, hasUpgrade };
+  return { status, headers, contentLength, chunked, hasUpgrade, keepAlive, keepAliveMs };
 }
 
 /** How the body is delimited, for a response to `method`. */
@@ -107,8 +135,7 @@ export function remapResponseHeaders(
 
 /** Finds the end of a head in `buf` (CRLFCRLF or LFLF): index after the blank line, or -1. */
 export function findHeadEnd(buf: Buffer): number {
-  for (let i = 0; i < buf.length; i++) {
-    if (buf[i] !== 0x0a) continue;
+  for (let i = buf.indexOf(0x0a); i >= 0; i = buf.indexOf(0x0a, i + 1)) {
     if (buf[i + 1] === 0x0a) return i + 2;
     if (buf[i + 1] === 0x0d && buf[i + 2] === 0x0a) return i + 3;
   }

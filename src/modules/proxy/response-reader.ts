@@ -12,10 +12,13 @@ import { BadResponseError, findHeadEnd, parseResponseHead, type BodyFraming, typ
 export class BackendResponseError extends Error {
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, message: string) {
+  /** Not a byte of a response arrived (a reused connection that failed this way may be retried). */
+  readonly nothingReceived: boolean;
+  constructor(status: number, code: string, message: string, nothingReceived = false) {
     super(message);
     this.status = status;
     this.code = code;
+    this.nothingReceived = nothingReceived;
   }
 }
 
@@ -57,7 +60,7 @@ export function readResponseHead(socket: Duplex, onInterim: (head: ResponseHead)
         if (end < 0) return;
         let head: ResponseHead;
         try {
-          head = parseResponseHead(buf.subarray(0, end).toString('latin1').replace(/\r?\n\r?\n$/, ''));
+          head = parseResponseHead(buf.toString('latin1', 0, end));
         } catch (e) {
           const msg = e instanceof BadResponseError ? e.message : 'unparsable response head';
           finish(new BackendResponseError(502, 'TSW_PROXY_BAD_RESPONSE', msg));
@@ -73,14 +76,14 @@ export function readResponseHead(socket: Duplex, onInterim: (head: ResponseHead)
     };
     const onEnd = (): void => {
       const what = received === 0 ? 'response not received' : 'incomplete response head';
-      finish(new BackendResponseError(500, 'TSW_PROXY_NO_RESPONSE', what));
+      finish(new BackendResponseError(500, 'TSW_PROXY_NO_RESPONSE', what, received === 0));
     };
     const onError = (err: NodeJS.ErrnoException): void => {
       if (err instanceof BackendResponseError) finish(err);
-      else finish(new BackendResponseError(500, 'TSW_PROXY_NO_RESPONSE', `response not received (${err.code ?? err.message})`));
+      else finish(new BackendResponseError(500, 'TSW_PROXY_NO_RESPONSE', `response not received (${err.code ?? err.message})`, received === 0));
     };
     const onClose = (): void => {
-      finish(new BackendResponseError(500, 'TSW_PROXY_NO_RESPONSE', 'backend connection closed'));
+      finish(new BackendResponseError(500, 'TSW_PROXY_NO_RESPONSE', 'backend connection closed', received === 0));
     };
     socket.on('data', onData);
     socket.on('end', onEnd);
@@ -97,6 +100,7 @@ export class BackendBody extends Readable {
   #remaining: number;
   readonly #decoder: ChunkedDecoder | null;
   #ended = false;
+  #excess: boolean;
 
   constructor(socket: Duplex, rest: Buffer, framing: BodyFraming) {
     super({ highWaterMark: 64 * 1024 });
@@ -104,7 +108,9 @@ export class BackendBody extends Readable {
     this.#framing = framing;
     this.#remaining = framing.kind === 'length' ? framing.length : 0;
     this.#decoder = framing.kind === 'chunked' ? new ChunkedDecoder() : null;
+    this.#excess = false;
     if (framing.kind === 'none' || (framing.kind === 'length' && framing.length === 0)) {
+      this.#excess = rest.length > 0;
       this.#finish();
       return;
     }
@@ -113,6 +119,14 @@ export class BackendBody extends Readable {
     socket.on('error', this.#onError);
     socket.on('close', this.#onClose);
     if (rest.length > 0) this.#onData(rest);
+  }
+
+  /**
+   * The body ended exactly where its framing said (no bytes after it, not cut by EOF): the
+   * connection is in a clean state for another request.
+   */
+  get isClean(): boolean {
+    return this.#ended && !this.#excess && this.#framing.kind !== 'eof';
   }
 
   override _read(): void {
@@ -130,6 +144,7 @@ export class BackendBody extends Readable {
     switch (this.#framing.kind) {
       case 'length': {
         // lighttpd: bytes beyond Content-Length are discarded
+        if (chunk.length > this.#remaining) this.#excess = true;
         const part = chunk.length > this.#remaining ? chunk.subarray(0, this.#remaining) : chunk;
         this.#remaining -= part.length;
         full = !this.push(part);
@@ -147,7 +162,10 @@ export class BackendBody extends Readable {
           return;
         }
         for (const p of parts) if (!this.push(p)) full = true;
-        if (decoder.done) this.#finish();
+        if (decoder.done) {
+          if (decoder.excess.length > 0) this.#excess = true;
+          this.#finish();
+        }
         break;
       }
       case 'eof':

@@ -8,12 +8,12 @@ import type { Duplex } from 'node:stream';
 import type { RequestCtx } from '../../request/context.js';
 import type { ProxyLease } from './lease.js';
 import { headFor, type ForwardOpts } from './forward.js';
+import type { HostTimeouts } from './host-timeouts.js';
 import { serializeHead } from './raw-response.js';
 import type { RemapCtx } from './remap.js';
 import { bodyFraming, remapResponseHeaders, type ResponseHead } from './response-head.js';
 import { BackendBody, BackendResponseError, readResponseHead } from './response-reader.js';
 import { relay } from './tunnel.js';
-import { armHostTimeouts } from './write-watch.js';
 
 /** Per-request options of the Upgrade path. */
 export interface UpgradeOpts extends ForwardOpts {
@@ -21,6 +21,8 @@ export interface UpgradeOpts extends ForwardOpts {
   readonly serverTag: string | null;
   /** `server.max-read-idle` in seconds: a tunnel whose client stays silent that long is closed. */
   readonly maxReadIdle: number;
+  /** The module's host-timeout checker. */
+  readonly timeouts: HostTimeouts;
 }
 
 function framingHeaders(head: ResponseHead, kind: ReturnType<typeof bodyFraming>['kind']): (readonly [string, string])[] {
@@ -43,7 +45,7 @@ export async function forwardUpgrade(
   opts: UpgradeOpts,
 ): Promise<number | null> {
   const { socket } = lease;
-  const backendHead = headFor(req, lease, opts, 0);
+  const backendHead = headFor(req, lease, opts, 0, false);
   const rc: RemapCtx = {
     opts: opts.header,
     clientHost: req.raw.headers.host !== undefined && req.host !== '' ? req.host : null,
@@ -59,9 +61,10 @@ export async function forwardUpgrade(
   };
   client.once('close', onClientGone);
   client.on('error', () => client.destroy());
-  socket.write(backendHead.text);
+  socket.write(backendHead.text, 'latin1');
   if (backendHead.upgrade && early.length > 0) socket.write(early);
-  armHostTimeouts(socket, lease);
+  // a tunnel's socket is never reused: the checker forgets it once it is closed
+  opts.timeouts.watch(socket, lease);
 
   let head: ResponseHead;
   let rest: Buffer;
