@@ -10,6 +10,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { connect } from 'node:net';
 import { mkdirSync, renameSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import path from 'node:path';
@@ -170,4 +172,32 @@ test('a large (streamed) file: full body, HEAD, 304, single range, multi-range a
   assert.equal((await fetchOne(s.port, '/big.bin', 'Range: bytes=10-19', `If-Range: ${etag}`)).status, 206);
   assert.equal((await fetchOne(s.port, '/big.bin', 'Range: bytes=10-19', 'If-Range: "other"')).status, 200);
   assert.equal((await fetchOne(s.port, '/big.bin', `Range: bytes=${size}-`)).status, 416);
+});
+
+test('a streamed file arrives intact through a paused client and in parallel (read buffers are reused only when done)', { timeout: 60_000 }, async (t) => {
+  const size = 8 * 1024 * 1024 + 123;
+  const data = Buffer.alloc(size);
+  // every 64 KiB chunk differs, so a buffer reused too early would show up as wrong bytes
+  for (let i = 0; i < size; i++) data[i] = ((i >> 16) * 13 + i) & 0xff;
+  const s = await startTestServer(t, 'server.modules = ( "mod_staticfile" )\nmimetype.assign = ( ".bin" => "application/x-test" )\n');
+  writeFileSync(path.join(s.docroot, 'p.bin'), data);
+  const want = createHash('sha256').update(data).digest('hex');
+  const download = (pauseMs: number): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const sock = connect(s.port, '127.0.0.1');
+      const chunks: Buffer[] = [];
+      sock.on('data', (d: Buffer) => chunks.push(d));
+      sock.on('error', reject);
+      sock.on('end', () => {
+        const all = Buffer.concat(chunks);
+        resolve(createHash('sha256').update(all.subarray(all.indexOf('\r\n\r\n') + 4)).digest('hex'));
+      });
+      sock.write(get('/p.bin'));
+      if (pauseMs > 0) {
+        sock.pause();
+        setTimeout(() => sock.resume(), pauseMs);
+      }
+    });
+  const results = await Promise.all([download(300), download(0), download(100), download(0)]);
+  for (const r of results) assert.equal(r, want);
 });
