@@ -35,13 +35,26 @@ export function describeErrno(code: string): string {
   }
 }
 
+/** How a backend socket reads (Node's `onread` socket option). */
+export interface BackendReadOptions {
+  /**
+   * Reads go into this buffer and to `callback` instead of 'data' events (no allocation per read).
+   * The socket then starts paused and reads nothing until `resume()`.
+   */
+  readonly onread?: { readonly buffer: Uint8Array; readonly callback: (bytesRead: number, buf: Uint8Array) => boolean };
+}
+
 /**
  * Connects to `address`; rejects with BackendConnectError after `timeoutSec` seconds (0 = no limit).
  * The returned socket is paused (no 'data' listener yet) so bytes the backend sends early are kept.
  */
-export function connectBackend(address: BackendAddress, timeoutSec: number): Promise<net.Socket> {
+export function connectBackend(address: BackendAddress, timeoutSec: number, opts: BackendReadOptions = {}): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = address.kind === 'tcp' ? net.connect({ host: address.host, port: address.port }) : net.connect({ path: address.path });
+    const onread = opts.onread;
+    const where = address.kind === 'tcp' ? { host: address.host, port: address.port } : { path: address.path };
+    const socket = net.connect(onread ? { ...where, onread } : where);
+    // before 'connect' this only marks the stream paused: reading then waits for resume()
+    if (onread) socket.pause();
     let timer: NodeJS.Timeout | undefined;
     const settle = (err: BackendConnectError | null): void => {
       if (timer) clearTimeout(timer);

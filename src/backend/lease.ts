@@ -10,7 +10,7 @@
  */
 import type { Socket } from 'node:net';
 import type { BalanceAlgorithm, BalanceRequest } from './balance.js';
-import { BackendConnectError, connectBackend } from './connect.js';
+import { BackendConnectError, connectBackend, type BackendReadOptions } from './connect.js';
 import type { KeepAlivePool } from './keepalive.js';
 import { setProcState, type BackendExtension, type BackendHost, type BackendProc } from './pool.js';
 import type { BackendRegistry } from './registry.js';
@@ -34,7 +34,7 @@ export interface BackendLease {
 }
 
 /** How to acquire. */
-export interface AcquireOptions {
+export interface AcquireOptions extends BackendReadOptions {
   /** Idle connections to use before connecting; null or absent: always connect. */
   readonly idle?: KeepAlivePool | null;
 }
@@ -49,7 +49,8 @@ export interface LeaseRequest extends BalanceRequest {
 
 /**
  * Picks and connects a backend for `ext`. Resolves to null when every host is down (the caller
- * answers 503); never rejects for backend failures.
+ * answers 503); never rejects for backend failures. `opts` may offer idle connections (`idle`) and
+ * choose how a new socket reads (`onread`).
  */
 export async function acquireBackend(
   registry: BackendRegistry,
@@ -79,7 +80,7 @@ export async function acquireBackend(
       return new Lease(registry, kept, host, proc, req.debug, idle, true);
     }
     try {
-      const socket = await connectBackend(proc.address, host.spec.connectTimeout);
+      const socket = await connectBackend(proc.address, host.spec.connectTimeout, opts);
       if (req.debug >= 2) log(`connect succeeded: ${proc.name}`);
       ext.downLogged = false;
       return new Lease(registry, socket, host, proc, req.debug, idle, false);

@@ -1,16 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkOrigin, checkVersion, headerTokens, isWebSocketUpgrade, negotiateSubprotocol } from './handshake.js';
-import { decodeBase64Strict, incompleteUtf8Tail, splitUtf8 } from './utf8.js';
+import { checkOrigin, checkVersion, hasToken, headerTokens, isValidKey, isWebSocketUpgrade, negotiateSubprotocol, switchingProtocols } from './handshake.js';
+import { decodeBase64Strict, incompleteUtf8Tail } from './utf8.js';
 
 test('upgrade detection: tokens, case, h2c, method and version', () => {
   const h = { upgrade: 'WebSocket', connection: 'keep-alive, Upgrade' };
-  assert.equal(isWebSocketUpgrade('GET', '1.1', h), true);
-  assert.equal(isWebSocketUpgrade('POST', '1.1', h), false);
-  assert.equal(isWebSocketUpgrade('GET', '1.0', h), false);
-  assert.equal(isWebSocketUpgrade('GET', '1.1', { ...h, upgrade: 'h2c, websocket' }), false);
-  assert.equal(isWebSocketUpgrade('GET', '1.1', { ...h, connection: 'keep-alive' }), false);
-  assert.deepEqual(headerTokens([' a ,b', 'c']), ['a', 'b', 'c']);
+  const map = (o: Record<string, string>): Map<string, string> => new Map(Object.entries(o));
+  assert.equal(isWebSocketUpgrade('GET', 'HTTP/1.1', map(h)), true);
+  assert.equal(isWebSocketUpgrade('POST', 'HTTP/1.1', map(h)), false);
+  assert.equal(isWebSocketUpgrade('GET', 'HTTP/1.0', map(h)), false);
+  assert.equal(isWebSocketUpgrade('GET', 'HTTP/1.1', map({ ...h, upgrade: 'h2c, websocket' })), false);
+  assert.equal(isWebSocketUpgrade('GET', 'HTTP/1.1', map({ ...h, connection: 'keep-alive' })), false);
+  assert.equal(isWebSocketUpgrade('GET', 'HTTP/1.1', map({ connection: 'upgrade' })), false);
+  assert.deepEqual(headerTokens(' a ,b, c,,'), ['a', 'b', 'c']);
+  assert.equal(hasToken(' keep-alive ,\tUpgrade\t', 'upgrade'), true);
+  assert.equal(hasToken('upgrades, xupgrade', 'upgrade'), false);
+  assert.equal(hasToken('', 'upgrade'), false);
+  assert.equal(hasToken(undefined, 'upgrade'), false);
 });
 
 test('version: decimal prefix ≥ 8', () => {
@@ -22,10 +28,11 @@ test('version: decimal prefix ≥ 8', () => {
 });
 
 test('origin suffix rule', () => {
-  assert.equal(checkOrigin([], {}), null);
-  assert.equal(checkOrigin(['example.com'], {})?.status, 400);
-  assert.equal(checkOrigin(['example.com'], { origin: 'http://www.example.com' }), null);
-  assert.equal(checkOrigin(['example.com'], { origin: 'http://example.com' })?.status, 403);
+  assert.equal(checkOrigin([], new Map()), null);
+  assert.equal(checkOrigin(['example.com'], new Map())?.status, 400);
+  assert.equal(checkOrigin(['example.com'], new Map([['origin', 'http://www.example.com']])), null);
+  assert.equal(checkOrigin(['example.com'], new Map([['origin', 'http://example.com']]))?.status, 403);
+  assert.equal(checkOrigin(['example.com'], new Map([['sec-websocket-origin', 'a.example.com']])), null);
 });
 
 test('sub-protocol rule: binary preferred, base64 next, never unrequested', () => {
@@ -44,9 +51,7 @@ test('UTF-8 tails: 1–3 bytes of an unfinished character are held back, nothing
   assert.equal(incompleteUtf8Tail(Buffer.from('é')), 0);
   assert.equal(incompleteUtf8Tail(Buffer.from([0x61, 0xff])), 0, 'an invalid byte is not held');
   assert.equal(incompleteUtf8Tail(Buffer.from([0x80, 0x80, 0x80, 0x80])), 0);
-  const [a, b] = splitUtf8(Buffer.from([0x61, 0xe2, 0x82]));
-  assert.deepEqual([...a], [0x61]);
-  assert.deepEqual([...b], [0xe2, 0x82]);
+  assert.equal(incompleteUtf8Tail(Buffer.from([0x61, 0xe2, 0x82, 0x61]), 3), 2, 'only the first n bytes count');
 });
 
 test('strict base64', () => {
@@ -54,4 +59,16 @@ test('strict base64', () => {
   assert.deepEqual(decodeBase64Strict('aG k=\n'), Buffer.from('hi'));
   assert.equal(decodeBase64Strict('aGk'), null);
   assert.equal(decodeBase64Strict('a*k='), null);
+});
+
+test('key check and the 101 (RFC 6455 §4.2.2 sample key)', () => {
+  assert.equal(isValidKey('dGhlIHNhbXBsZSBub25jZQ=='), true);
+  assert.equal(isValidKey('x'), false);
+  assert.equal(isValidKey(undefined), false);
+  assert.equal(
+    switchingProtocols('dGhlIHNhbXBsZSBub25jZQ==', 'binary'),
+    'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+      'Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Protocol: binary\r\n\r\n',
+  );
+  assert.ok(!switchingProtocols('dGhlIHNhbXBsZSBub25jZQ==', null).includes('Sec-WebSocket-Protocol'));
 });

@@ -6,32 +6,49 @@
  * client offered it (the rule of lighttpd ≥ 1.4.77; 1.4.69's unrequested `binary` breaks Chromium
  * and `ws`), `base64` really base64-encodes like websockify, and hybi-00 is not implemented.
  */
-import type { IncomingHttpHeaders } from 'node:http';
+import { hash } from 'node:crypto';
 import type { Duplex } from 'node:stream';
+
+/** Request headers by lower-case name, repeats joined with `, ` (RequestCtx.headers). */
+export type HeaderMap = ReadonlyMap<string, string>;
 
 /** How backend bytes travel to the client. */
 export type TunnelEncoding = 'text' | 'binary' | 'base64';
 
-/** Splits a comma-separated header into trimmed tokens (node joins repeated headers with ", "). */
-export function headerTokens(value: string | string[] | undefined): string[] {
+/** Splits a comma-separated header into trimmed tokens (repeated headers arrive joined with ", "). */
+export function headerTokens(value: string | undefined): string[] {
   if (value === undefined) return [];
-  const joined = Array.isArray(value) ? value.join(',') : value;
-  return joined
+  return value
     .split(',')
     .map((t) => t.trim())
     .filter((t) => t !== '');
 }
 
-function hasToken(value: string | string[] | undefined, token: string): boolean {
-  return headerTokens(value).some((t) => t.toLowerCase() === token);
+/** True when the comma-separated `value` has `token` (lower case) in any case; allocates nothing. */
+export function hasToken(value: string | undefined, token: string): boolean {
+  if (value === undefined) return false;
+  let start = 0;
+  const n = value.length;
+  while (start <= n) {
+    let end = value.indexOf(',', start);
+    if (end < 0) end = n;
+    let a = start;
+    let b = end;
+    while (a < b && (value.charCodeAt(a) === 32 || value.charCodeAt(a) === 9)) a++;
+    while (b > a && (value.charCodeAt(b - 1) === 32 || value.charCodeAt(b - 1) === 9)) b--;
+    if (b - a === token.length && value.slice(a, b).toLowerCase() === token) return true;
+    start = end + 1;
+  }
+  return false;
 }
 
 /** True for an HTTP/1.1 GET with `Upgrade: websocket` and `Connection: upgrade` tokens (§3). */
-export function isWebSocketUpgrade(method: string, httpVersion: string, headers: IncomingHttpHeaders): boolean {
-  if (method !== 'GET' || httpVersion !== '1.1') return false;
+export function isWebSocketUpgrade(method: string, protocol: string, headers: HeaderMap): boolean {
+  if (method !== 'GET' || protocol !== 'HTTP/1.1') return false;
+  const upgrade = headers.get('upgrade');
   // lighttpd's core drops an Upgrade header that mentions h2c
-  if (hasToken(headers.upgrade, 'h2c')) return false;
-  return hasToken(headers.upgrade, 'websocket') && hasToken(headers.connection, 'upgrade');
+  if (!hasToken(upgrade, 'websocket') || hasToken(upgrade, 'h2c')) return false;
+  return hasToken(headers.get('connection'), 'upgrade');
 }
 
 /** Result of reading Sec-WebSocket-Version. */
@@ -64,10 +81,9 @@ export interface OriginRefusal {
  * `wstunnel.origins` (§4.3): no list → no check. Else Origin (or, when absent, Sec-WebSocket-Origin)
  * must equal an entry or end with it right after a `.`; byte-exact and case-sensitive.
  */
-export function checkOrigin(origins: readonly string[], headers: IncomingHttpHeaders): OriginRefusal | null {
+export function checkOrigin(origins: readonly string[], headers: HeaderMap): OriginRefusal | null {
   if (origins.length === 0) return null;
-  const pick = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? ''));
-  const origin = pick(headers.origin) || pick(headers['sec-websocket-origin']);
+  const origin = headers.get('origin') || (headers.get('sec-websocket-origin') ?? '');
   if (origin === '') return { status: 400, level: 1, log: 'Origin header is invalid' };
   for (const allowed of origins) {
     if (origin === allowed) return null;
@@ -83,18 +99,37 @@ export interface Negotiated {
   readonly encoding: TunnelEncoding;
 }
 
+const BINARY_FRAMES: Negotiated = { protocol: null, encoding: 'binary' };
+const TEXT_FRAMES: Negotiated = { protocol: null, encoding: 'text' };
+
 /**
  * lighttpd ≥ 1.4.77's rule: `binary` offered → answer it, binary frames; else `base64` offered →
  * answer it, base64 in text frames; else no header and `wstunnel.frame-type` decides. Tokens
  * compare case-insensitively. Never answers a protocol the client did not offer.
  */
-export function negotiateSubprotocol(offered: string | string[] | undefined, frameType: 'text' | 'binary'): Negotiated {
+export function negotiateSubprotocol(offered: string | undefined, frameType: 'text' | 'binary'): Negotiated {
+  if (offered === undefined) return frameType === 'binary' ? BINARY_FRAMES : TEXT_FRAMES;
   const tokens = headerTokens(offered);
   const binary = tokens.find((t) => t.toLowerCase() === 'binary');
   if (binary !== undefined) return { protocol: binary, encoding: 'binary' };
   const base64 = tokens.find((t) => t.toLowerCase() === 'base64');
   if (base64 !== undefined) return { protocol: base64, encoding: 'base64' };
-  return { protocol: null, encoding: frameType };
+  return frameType === 'binary' ? BINARY_FRAMES : TEXT_FRAMES;
+}
+
+const KEY_RE = /^[+/0-9A-Za-z]{22}==$/;
+const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+
+/** True for a Sec-WebSocket-Key that is 16 bytes in base64 (RFC 6455 §4.2.1). */
+export function isValidKey(key: string | undefined): key is string {
+  return key !== undefined && KEY_RE.test(key);
+}
+
+/** The 101 response head for `key`, with the negotiated sub-protocol (RFC 6455 §4.2.2). */
+export function switchingProtocols(key: string, protocol: string | null): string {
+  const accept = hash('sha1', key + GUID, 'base64');
+  const proto = protocol === null ? '' : `Sec-WebSocket-Protocol: ${protocol}\r\n`;
+  return `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n${proto}\r\n`;
 }
 
 const REASONS: Readonly<Record<number, string>> = {

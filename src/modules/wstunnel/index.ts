@@ -7,7 +7,9 @@
  *
  * Order of a handshake (wstunnel.md §4.1): claim (GET, HTTP/1.1, Upgrade/Connection tokens, a
  * matching `wstunnel.server` key) → Sec-WebSocket-Version → origins → connect the backend with
- * failover (503 when all are down) → Sec-WebSocket-Key → 101 from `ws` → bridge.
+ * failover (503 when all are down) → Sec-WebSocket-Key → 101 → tunnel (tunnel.ts). The WebSocket
+ * framing is our own (frame-parser.ts, frames.ts): client frames stream to the backend as lighttpd
+ * does; `ws` is only the independent client peer in tests.
  *
  * Known differences (docs/compat.md): sub-protocols follow lighttpd ≥ 1.4.77 (never unrequested),
  * base64 really encodes, no hybi-00, 2-byte close codes, refused upgrades close the connection,
@@ -15,7 +17,6 @@
  */
 import { logToStderr } from '../../log.js';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
 import type { DiagnosticSink } from '../../diagnostics.js';
 import type { Module, ModuleEnv, Outcome } from '../module.js';
 import type { RequestCtx } from '../../request/context.js';
@@ -23,14 +24,21 @@ import { BackendRegistry } from '../../backend/registry.js';
 import { acquireBackend, type BackendLease } from '../../backend/lease.js';
 import type { Clock } from '../../backend/pool.js';
 import { compileWstunnel, WSTUNNEL_DEFAULTS, WSTUNNEL_KEYS, type WstunnelConf } from './config.js';
-import { checkOrigin, checkVersion, isWebSocketUpgrade, negotiateSubprotocol, writeHttpError } from './handshake.js';
-import { bridge, type Tunnel } from './bridge.js';
+import {
+  checkOrigin,
+  checkVersion,
+  isValidKey,
+  isWebSocketUpgrade,
+  negotiateSubprotocol,
+  switchingProtocols,
+  writeHttpError,
+  type Negotiated,
+} from './handshake.js';
+import { BackendReads, prepareClientSocket, Tunnel } from './tunnel.js';
+import { Ticker } from './ticker.js';
 
 export type { WstunnelConf } from './config.js';
 
-/** Largest client message `ws` reassembles (lighttpd streams frames; docs/compat.md). */
-const MAX_CLIENT_MESSAGE = 256 * 1024 * 1024;
-const KEY_RE = /^[+/0-9A-Za-z]{22}==$/;
 /** At shutdown, how long tunnels get to finish their closing handshake. */
 const SHUTDOWN_WAIT_MS = 1000;
 
@@ -58,103 +66,96 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
   let writeLog = opts.log ?? logToStderr;
   const log = (m: string): void => writeLog(`wstunnel: ${m}`);
   const registry = new BackendRegistry({ log, ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.env ? { env: opts.env } : {}) });
-  const wss = new WebSocketServer({
-    noServer: true,
-    perMessageDeflate: false,
-    clientTracking: false,
-    skipUTF8Validation: true,
-    maxPayload: MAX_CLIENT_MESSAGE,
-  });
+  const ticker = new Ticker();
   const tunnels = new Set<Tunnel>();
   let closing = false;
 
   async function onUpgrade(req: RequestCtx, socket: Duplex, head: Buffer, conf: WstunnelConf): Promise<Outcome> {
     if (!conf.server || closing) return 'continue';
-    const raw = req.raw;
-    if (!isWebSocketUpgrade(req.method, raw.httpVersion, raw.headers)) return 'continue';
+    const headers = req.headers;
+    if (!isWebSocketUpgrade(req.method, req.protocol, headers)) return 'continue';
     const ext = conf.server.match(req.path, conf.mapExtensions);
     if (!ext) return 'continue';
     const target = req.query === '' ? req.path : `${req.path}?${req.query}`;
     // one line per event; before a backend is chosen the line names the wstunnel.server key
-    let where = `${target} (wstunnel.server "${ext.key}")`;
+    const where = (): string => `${target} (wstunnel.server "${ext.key}")`;
     const debug = (level: number, m: string): void => {
-      if (conf.debug >= level) log(`${m}: ${where}`);
+      if (conf.debug >= level) log(`${m}: ${where()}`);
     };
-    socket.on('error', (e: Error) => debug(1, `client socket error ${e.message}`));
+    const earlyError = conf.debug >= 1 ? (e: Error): void => debug(1, `client socket error ${e.message}`) : ignoreError;
+    socket.on('error', earlyError);
 
-    const version = checkVersion(headerText(raw.headers['sec-websocket-version']));
+    const version = checkVersion(headers.get('sec-websocket-version'));
     if (!version.ok) {
       debug(1, version.log);
       writeHttpError(socket, 400, { 'Sec-WebSocket-Version': '13' });
       return 'handled';
     }
-    debug(3, `WebSocket Version = ${version.version}`);
-    if (conf.origins.length === 0) debug(3, 'allowed origins not specified');
-    const refused = checkOrigin(conf.origins, raw.headers);
+    if (conf.debug >= 3) {
+      debug(3, `WebSocket Version = ${version.version}`);
+      if (conf.origins.length === 0) debug(3, 'allowed origins not specified');
+    }
+    const refused = checkOrigin(conf.origins, headers);
     if (refused) {
       debug(refused.level, refused.log);
       writeHttpError(socket, refused.status);
       return 'handled';
     }
 
-    const lease = await acquireBackend(registry, ext, conf.balance, {
-      path: req.path,
-      authority: req.host,
-      remoteAddr: req.remoteAddr,
-      target,
-      debug: conf.debug,
-    });
+    const reads = new BackendReads();
+    const lease = await acquireBackend(
+      registry,
+      ext,
+      conf.balance,
+      { path: req.path, authority: req.host, remoteAddr: req.remoteAddr, target, debug: conf.debug },
+      { onread: reads },
+    );
     if (!lease) {
       writeHttpError(socket, 503);
       return 'handled';
     }
-    lease.socket.on('error', () => undefined); // the bridge reports backend errors once it runs
-    where = `${target} → ${lease.proc.name}`;
+    lease.socket.on('error', ignoreError); // the tunnel reports backend errors once it runs
     if (socket.destroyed || closing) {
       dropLease(lease);
       socket.destroy();
       return 'handled';
     }
-    const key = headerText(raw.headers['sec-websocket-key']);
-    if (key === undefined || !KEY_RE.test(key)) {
-      debug(1, 'Sec-WebSocket-Key is invalid');
+    const key = headers.get('sec-websocket-key');
+    if (!isValidKey(key)) {
+      if (conf.debug >= 1) log(`Sec-WebSocket-Key is invalid: ${target} → ${lease.proc.name}`);
       dropLease(lease);
       writeHttpError(socket, 400);
       return 'handled';
     }
-
-    const negotiated = negotiateSubprotocol(raw.headers['sec-websocket-protocol'], conf.frameType);
-    // ws checks these itself; hand it the normalised form of what we already accepted
-    raw.headers.upgrade = 'websocket';
-    raw.headers['sec-websocket-version'] = '13';
-    if (negotiated.protocol === null) delete raw.headers['sec-websocket-protocol'];
-    else raw.headers['sec-websocket-protocol'] = negotiated.protocol;
-
-    let upgraded = false;
-    socket.once('close', () => {
-      if (!upgraded) dropLease(lease);
-    });
-    debug(4, 'send handshake response');
-    wss.handleUpgrade(raw, socket, head, (ws: WebSocket) => {
-      upgraded = true;
-      const tunnel = bridge(ws, lease.socket, {
-        encoding: negotiated.encoding,
-        pingInterval: conf.pingInterval,
-        maxReadIdle: conf.maxReadIdle,
-        readTimeout: lease.host.spec.readTimeout,
-        writeTimeout: lease.host.spec.writeTimeout,
-        debug: conf.debug,
-        backendName: lease.proc.name,
-        log,
-        onClosed: () => {
-          tunnels.delete(tunnel);
-          lease.release();
-        },
-      });
-      tunnels.add(tunnel);
-      if (closing) tunnel.shutdown();
-    });
+    const negotiated = negotiateSubprotocol(headers.get('sec-websocket-protocol'), conf.frameType);
+    if (conf.debug >= 4) log(`send handshake response: ${target} → ${lease.proc.name}`);
+    socket.off('error', earlyError);
+    startTunnel(socket, head, key, negotiated, lease, reads, conf);
     return 'handled';
+  }
+
+  /** Answers 101 and runs the tunnel (kept apart from onUpgrade so a tunnel does not hold the request). */
+  function startTunnel(socket: Duplex, head: Buffer, key: string, negotiated: Negotiated, lease: BackendLease, reads: BackendReads, conf: WstunnelConf): void {
+    prepareClientSocket(socket);
+    socket.write(switchingProtocols(key, negotiated.protocol), 'latin1');
+    const spec = lease.host.spec;
+    const tunnel: Tunnel = new Tunnel(socket, lease.socket, reads, head, ticker, {
+      encoding: negotiated.encoding,
+      pingInterval: conf.pingInterval,
+      maxReadIdle: conf.maxReadIdle,
+      readTimeout: spec.readTimeout,
+      writeTimeout: spec.writeTimeout,
+      debug: conf.debug,
+      backendName: lease.proc.name,
+      log,
+      onClosed: () => {
+        tunnels.delete(tunnel);
+        lease.release();
+      },
+    });
+    if (tunnel.state === 'closed') return;
+    tunnels.add(tunnel);
+    if (closing) tunnel.shutdown();
   }
 
   return {
@@ -188,10 +189,9 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
       for (const t of open) t.shutdown();
       // clients usually answer the CLOSE at once; a stop does not wait long for those that do not
       const timer = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_WAIT_MS).unref());
-      await Promise.race([Promise.all(open.map((t) => t.closed)), timer]);
+      await Promise.race([Promise.all(open.map((t) => t.whenClosed())), timer]);
       for (const t of open) t.terminate();
       await registry.close();
-      wss.close();
     },
   };
 }
@@ -201,6 +201,6 @@ function dropLease(lease: BackendLease): void {
   lease.release();
 }
 
-function headerText(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
+function ignoreError(): void {
+  // errors of a socket that is about to be dropped, or before the tunnel listens itself
 }

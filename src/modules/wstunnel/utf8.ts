@@ -4,9 +4,11 @@
  * text frame as UTF-8"). The bridge carries the incomplete tail over to the next read instead.
  */
 
-/** How many bytes at the end of `buf` start a UTF-8 character that is not complete yet (0–3). */
-export function incompleteUtf8Tail(buf: Uint8Array): number {
-  const n = buf.length;
+/**
+ * How many bytes at the end of `buf` (of its first `n` bytes) start a UTF-8 character that is not
+ * complete yet (0–3).
+ */
+export function incompleteUtf8Tail(buf: Uint8Array, n = buf.length): number {
   for (let k = 1; k <= Math.min(4, n); k++) {
     const b = buf[n - k] ?? 0;
     if ((b & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead byte
@@ -14,13 +16,6 @@ export function incompleteUtf8Tail(buf: Uint8Array): number {
     return need > k ? k : 0;
   }
   return 0;
-}
-
-/** Splits off the incomplete tail: `[complete, tail]` (either may be empty). */
-export function splitUtf8(buf: Buffer): [Buffer, Buffer] {
-  const tail = incompleteUtf8Tail(buf);
-  if (tail === 0) return [buf, Buffer.alloc(0)];
-  return [buf.subarray(0, buf.length - tail), Buffer.from(buf.subarray(buf.length - tail))];
 }
 
 /** Strict base64 (websockify's alphabet, padding required); whitespace is ignored. */

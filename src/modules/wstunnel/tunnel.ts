@@ -1,0 +1,440 @@
+/**
+ * The data path of one tunnel (wstunnel.md §5–§9), after the 101: client frames become raw bytes to
+ * the backend as they arrive (no reassembly, as lighttpd), backend reads become one frame each to the
+ * client (binary, text that never splits a UTF-8 character, or base64 text), with backpressure both
+ * ways, pings, the idle limit, backend read/write timeouts and real 2-byte close codes.
+ *
+ * Close codes: a client CLOSE is echoed; backend EOF → 1000, backend error or timeout → 1011, idle
+ * and shutdown → 1001, protocol errors → 1002 / 1007 / 1009. Idle means no traffic either way.
+ *
+ * Cost per tunnel is kept small on purpose: no timers of its own (the module's `Ticker` visits it
+ * once per second), no per-message allocation on the client → backend path (payload is unmasked in
+ * place and written by reference), and backend reads land in one shared buffer (`onread`) from which
+ * each frame is built in a single allocation and written with a single call.
+ */
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import { FrameParser, type FrameError, type FrameSink, type MessageType } from './frame-parser.js';
+import { OP_BINARY, OP_PING, OP_PONG, OP_TEXT, allocFrame, encodeClose, encodeFrame, encodeTextFrame, headerSize, writeHeader } from './frames.js';
+import type { Tickable, Ticker } from './ticker.js';
+import { decodeBase64Strict, incompleteUtf8Tail } from './utf8.js';
+import type { TunnelEncoding } from './handshake.js';
+
+/** Stop reading the backend while more than this is queued towards the client (lighttpd: ~60 KiB). */
+const HIGH_WATER = 64 * 1024;
+/** After a close starts, how many seconds both ends get before their sockets are dropped. */
+const CLOSE_GRACE_S = 3;
+/** A base64 client message is decoded whole; larger ones are refused with 1009. */
+const MAX_BASE64_MESSAGE = 256 * 1024 * 1024;
+/** Size of the shared backend read buffer (libuv's default read size). */
+const READ_SIZE = 64 * 1024;
+
+/**
+ * Every backend socket of every tunnel reads into this one buffer: each read is turned into a frame
+ * (copied) before the callback returns, so nothing refers to it afterwards.
+ */
+const READ_BUFFER = Buffer.allocUnsafeSlow(READ_SIZE);
+const PING_PAYLOAD = Buffer.from('ping');
+
+/** The `onread` option for a backend socket whose reads a tunnel attached later will take. */
+export class BackendReads {
+  tunnel: Tunnel | null = null;
+  readonly buffer: Buffer = READ_BUFFER;
+  readonly callback = (n: number): boolean => {
+    this.tunnel?.backendRead(n);
+    return true;
+  };
+}
+
+/** Tunnel lifecycle; only `#setState` changes it. */
+export type TunnelState = 'open' | 'closing' | 'closed';
+
+/** What a tunnel needs besides its two sockets. */
+export interface TunnelOptions {
+  readonly encoding: TunnelEncoding;
+  /** Seconds between PINGs (0 = none). */
+  readonly pingInterval: number;
+  /** Seconds without traffic before the tunnel is closed (0 = no limit). */
+  readonly maxReadIdle: number;
+  /** Host `read-timeout` / `write-timeout` in seconds (0 = off): backend silence / no write progress. */
+  readonly readTimeout: number;
+  readonly writeTimeout: number;
+  readonly debug: number;
+  /** Backend name for log lines, e.g. `tcp:127.0.0.1:5900`. */
+  readonly backendName: string;
+  readonly log: (message: string) => void;
+  /** Called once when both ends are gone. */
+  readonly onClosed: () => void;
+}
+
+/** One running tunnel between a WebSocket client socket and a backend stream. */
+export class Tunnel implements FrameSink, Tickable {
+  readonly #client: Duplex;
+  readonly #backend: net.Socket;
+  readonly #opts: TunnelOptions;
+  readonly #ticker: Ticker;
+  readonly #parser: FrameParser;
+  #state: TunnelState = 'open';
+  /** Second stamps (ticker.now) of the last traffic, backend data, ping, and stalled backend write. */
+  #lastActivity: number;
+  #lastBackendData: number;
+  #lastPing: number;
+  #writeStalledSince: number;
+  #lastBytesWritten = 0;
+  /** When a close started: the second after which both sockets are dropped. */
+  #deadline = 0;
+  #backendPaused = false;
+  #clientPaused = false;
+  #clientClosed = false;
+  #backendClosed = false;
+  /** Backend writes made while handling the current client chunk (the second one corks). */
+  #writesInChunk = 0;
+  /** Text mode: the start of a UTF-8 character that the next backend read completes. */
+  #carry: Buffer | null = null;
+  /** base64 mode: the client message being collected. */
+  #base64Parts: Buffer[] | null = null;
+  #base64Length = 0;
+  #whenClosed: (() => void) | null = null;
+
+  /**
+   * Starts the tunnel on a client socket that just got its 101 and a connected, paused backend
+   * socket whose reads arrive through `reads`; `head` holds client bytes that came with the request.
+   */
+  constructor(client: Duplex, backend: net.Socket, reads: BackendReads, head: Buffer, ticker: Ticker, opts: TunnelOptions) {
+    this.#client = client;
+    this.#backend = backend;
+    this.#opts = opts;
+    this.#ticker = ticker;
+    this.#parser = new FrameParser(this);
+    const now = ticker.now;
+    this.#lastActivity = now;
+    this.#lastBackendData = now;
+    this.#lastPing = now;
+    this.#writeStalledSince = now;
+    reads.tunnel = this;
+    client.on('data', this.#clientOnData);
+    client.on('end', this.#clientOnEnd);
+    client.on('close', this.#clientOnClose);
+    client.on('error', this.#clientOnError);
+    client.on('drain', this.#clientOnDrain);
+    backend.on('end', this.#backendOnEnd);
+    backend.on('close', this.#backendOnClose);
+    backend.on('error', this.#backendOnError);
+    backend.on('drain', this.#backendOnDrain);
+    ticker.add(this);
+    if (opts.debug >= 3) opts.log(`will recv ${opts.encoding === 'binary' ? 'binary' : 'text'} data from backend ${opts.backendName}`);
+    client.resume();
+    if (head.length > 0) this.#clientOnData(head);
+    // reading starts now (also after a CLOSE in `head`: the backend's EOF must still be seen)
+    backend.resume();
+  }
+
+  get state(): TunnelState {
+    return this.#state;
+  }
+
+  #setState(state: TunnelState): void {
+    this.#state = state;
+  }
+
+  // ---- client → backend -------------------------------------------------------------------
+
+  #clientOnData = (chunk: Buffer): void => {
+    this.#lastActivity = this.#ticker.now;
+    this.#writesInChunk = 0;
+    this.#parser.write(chunk);
+    if (this.#writesInChunk > 1) this.#backend.uncork();
+  };
+
+  frameData(payload: Buffer, _type: MessageType, last: boolean): void {
+    if (this.#state !== 'open') return;
+    if (this.#opts.debug >= 4) this.#opts.log(`recv data from client, size=${payload.length.toString(16)}, to backend ${this.#opts.backendName}`);
+    // lighttpd: text and binary client frames both go to the backend as raw bytes
+    if (this.#opts.encoding === 'base64') {
+      this.#collectBase64(payload, last);
+      return;
+    }
+    if (payload.length > 0) this.#toBackend(payload);
+  }
+
+  #toBackend(bytes: Buffer): void {
+    if (this.#backendClosed) return;
+    // several frames in one client read: gather their writes into one writev
+    if (++this.#writesInChunk === 2) this.#backend.cork();
+    if (!this.#backend.write(bytes) && !this.#clientPaused) {
+      this.#clientPaused = true;
+      this.#client.pause();
+    }
+  }
+
+  #collectBase64(payload: Buffer, last: boolean): void {
+    if (payload.length > 0) {
+      this.#base64Length += payload.length;
+      if (this.#base64Length > MAX_BASE64_MESSAGE) {
+        this.#close(1009, 'message too big', 'destroy');
+        return;
+      }
+      (this.#base64Parts ??= []).push(Buffer.from(payload));
+    }
+    if (!last) return;
+    const parts = this.#base64Parts ?? [];
+    this.#base64Parts = null;
+    this.#base64Length = 0;
+    const text = parts.length === 1 ? (parts[0] as Buffer).toString('latin1') : Buffer.concat(parts).toString('latin1');
+    const decoded = decodeBase64Strict(text);
+    if (decoded === null) {
+      this.#opts.log(`fail to base64-decode client data for backend ${this.#opts.backendName}`);
+      this.#close(1007, 'invalid base64', 'destroy');
+      return;
+    }
+    if (decoded.length > 0) this.#toBackend(decoded);
+  }
+
+  #backendOnDrain = (): void => {
+    if (this.#clientPaused && this.#state === 'open') {
+      this.#clientPaused = false;
+      this.#client.resume();
+    }
+  };
+
+  framePing(payload: Buffer): void {
+    if (this.#state === 'open') this.#client.write(encodeFrame(OP_PONG, payload));
+  }
+
+  framePong(): void {
+    // counted as traffic by #clientOnData; nothing else to do
+  }
+
+  frameClose(code: number, reason: Buffer): void {
+    if (this.#state !== 'open') return;
+    if (this.#opts.debug >= 3) this.#opts.log(`disconnected from client (code=${code}), closing backend ${this.#opts.backendName}`);
+    // RFC 6455 §5.5.1: answer with the same code; then let what the client sent reach the backend
+    this.#close(code === 1005 ? null : code, reason, 'end');
+  }
+
+  frameError(err: FrameError): void {
+    if (this.#opts.debug >= 1) this.#opts.log(`client error on tunnel to ${this.#opts.backendName}: ${err.message}`);
+    this.#close(err.closeCode, '', 'destroy');
+  }
+
+  // ---- backend → client -------------------------------------------------------------------
+
+  /** `n` bytes from the backend are in the shared read buffer. */
+  backendRead(n: number): void {
+    const now = this.#ticker.now;
+    this.#lastActivity = now;
+    this.#lastBackendData = now;
+    if (this.#opts.debug >= 4) this.#opts.log(`recv data from backend ${this.#opts.backendName}, size=${n.toString(16)}`);
+    if (this.#state !== 'open') return;
+    const enc = this.#opts.encoding;
+    if (enc === 'binary') this.#sendRead(OP_BINARY, 0, n);
+    else if (enc === 'text') this.#sendText(n);
+    else this.#toClient(encodeTextFrame(OP_TEXT, READ_BUFFER.toString('base64', 0, n), 'latin1'));
+  }
+
+  /** One frame from READ_BUFFER[start, end), after the text carry (if any). */
+  #sendRead(opcode: number, start: number, end: number): void {
+    const carry = this.#carry;
+    const carried = carry === null ? 0 : carry.length;
+    const len = carried + end - start;
+    const frame = allocFrame(headerSize(len) + len);
+    let at = writeHeader(frame, 0, opcode, len);
+    if (carry !== null) {
+      carry.copy(frame, at);
+      at += carried;
+      this.#carry = null;
+    }
+    READ_BUFFER.copy(frame, at, start, end);
+    this.#toClient(frame);
+  }
+
+  #sendText(n: number): void {
+    const carry = this.#carry;
+    if (carry !== null && n < 4) {
+      // rare: a few bytes after a carried partial character; the tail is judged on the joined bytes
+      const joined = Buffer.concat([carry, READ_BUFFER.subarray(0, n)]);
+      const tail = incompleteUtf8Tail(joined);
+      this.#carry = tail > 0 ? joined.subarray(joined.length - tail) : null;
+      if (joined.length > tail) this.#toClient(encodeFrame(OP_TEXT, joined.subarray(0, joined.length - tail)));
+      return;
+    }
+    // n ≥ 4 or no carry: the read alone decides where its last complete character ends
+    const tail = incompleteUtf8Tail(READ_BUFFER, n);
+    if (n > tail || carry !== null) this.#sendRead(OP_TEXT, 0, n - tail);
+    this.#carry = tail > 0 ? Buffer.from(READ_BUFFER.subarray(n - tail, n)) : null;
+  }
+
+  #toClient(frame: Buffer): void {
+    this.#client.write(frame);
+    if (!this.#backendPaused && this.#client.writableLength > HIGH_WATER) {
+      this.#backendPaused = true;
+      this.#backend.pause();
+    }
+  }
+
+  #clientOnDrain = (): void => {
+    if (this.#backendPaused && this.#state === 'open') {
+      this.#backendPaused = false;
+      this.#backend.resume();
+    }
+  };
+
+  #flushCarry(): void {
+    // bytes that never became a whole character are the backend's business: send them as they are
+    const carry = this.#carry;
+    if (carry === null) return;
+    this.#carry = null;
+    this.#toClient(encodeFrame(OP_TEXT, carry));
+  }
+
+  #backendOnEnd = (): void => {
+    if (this.#opts.debug >= 3) this.#opts.log(`backend ${this.#opts.backendName} closed the connection`);
+    if (this.#state === 'open') this.#flushCarry();
+    this.#close(1000, '', 'keep');
+  };
+
+  #backendOnError = (err: NodeJS.ErrnoException): void => {
+    if (this.#state === 'open') this.#opts.log(`backend ${this.#opts.backendName} error: ${err.code ?? err.message}`);
+    this.#close(1011, 'backend error', 'keep');
+  };
+
+  #backendOnClose = (): void => {
+    this.#backendClosed = true;
+    // a backend that vanishes without 'end' or 'error' still ends the tunnel
+    this.#close(1000, '', 'keep');
+    this.#maybeDone();
+  };
+
+  // ---- the client socket itself -----------------------------------------------------------
+
+  #clientOnEnd = (): void => {
+    // FIN without CLOSE: finish our side too (server sockets allow half-open connections)
+    this.#clientGone();
+    this.#client.end();
+  };
+
+  #clientOnClose = (): void => {
+    this.#clientClosed = true;
+    this.#clientGone();
+    this.#maybeDone();
+  };
+
+  #clientOnError = (err: Error): void => {
+    if (this.#opts.debug >= 1) this.#opts.log(`client error on tunnel to ${this.#opts.backendName}: ${err.message}`);
+  };
+
+  /** The client went away without a closing handshake: let its data reach the backend, then FIN. */
+  #clientGone(): void {
+    if (this.#state !== 'open') return;
+    if (this.#opts.debug >= 3) this.#opts.log(`disconnected from client (code=1006), closing backend ${this.#opts.backendName}`);
+    this.#setState('closing');
+    this.#deadline = this.#ticker.now + CLOSE_GRACE_S;
+    this.#endBackend();
+  }
+
+  /** Closes the backend once what the client sent has been handed to it. */
+  #endBackend(): void {
+    if (this.#backendClosed) return;
+    // nothing of ours is waiting: close now, as lighttpd closes the backend fd (the kernel still
+    // delivers what it holds, then FIN); else FIN after the queue, and watch for the backend's EOF
+    if (this.#backend.writableLength === 0) {
+      this.#backend.destroy();
+      return;
+    }
+    if (this.#backendPaused) this.#backend.resume();
+    this.#backend.end();
+  }
+
+  // ---- closing and timers ---------------------------------------------------------------
+
+  /**
+   * Starts closing: CLOSE `code` (null: an empty CLOSE) to the client, then FIN; the backend is
+   * ended after its queued bytes ('end'), dropped ('destroy') or left as it is ('keep': it is gone).
+   */
+  #close(code: number | null, reason: Buffer | string, backend: 'end' | 'destroy' | 'keep'): void {
+    if (this.#state !== 'open') return;
+    this.#setState('closing');
+    this.#deadline = this.#ticker.now + CLOSE_GRACE_S;
+    const client = this.#client;
+    if (client.writable) {
+      client.write(encodeClose(code, reason));
+      client.end();
+    }
+    // the client's answer (and its FIN) must still be read
+    if (this.#clientPaused) client.resume();
+    if (backend === 'destroy') this.#backend.destroy();
+    else if (backend === 'end') this.#endBackend();
+  }
+
+  /** Once per second (from the module's ticker). */
+  tick(now: number): void {
+    if (this.#state !== 'open') {
+      if (now >= this.#deadline) this.terminate();
+      return;
+    }
+    const o = this.#opts;
+    if (o.maxReadIdle > 0 && now - this.#lastActivity > o.maxReadIdle) {
+      if (o.debug >= 3) o.log(`timeout client, closing tunnel to ${o.backendName}`);
+      this.#close(1001, 'idle', 'destroy');
+      return;
+    }
+    if (o.readTimeout > 0 && now - this.#lastBackendData > o.readTimeout) {
+      o.log(`read timeout on socket: ${o.backendName}`);
+      this.#close(1011, 'backend read timeout', 'destroy');
+      return;
+    }
+    if (o.writeTimeout > 0) {
+      const written = this.#backend.bytesWritten;
+      if (this.#backend.writableLength === 0 || written !== this.#lastBytesWritten) this.#writeStalledSince = now;
+      this.#lastBytesWritten = written;
+      if (now - this.#writeStalledSince > o.writeTimeout) {
+        o.log(`write timeout on socket: ${o.backendName}`);
+        this.#close(1011, 'backend write timeout', 'destroy');
+        return;
+      }
+    }
+    if (o.pingInterval > 0 && now - this.#lastPing >= o.pingInterval) {
+      this.#lastPing = now;
+      this.#client.write(encodeFrame(OP_PING, PING_PAYLOAD));
+    }
+  }
+
+  /** Drops both ends at once (a close that got no answer in time). */
+  terminate(): void {
+    if (this.#state === 'closed') return;
+    this.#backend.destroy();
+    this.#client.destroy();
+  }
+
+  /** Server shutdown: CLOSE 1001 to the client, backend dropped. */
+  shutdown(): void {
+    this.#close(1001, 'server shutdown', 'destroy');
+  }
+
+  /** Settles once both ends are closed. */
+  whenClosed(): Promise<void> {
+    if (this.#state === 'closed') return Promise.resolve();
+    return new Promise((resolve) => {
+      const before = this.#whenClosed;
+      this.#whenClosed = () => {
+        before?.();
+        resolve();
+      };
+    });
+  }
+
+  #maybeDone(): void {
+    if (!this.#clientClosed || !this.#backendClosed || this.#state === 'closed') return;
+    this.#setState('closed');
+    this.#ticker.delete(this);
+    this.#opts.onClosed();
+    this.#whenClosed?.();
+  }
+}
+
+/** A TCP client socket gets Nagle-free writes and no inactivity timer (the tunnel keeps its own). */
+export function prepareClientSocket(socket: Duplex): void {
+  if (!(socket instanceof net.Socket)) return;
+  socket.setNoDelay(true);
+  socket.setTimeout(0);
+}
