@@ -1,0 +1,413 @@
+/**
+ * One client connection of the HTTP/1.1 engine: lighttpd's per-connection state machine
+ * (src/connections.c; http-core.md §5).
+ *
+ *   head     reading a request head (HeadReader); a kept-alive connection skips one empty line
+ *   request  the core handles the request; its body (Content-Length or chunked) is decoded as it arrives
+ *            and streamed with backpressure; bytes of a pipelined next request wait, answers go in order
+ *   upgrade  the socket is lent to the core for an Upgrade / CONNECT decision (not read meanwhile)
+ *   linger   after a response with `Connection: close`: write side shut, input read and dropped for up
+ *            to 5 s so that unread request bytes do not turn the close into a reset
+ *   closed
+ *
+ * Keep-alive ends as lighttpd ends it: the request or the core says so, a body was not read completely,
+ * the peer half-closed, or a framing error. Timeouts are checked once a second by the server (`sweep`):
+ * max-read-idle while a head or a read body stalls (first request), max-keep-alive-idle between
+ * requests, max-write-idle while a started response makes no progress; all close silently.
+ */
+import type { Socket } from 'node:net';
+import { ChunkedDecoder, LengthDecoder, type BodyDecoder } from './body-decoder.js';
+import type { Http1Handler, Http1Options, UpgradeControl } from './handler.js';
+import { HeadReader, type HeadScan } from './head-reader.js';
+import { hasToken, parseRequestHead, type RequestHead } from './request-head.js';
+import { HttpRequest, type BodyOwner } from './request.js';
+import { HttpResponse, type ResponseOwner } from './response.js';
+
+type ConnState = 'head' | 'request' | 'upgrade' | 'linger' | 'closed';
+
+/** Pipelined bytes buffered while a request is handled before the socket pauses. */
+const PENDING_LIMIT = 64 * 1024;
+/** lighttpd's HTTP_LINGER_TIMEOUT (seconds). */
+const LINGER_SECONDS = 5;
+const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
+
+/** What a connection tells its server. */
+export interface ConnectionOwner {
+  readonly options: Http1Options;
+  readonly handler: Http1Handler;
+  /** Graceful shutdown: no new keep-alive. */
+  readonly closing: boolean;
+  connectionClosed(conn: Http1Connection): void;
+}
+
+function headFromError(scan: Extract<HeadScan, { kind: 'error' }>): RequestHead {
+  return {
+    status: scan.status,
+    reason: scan.cause === 'oversized' ? 'oversized request-header' : scan.cause === 'tls' ? 'unexpected TLS ClientHello on clear port' : 'invalid request-line',
+    method: '',
+    target: '',
+    version: null,
+    keepAlive: false,
+    headers: new Map(),
+    rawHeaders: [],
+    host: null,
+    bodyLength: 0,
+    hasContentLength: false,
+    headLength: scan.text.length,
+    framing: scan.cause,
+  };
+}
+
+function isUpgradeCandidate(head: RequestHead): boolean {
+  if (head.method === 'CONNECT') return true;
+  if (head.version !== '1.1') return false;
+  const connection = head.headers.get('connection');
+  return head.headers.has('upgrade') && connection !== undefined && hasToken(connection, 'upgrade');
+}
+
+/** Lets the next 'data' listener (ws, a pipe) start the flow again, as node:http does before 'upgrade'. */
+function releaseFlow(socket: Socket): void {
+  socket.pause();
+  (socket as { readableFlowing: boolean | null }).readableFlowing = null;
+}
+
+/** One connection (see the file header). */
+export class Http1Connection implements ResponseOwner, BodyOwner {
+  readonly socket: Socket;
+  readonly #owner: ConnectionOwner;
+  readonly #reader: HeadReader;
+  #state: ConnState = 'head';
+  #requests = 0;
+  #pending: Buffer | null = null;
+  #req: HttpRequest | null = null;
+  #res: HttpResponse | null = null;
+  #decoder: BodyDecoder | null = null;
+  #lastRead = performance.now();
+  #lastWrite = 0;
+  #writing = false;
+  #keepAliveIdle: number;
+  #lingerSince = 0;
+  #pausedBody = false;
+  #pausedPending = false;
+  #peerEnded = false;
+  #continueChecked = false;
+  readonly #sink = (payload: Buffer): void => this.#req?.deliver(payload);
+  readonly #onData = (chunk: Buffer): void => this.#data(chunk);
+  readonly #onEnd = (): void => this.#end();
+  readonly #onDrain = (): void => this.#res?.drained();
+
+  constructor(socket: Socket, owner: ConnectionOwner) {
+    this.socket = socket;
+    this.#owner = owner;
+    this.#reader = new HeadReader(owner.options.maxHeadSize);
+    this.#keepAliveIdle = owner.options.keepAliveIdle;
+    socket.on('data', this.#onData);
+    socket.on('end', this.#onEnd);
+    socket.on('drain', this.#onDrain);
+    socket.on('error', () => undefined); // 'close' follows; nothing to report (lighttpd drops ECONNRESET quietly)
+    socket.on('close', () => this.#closed());
+    socket.resume();
+  }
+
+  /** Between requests, nothing of the next one received (graceful shutdown closes these). */
+  get idle(): boolean {
+    return this.#state === 'head' && this.#requests > 0 && !this.#reader.started && this.#pending === null;
+  }
+
+  /** Whether the engine still owns the socket (not upgraded, not closed). */
+  get owned(): boolean {
+    return this.#state !== 'upgrade' && this.#state !== 'closed';
+  }
+
+  #data(chunk: Buffer): void {
+    this.#lastRead = performance.now();
+    switch (this.#state) {
+      case 'head':
+        this.#parse(chunk);
+        return;
+      case 'request':
+        this.#moreForRequest(chunk);
+        return;
+      default:
+        return; // linger: dropped; upgrade/closed: not ours
+    }
+  }
+
+  /** Bytes while a request is being handled: its body first, then the next request's. */
+  #moreForRequest(chunk: Buffer): void {
+    let rest = chunk;
+    if (this.#decoder !== null && !this.#decoder.done && this.#decoder.error === null) {
+      rest = rest.subarray(this.#feedBody(rest));
+      if (this.#state !== 'request' || this.#decoder?.error) return;
+    }
+    if (rest.length === 0) return;
+    this.#pending = this.#pending === null ? rest : Buffer.concat([this.#pending, rest]);
+    if (this.#pending.length > PENDING_LIMIT && !this.#pausedPending) {
+      this.#pausedPending = true;
+      this.socket.pause();
+    }
+  }
+
+  /** Parses request heads out of `data` until one is complete (then it is dispatched). */
+  #parse(data: Buffer): void {
+    const scan = this.#reader.feed(data);
+    if (scan.kind === 'more') return;
+    this.#requests++;
+    if (scan.kind === 'error') {
+      this.#begin(headFromError(scan), Buffer.alloc(0));
+      return;
+    }
+    const head = parseRequestHead(scan.text, scan.lineStarts, scan.headLength, this.#owner.options);
+    this.#begin(head, scan.rest);
+  }
+
+  /** Starts handling one request; `rest`: bytes after its head. */
+  #begin(head: RequestHead, rest: Buffer): void {
+    const req = new HttpRequest(head, this.socket, this, this.#requests - 1);
+    const opts = this.#owner.options;
+    const res = new HttpResponse(this.socket, this, {
+      version: head.version === '1.1' ? 'HTTP/1.1' : 'HTTP/1.0',
+      keepAlive: head.status === 0 && head.keepAlive && !this.#owner.closing,
+      isHead: head.method === 'HEAD',
+    });
+    res.readIdle = opts.readIdle;
+    res.writeIdle = opts.writeIdle;
+    res.keepAliveIdle = opts.keepAliveIdle;
+    this.#state = 'request';
+    this.#req = req;
+    this.#res = res;
+    this.#writing = false;
+    this.#continueChecked = false;
+    this.#decoder = null;
+    if (head.status === 0 && head.bodyLength !== 0) {
+      this.#decoder = head.bodyLength > 0 ? new LengthDecoder(head.bodyLength) : new ChunkedDecoder(0, opts.maxHeadSize);
+    }
+    if (head.status === 0 && isUpgradeCandidate(head)) {
+      this.#lend(req, res, rest);
+      return;
+    }
+    try {
+      this.#owner.handler.request(req, res);
+    } catch (e) {
+      opts.log('connection.ts', `request handler failed: ${(e as Error).message}`);
+      this.socket.destroy();
+      return;
+    }
+    if (head.status !== 0) return; // the connection closes after the answer; nothing more is read
+    if (rest.length > 0 && this.#state === 'request') this.#moreForRequest(rest);
+  }
+
+  /** Hands the socket to the core for an upgrade decision. */
+  #lend(req: HttpRequest, res: HttpResponse, rest: Buffer): void {
+    this.#state = 'upgrade';
+    const socket = this.socket;
+    socket.off('data', this.#onData);
+    socket.off('end', this.#onEnd);
+    socket.off('drain', this.#onDrain);
+    releaseFlow(socket);
+    const before = new Map((['data', 'end', 'error', 'close', 'drain'] as const).map((ev) => [ev, socket.listeners(ev)]));
+    let decided = false;
+    const control: UpgradeControl = {
+      taken: () => {
+        if (decided) return;
+        decided = true;
+        this.#req = null;
+        this.#res = null;
+        this.#decoder = null;
+      },
+      resume: () => {
+        if (decided) return;
+        decided = true;
+        if (socket.destroyed) return;
+        // listeners the modules added while looking at the socket belong to them no longer
+        for (const [ev, kept] of before) for (const l of socket.listeners(ev)) if (!kept.includes(l)) socket.off(ev, l as (...a: unknown[]) => void);
+        this.#state = 'request';
+        socket.on('data', this.#onData);
+        socket.on('end', this.#onEnd);
+        socket.on('drain', this.#onDrain);
+        socket.resume();
+        if (rest.length > 0) this.#moreForRequest(rest);
+      },
+    };
+    try {
+      this.#owner.handler.upgrade(req, res, rest, control);
+    } catch (e) {
+      this.#owner.options.log('connection.ts', `upgrade handler failed: ${(e as Error).message}`);
+      socket.destroy();
+    }
+  }
+
+  /** Decodes body bytes; returns how many belonged to the body. */
+  #feedBody(data: Buffer): number {
+    const decoder = this.#decoder;
+    const req = this.#req;
+    const res = this.#res;
+    if (decoder === null || req === null || res === null) return 0;
+    const used = decoder.feed(data, this.#sink);
+    if (decoder.error !== null) {
+      req.abortBody();
+      res.shouldKeepAlive = false;
+      try {
+        this.#owner.handler.bodyError(req, res, decoder.error);
+      } catch (e) {
+        this.#owner.options.log('connection.ts', `body error handler failed: ${(e as Error).message}`);
+        this.socket.destroy();
+      }
+      return data.length;
+    }
+    if (decoder.done) {
+      if (!decoder.reusable) res.shouldKeepAlive = false;
+      req.finishBody();
+    }
+    return used;
+  }
+
+  /** The core's limit for chunked bodies (`server.max-request-size`, bytes; 0 = none). */
+  setBodyLimit(req: HttpRequest, bytes: number): void {
+    if (req === this.#req && this.#decoder instanceof ChunkedDecoder) this.#decoder.maxSize = bytes;
+  }
+
+  // BodyOwner
+
+  bodyWanted(req: HttpRequest): void {
+    if (req !== this.#req) return;
+    if (!this.#continueChecked) {
+      this.#continueChecked = true;
+      // lighttpd: 100 Continue only when nothing of the body arrived yet and no answer started
+      const res = this.#res;
+      if (req.expectsContinue && req.httpVersion === '1.1' && this.#decoder !== null && this.#decoder.received === 0 && res && !res.headersSent && !this.socket.destroyed) {
+        this.socket.write(CONTINUE, 'latin1');
+      }
+    }
+    if (this.#pausedBody) {
+      this.#pausedBody = false;
+      this.#lastRead = performance.now();
+      if (!this.#pausedPending) this.socket.resume();
+    }
+  }
+
+  bodyFull(req: HttpRequest): void {
+    if (req !== this.#req || this.#pausedBody || this.#state !== 'request') return;
+    this.#pausedBody = true;
+    this.socket.pause();
+  }
+
+  // ResponseOwner
+
+  bodyComplete(): boolean {
+    return this.#req === null || (this.#req.bodyComplete && !this.#peerEnded);
+  }
+
+  responseStarted(): void {
+    this.#writing = true;
+    this.#lastWrite = performance.now();
+  }
+
+  wrote(): void {
+    this.#lastWrite = performance.now();
+  }
+
+  responseDone(res: HttpResponse, keepAlive: boolean): void {
+    if (res !== this.#res || this.#state !== 'request') return;
+    this.#keepAliveIdle = res.keepAliveIdle;
+    this.#req = null;
+    this.#res = null;
+    this.#decoder = null;
+    this.#writing = false;
+    if (!keepAlive || this.#owner.closing || this.#peerEnded) {
+      this.#linger();
+      return;
+    }
+    this.#state = 'head';
+    this.#reader.reset(true);
+    this.#lastRead = performance.now();
+    if (this.#pausedBody || this.#pausedPending) {
+      this.#pausedBody = false;
+      this.#pausedPending = false;
+      this.socket.resume();
+    }
+    const pending = this.#pending;
+    this.#pending = null;
+    if (pending !== null) this.#parse(pending);
+  }
+
+  abort(res: HttpResponse): void {
+    if (res === this.#res) this.socket.destroy();
+  }
+
+  /** lighttpd's connection_handle_shutdown: shut the write side, drain input for a while, close. */
+  #linger(): void {
+    this.#state = 'linger';
+    this.#pending = null;
+    this.#lingerSince = performance.now();
+    const socket = this.socket;
+    if (this.#peerEnded || socket.destroyed) {
+      socket.destroySoon();
+      return;
+    }
+    socket.end();
+    if (this.#pausedBody || this.#pausedPending || socket.isPaused()) socket.resume();
+  }
+
+  #end(): void {
+    this.#peerEnded = true;
+    switch (this.#state) {
+      case 'head':
+        this.#state = 'linger';
+        this.socket.destroySoon();
+        return;
+      case 'request': {
+        const d = this.#decoder;
+        if (d !== null && !d.done) this.#req?.abortBody();
+        return;
+      }
+      case 'linger':
+        this.socket.destroy();
+        return;
+      default:
+        return;
+    }
+  }
+
+  #closed(): void {
+    this.#state = 'closed';
+    this.#req?.abortBody();
+    this.#res?.connectionClosed();
+    this.#req = null;
+    this.#res = null;
+    this.#owner.connectionClosed(this);
+  }
+
+  /** Once a second: lighttpd's connection_check_timeout. `now` in ms (performance.now()). */
+  sweep(now: number): void {
+    switch (this.#state) {
+      case 'head': {
+        const limit = this.#requests === 0 ? this.#owner.options.readIdle : this.#keepAliveIdle;
+        if (now - this.#lastRead > limit * 1000) this.socket.destroy();
+        return;
+      }
+      case 'request': {
+        const res = this.#res;
+        if (res === null) return;
+        if (this.#writing && !res.writableFinished && now - this.#lastWrite > res.writeIdle * 1000) {
+          this.socket.destroy();
+          return;
+        }
+        const d = this.#decoder;
+        const reading = d !== null && !d.done && d.error === null && !this.#pausedBody && (this.#req?.bodyWasWanted ?? false);
+        if (reading && now - this.#lastRead > res.readIdle * 1000) this.socket.destroy();
+        return;
+      }
+      case 'linger':
+        if (now - this.#lingerSince > LINGER_SECONDS * 1000) this.socket.destroy();
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Closes the connection now (server stop). */
+  destroy(): void {
+    if (this.#state !== 'upgrade') this.socket.destroy();
+  }
+}

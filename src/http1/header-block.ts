@@ -1,0 +1,70 @@
+/**
+ * The response header block as lighttpd 1.4.69 writes it (src/response.c http_response_write_header,
+ * http-core.md §6.1): status line with the request's version, the handler's headers in the order they
+ * were set (empty values and `X-Sendfile` / `X-LIGHTTPD-*` left out, a list value one line per item),
+ * then `Connection` when needed, `Date` (cached per second) unless set, `Server` last unless set or empty.
+ */
+import { reasonPhrase } from '../http/status-text.js';
+
+/** A header value as a handler may set it. */
+export type HeaderValue = number | string | readonly string[];
+
+/** A set header: the name as the handler spelled it, and its value. */
+export type HeaderEntry = [name: string, value: HeaderValue];
+
+let cachedSecond = -1;
+let cachedDate = '';
+
+/** `\r\nDate: <IMF-fixdate>` for the current second (formatted once per second). */
+export function dateLine(): string {
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedDate = `\r\nDate: ${new Date(second * 1000).toUTCString()}`;
+  }
+  return cachedDate;
+}
+
+/** Headers lighttpd never sends to the client (http_response_omit_header). */
+export function isHiddenHeader(lower: string): boolean {
+  return lower.charCodeAt(0) === 0x78 && (lower === 'x-sendfile' || lower.startsWith('x-lighttpd-'));
+}
+
+/** What the block needs besides the handler's headers. */
+export interface BlockInfo {
+  readonly version: 'HTTP/1.0' | 'HTTP/1.1';
+  readonly status: number;
+  /** Reason phrase; empty → lighttpd's own for the status. */
+  readonly reason: string;
+  /** `close`, `keep-alive`, `upgrade` or '' (no Connection header). */
+  readonly connection: '' | 'close' | 'keep-alive' | 'upgrade';
+  /** Framing headers the engine adds (`Content-Length: n` / `Transfer-Encoding: chunked`), or ''. */
+  readonly framing: string;
+  readonly serverTag: string;
+}
+
+/** Serialises the block, ending with the empty line. */
+export function headerBlock(entries: Iterable<HeaderEntry>, info: BlockInfo): string {
+  let s = `${info.version} ${info.status} ${info.reason !== '' ? info.reason : reasonPhrase(info.status)}`;
+  let hasDate = false;
+  let hasServer = false;
+  for (const [name, value] of entries) {
+    const lower = name.toLowerCase();
+    // Connection is the engine's (from the keep-alive decision)
+    if (isHiddenHeader(lower) || lower === 'connection') continue;
+    if (lower === 'date') hasDate = true;
+    else if (lower === 'server') hasServer = true;
+    if (typeof value === 'string') {
+      if (value !== '') s += `\r\n${name}: ${value}`;
+    } else if (typeof value === 'number') {
+      s += `\r\n${name}: ${value}`;
+    } else {
+      for (const v of value) if (v !== '') s += `\r\n${name}: ${v}`;
+    }
+  }
+  if (info.framing !== '') s += info.framing;
+  if (info.connection !== '') s += `\r\nConnection: ${info.connection}`;
+  if (!hasDate) s += dateLine();
+  if (!hasServer && info.serverTag !== '') s += `\r\nServer: ${info.serverTag}`;
+  return `${s}\r\n\r\n`;
+}

@@ -1,0 +1,111 @@
+/**
+ * Http1Server: the HTTP/1.1 engine for one listening socket (node:net). It accepts connections, runs
+ * one Http1Connection per socket, checks their timeouts once a second (lighttpd's 1 s timer), and
+ * keeps `server.max-connections` the way lighttpd does: at the limit it stops serving new connections —
+ * they wait unread, like connections in the listen backlog, until a slot frees ("[note] sockets
+ * disabled, connection limit reached" / "[note] sockets enabled again"); only when `waitQueue` of them
+ * already wait is a new one closed. Connections handed to a module (Upgrade) count until they close.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { Http1Connection, type ConnectionOwner } from './connection.js';
+import type { Http1Handler, Http1Options } from './handler.js';
+
+/** One listener's engine (see the file header). */
+export class Http1Server implements ConnectionOwner {
+  /** The listening socket (listen / address / close through it). */
+  readonly net: Server;
+  readonly options: Http1Options;
+  readonly handler: Http1Handler;
+  readonly #conns = new Set<Http1Connection>();
+  readonly #waiting = new Set<Socket>();
+  #closing = false;
+  #disabled = false;
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(options: Http1Options, handler: Http1Handler) {
+    this.options = options;
+    this.handler = handler;
+    this.net = createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (s) => this.#accept(s));
+    this.net.on('listening', () => {
+      this.#timer ??= setInterval(() => this.#sweep(), 1000).unref();
+    });
+    this.net.on('close', () => {
+      if (this.#timer) clearInterval(this.#timer);
+      this.#timer = null;
+    });
+  }
+
+  /** Graceful shutdown started: answers end keep-alive. */
+  get closing(): boolean {
+    return this.#closing;
+  }
+
+  /** Connections being served (upgraded ones included until they close). */
+  get connectionCount(): number {
+    return this.#conns.size;
+  }
+
+  #accept(socket: Socket): void {
+    if (this.#closing) {
+      socket.destroy();
+      return;
+    }
+    if (this.#conns.size < this.options.maxConnections) {
+      this.#serve(socket);
+      return;
+    }
+    if (!this.#disabled) {
+      this.#disabled = true;
+      this.options.log('server.c.1090', '[note] sockets disabled, connection limit reached');
+    }
+    if (this.#waiting.size >= this.options.waitQueue) {
+      socket.destroy();
+      return;
+    }
+    this.#waiting.add(socket);
+    socket.on('error', () => undefined);
+    socket.once('close', () => this.#waiting.delete(socket));
+  }
+
+  #serve(socket: Socket): void {
+    this.#conns.add(new Http1Connection(socket, this));
+  }
+
+  connectionClosed(conn: Http1Connection): void {
+    if (!this.#conns.delete(conn)) return;
+    for (const next of this.#waiting) {
+      if (this.#conns.size >= this.options.maxConnections) break;
+      this.#waiting.delete(next);
+      next.removeAllListeners('close');
+      next.removeAllListeners('error');
+      if (!next.destroyed) this.#serve(next);
+    }
+    if (this.#disabled && this.#conns.size < this.options.maxConnections) {
+      this.#disabled = false;
+      this.options.log('server.c.1081', '[note] sockets enabled again');
+    }
+  }
+
+  #sweep(): void {
+    const now = performance.now();
+    for (const c of this.#conns) c.sweep(now);
+  }
+
+  /** Stops listening; answers in progress finish without keep-alive. */
+  close(): void {
+    this.#closing = true;
+    if (this.net.listening) this.net.close();
+    for (const s of this.#waiting) s.destroy();
+  }
+
+  /** Closes the connections that wait between requests. */
+  closeIdleConnections(): void {
+    for (const c of this.#conns) if (c.idle) c.destroy();
+  }
+
+  /** Closes every connection the engine still owns (upgraded sockets belong to their modules). */
+  closeAllConnections(): void {
+    for (const c of this.#conns) c.destroy();
+    for (const s of this.#waiting) s.destroy();
+  }
+}
