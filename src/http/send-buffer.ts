@@ -2,7 +2,7 @@
  * Sending a complete in-memory 200 body (a directory listing) through lighttpd's Range stage
  * (http-core.md §8.6: Range applies to any complete 200 GET response, not only files).
  */
-import type { ServerResponse } from 'node:http';
+import type { HttpResponse } from '../http1/response.js';
 import { planRange, sliceRanges, MULTIPART_BOUNDARY } from './range.js';
 
 /** The request facts the Range stage reads. */
@@ -14,7 +14,7 @@ export interface BufferRequest {
 }
 
 /** Sends `body` with `contentType`: 200, 206 or (returned, nothing written) 416. */
-export function sendBuffer(res: ServerResponse, req: BufferRequest, contentType: string, body: Buffer): 'sent' | 416 {
+export function sendBuffer(res: HttpResponse, req: BufferRequest, contentType: string, body: Buffer): 'sent' | 416 {
   const rangeable = req.rangeRequests && (req.method === 'GET' || req.method === 'HEAD') && req.protocol === 'HTTP/1.1';
   const plan = rangeable
     ? planRange({ method: req.method, protocol: req.protocol, range: req.headers.get('range'), ifRange: req.headers.get('if-range'), etag: null, lastModified: null, length: body.length })

@@ -10,7 +10,7 @@
  * sendFile returns once the head is written: the pump sends the rest of a large body on its own.
  */
 import { closeSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
+import type { HttpResponse } from '../http1/response.js';
 import { computeEtag, type EtagFlags } from './etag.js';
 import { evaluateConditional } from './conditional.js';
 import { formatHttpDate } from './http-date.js';
@@ -93,7 +93,7 @@ function lastModifiedOf(file: FileEntry): string {
 }
 
 /** Sends the file (see the file header). Never throws; a failure after the head destroys the response. */
-export function sendFile(res: ServerResponse, input: SendFileInput): SendFileResult {
+export function sendFile(res: HttpResponse, input: SendFileInput): SendFileResult {
   const body = openBody(input.file, input.followSymlink);
   if (typeof body === 'string') return errnoStatus(body);
   let fdOwned = body.fd >= 0;
@@ -115,7 +115,7 @@ export function sendFile(res: ServerResponse, input: SendFileInput): SendFileRes
   }
 }
 
-function sendOpenFile(res: ServerResponse, input: SendFileInput, body: Body): SendFileResult | 'streaming' {
+function sendOpenFile(res: HttpResponse, input: SendFileInput, body: Body): SendFileResult | 'streaming' {
   const file = input.file;
   const size = body.data !== null ? body.data.length : file.size;
   const type = input.contentType ?? 'application/octet-stream';
@@ -174,7 +174,7 @@ function sendOpenFile(res: ServerResponse, input: SendFileInput, body: Body): Se
   return 'sent';
 }
 
-function stream(res: ServerResponse, fd: number, ranges: readonly { start: number; end: number }[], partType: string | null, total: number): 'streaming' {
+function stream(res: HttpResponse, fd: number, ranges: readonly { start: number; end: number }[], partType: string | null, total: number): 'streaming' {
   pumpFile(res, fd, ranges, partType, total);
   return 'streaming';
 }

@@ -7,7 +7,7 @@
  * name). Denied → 403 (and a gateway's claim is dropped). With `server.force-lowercase-filenames` lighttpd
  * compares case-insensitively; tswstunnel always compares case-sensitively (docs/compat.md).
  */
-import type { ServerResponse } from 'node:http';
+import type { HttpResponse } from '../http1/response.js';
 import type { DiagnosticSink } from '../diagnostics.js';
 import type { BlockValues, Module, Outcome } from './module.js';
 import type { RequestCtx } from '../request/context.js';
@@ -25,7 +25,7 @@ export function isAccessAllowed(conf: AccessConf, path: string): boolean {
   return !conf.deny.some((s) => path.endsWith(s));
 }
 
-function check(req: RequestCtx, _res: ServerResponse, conf: AccessConf): Outcome {
+function check(req: RequestCtx, _res: HttpResponse, conf: AccessConf): Outcome {
   if (isAccessAllowed(conf, req.path)) return 'continue';
   req.status = 403;
   delete req.handler;

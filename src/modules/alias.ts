@@ -7,7 +7,7 @@
  * never match: startup error. Traversal guard: key without trailing `/`, value with one, and the rest
  * of the path starting with `.`/`..` followed by `/` or its end → 403.
  */
-import type { ServerResponse } from 'node:http';
+import type { HttpResponse } from '../http1/response.js';
 import type { DiagnosticSink } from '../diagnostics.js';
 import type { BlockValues, Module, Outcome } from './module.js';
 import type { RequestCtx } from '../request/context.js';
@@ -29,7 +29,7 @@ export function mapAlias(aliases: AliasConf['aliases'], uri: string): string | 4
   return null;
 }
 
-function onPhysical(req: RequestCtx, _res: ServerResponse, conf: AliasConf): Outcome {
+function onPhysical(req: RequestCtx, _res: HttpResponse, conf: AliasConf): Outcome {
   if (conf.aliases.length === 0 || req.physicalPath === undefined) return 'continue';
   const base = (req.docRoot ?? '').replace(/\/$/, '');
   const phys = req.physicalPath;

@@ -9,7 +9,7 @@
  * and ignored (docs/compat.md). An unreadable directory → 403.
  */
 import { readdir, stat } from 'node:fs/promises';
-import type { ServerResponse } from 'node:http';
+import type { HttpResponse } from '../http1/response.js';
 import type { DiagnosticSink } from '../diagnostics.js';
 import type { BlockValues, KeySpec, Module, Outcome } from './module.js';
 import type { RequestCtx } from '../request/context.js';
@@ -109,13 +109,13 @@ async function listEntries(dir: string, conf: DirlistingConf): Promise<ListingEn
   return out;
 }
 
-function onRequest(req: RequestCtx, res: ServerResponse, conf: DirlistingConf): Outcome | Promise<Outcome> {
+function onRequest(req: RequestCtx, res: HttpResponse, conf: DirlistingConf): Outcome | Promise<Outcome> {
   // not a listing: answered synchronously (the router then goes on without waiting)
   if (req.handler || !req.path.endsWith('/') || (req.method !== 'GET' && req.method !== 'HEAD') || !conf.activate) return 'continue';
   return listDirectory(req, res, conf);
 }
 
-async function listDirectory(req: RequestCtx, res: ServerResponse, conf: DirlistingConf): Promise<Outcome> {
+async function listDirectory(req: RequestCtx, res: HttpResponse, conf: DirlistingConf): Promise<Outcome> {
   const dir = (req.physicalPath ?? '').replace(/\/$/, '');
   let entries: ListingEntry[];
   try {

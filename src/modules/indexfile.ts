@@ -7,7 +7,7 @@
  * of `uri.path` and the physical path, so mod_access's second check and the handlers see it. EACCES on a
  * candidate → 403; other errors → 500. No names → no index (there is no default).
  */
-import type { ServerResponse } from 'node:http';
+import type { HttpResponse } from '../http1/response.js';
 import type { DiagnosticSink } from '../diagnostics.js';
 import type { BlockValues, Module, Outcome } from './module.js';
 import type { RequestCtx } from '../request/context.js';
@@ -25,7 +25,7 @@ function joinPath(dir: string, name: string): string {
   return dir.endsWith('/') || name.startsWith('/') ? `${dir.replace(/\/$/, '')}/${name.replace(/^\//, '')}` : `${dir}/${name}`;
 }
 
-function onRequest(req: RequestCtx, _res: ServerResponse, conf: IndexfileConf): Outcome {
+function onRequest(req: RequestCtx, _res: HttpResponse, conf: IndexfileConf): Outcome {
   if (req.handler || !req.path.endsWith('/') || conf.names.length === 0 || req.physicalPath === undefined) return 'continue';
   for (const name of conf.names) {
     const candidate = joinPath(name.startsWith('/') ? (req.docRoot ?? '') : req.physicalPath, name);

@@ -22,7 +22,7 @@
  * lighttpd's error document (server.errorfile-prefix, server.error-handler, header reset).
  * A 3xx without body: set `req.status` and a `Location` header with res.setHeader, return 'handled'.
  */
-import type { ServerResponse } from 'node:http';
+import type { HttpResponse } from '../http1/response.js';
 import type { Duplex } from 'node:stream';
 import type { DiagnosticSink } from '../diagnostics.js';
 import type { ConfigBlock, ConfigEntry } from '../config/tree.js';
@@ -77,15 +77,15 @@ export interface Module<C extends object> {
   /** Once at startup after every block compiled (open log files, start timers). */
   init?(env: ModuleEnv): void | Promise<void>;
   /** uri-raw phase (mod_rewrite). */
-  onUriRaw?(req: RequestCtx, res: ServerResponse, conf: C): Outcome | Promise<Outcome>;
+  onUriRaw?(req: RequestCtx, res: HttpResponse, conf: C): Outcome | Promise<Outcome>;
   /** uri-clean phase (access, auth, redirect, setenv, gateway claims). */
-  onUriClean?(req: RequestCtx, res: ServerResponse, conf: C): Outcome | Promise<Outcome>;
+  onUriClean?(req: RequestCtx, res: HttpResponse, conf: C): Outcome | Promise<Outcome>;
   /** physical phase (alias, rewrite-if-not-file). */
-  onPhysical?(req: RequestCtx, res: ServerResponse, conf: C): Outcome | Promise<Outcome>;
+  onPhysical?(req: RequestCtx, res: HttpResponse, conf: C): Outcome | Promise<Outcome>;
   /** A normal HTTP request: subrequest-start / handler phase. */
-  onRequest?(req: RequestCtx, res: ServerResponse, conf: C): Outcome | Promise<Outcome>;
+  onRequest?(req: RequestCtx, res: HttpResponse, conf: C): Outcome | Promise<Outcome>;
   /** Response headers are about to be written (setenv response headers). Synchronous. */
-  onResponseStart?(req: RequestCtx, res: ServerResponse, conf: C): void;
+  onResponseStart?(req: RequestCtx, res: HttpResponse, conf: C): void;
   /** The response is complete (or the connection aborted). */
   onRequestDone?(req: RequestCtx, done: RequestDone, conf: C): void;
   /** An HTTP/1.1 request with `Upgrade`; the socket is raw after the request head. */

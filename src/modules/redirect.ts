@@ -6,7 +6,7 @@
  * `url.redirect-code` (default 301; values < 100 or >= 1000 become 301). A matching rule with an empty
  * replacement stops without redirecting.
  */
-import type { ServerResponse } from 'node:http';
+import type { HttpResponse } from '../http1/response.js';
 import type { DiagnosticSink } from '../diagnostics.js';
 import type { BlockValues, Module, Outcome } from './module.js';
 import type { RequestCtx } from '../request/context.js';
@@ -19,7 +19,7 @@ export interface RedirectConf {
   readonly code: number;
 }
 
-function onUriClean(req: RequestCtx, res: ServerResponse, conf: RedirectConf): Outcome {
+function onUriClean(req: RequestCtx, res: HttpResponse, conf: RedirectConf): Outcome {
   if (!conf.redirect || conf.redirect.rules.length === 0) return 'continue';
   const out = applyRules(conf.redirect, req);
   if (out.kind !== 'match') return 'continue';

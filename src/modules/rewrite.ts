@@ -12,7 +12,7 @@
  * the request.
  */
 import { stat } from 'node:fs/promises';
-import type { ServerResponse } from 'node:http';
+import type { HttpResponse } from '../http1/response.js';
 import type { DiagnosticSink } from '../diagnostics.js';
 import type { BlockValues, Module, ModuleEnv, Outcome } from './module.js';
 import type { RequestCtx } from '../request/context.js';
@@ -105,11 +105,11 @@ export function createRewriteModule(): Module<RewriteConf> {
     init(env: ModuleEnv): void {
       log = (m) => env.log(m);
     },
-    onUriRaw(req: RequestCtx, _res: ServerResponse, conf: RewriteConf): Outcome {
+    onUriRaw(req: RequestCtx, _res: HttpResponse, conf: RewriteConf): Outcome {
       if (!conf.rewrite || conf.rewrite.rules.length === 0) return 'continue';
       return process(req, conf.rewrite);
     },
-    async onPhysical(req: RequestCtx, _res: ServerResponse, conf: RewriteConf): Promise<Outcome> {
+    async onPhysical(req: RequestCtx, _res: HttpResponse, conf: RewriteConf): Promise<Outcome> {
       if (req.handler || !conf.rewriteNotFile || conf.rewriteNotFile.rules.length === 0) return 'continue';
       const st = await stat(req.physicalPath ?? '').catch(() => null);
       if (st?.isFile()) return 'continue';

@@ -9,7 +9,7 @@
  * starts, error pages included (not the 416 page, which lighttpd builds after that stage): add = one
  * more header line, set = replace (an empty value removes).
  */
-import type { ServerResponse } from 'node:http';
+import type { HttpResponse } from '../http1/response.js';
 import type { DiagnosticSink } from '../diagnostics.js';
 import type { BlockValues, Module, Outcome } from './module.js';
 import type { RequestCtx } from '../request/context.js';
@@ -76,7 +76,7 @@ export function createSetenvModule(): Module<SetenvConf> {
       }
       return out;
     },
-    onUriClean(req: RequestCtx, _res: ServerResponse, conf: SetenvConf): Outcome {
+    onUriClean(req: RequestCtx, _res: HttpResponse, conf: SetenvConf): Outcome {
       if (captured.has(req)) return 'continue';
       captured.set(req, conf);
       for (const [k, v] of conf.addRequestHeader) appendRequestHeader(req, k, v);
@@ -88,7 +88,7 @@ export function createSetenvModule(): Module<SetenvConf> {
       for (const [k, v] of conf.setEnvironment) req.env.set(k, v);
       return 'continue';
     },
-    onResponseStart(req: RequestCtx, res: ServerResponse): void {
+    onResponseStart(req: RequestCtx, res: HttpResponse): void {
       const conf = captured.get(req);
       // lighttpd builds the 416 page in its Range stage, after response-start, and that page discards
       // every header set before it (http-core.md §6.2, §8.6)

@@ -10,7 +10,7 @@
  * (the core answers 403); anything but a regular file is 403. Differences: see mimetype.ts.
  */
 import { lstatSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
+import type { HttpResponse } from '../http1/response.js';
 import type { DiagnosticSink } from '../diagnostics.js';
 import type { BlockValues, Module, Outcome } from './module.js';
 import type { RequestCtx } from '../request/context.js';
@@ -72,7 +72,7 @@ function etagFlagsOf(conf: StaticfileConf): EtagFlags {
   return ETAG_FLAGS[bits] ?? { inode: false, size: false, mtime: false };
 }
 
-function onRequest(req: RequestCtx, res: ServerResponse, conf: StaticfileConf): Outcome {
+function onRequest(req: RequestCtx, res: HttpResponse, conf: StaticfileConf): Outcome {
   if (req.handler || !STATIC_METHODS.has(req.method) || req.physicalPath === undefined) return 'continue';
   if (conf.disablePathinfo && req.pathInfo) return 'continue';
   const phys = req.physicalPath;

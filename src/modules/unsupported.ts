@@ -9,7 +9,7 @@ import type { DiagnosticSink } from '../diagnostics.js';
 import type { ConfigValue } from '../config/tree.js';
 import type { AnyModule, BlockValues, KeySpec, Module, Outcome } from './module.js';
 import type { RequestCtx } from '../request/context.js';
-import type { ServerResponse } from 'node:http';
+import type { HttpResponse } from '../http1/response.js';
 import { parseBool, stringsIn } from '../server/read-values.js';
 
 /** How a guarded module picks requests: by suffix/prefix keys, exact URLs, or all requests. */
@@ -129,7 +129,7 @@ export function unsupportedModule(name: string): AnyModule {
     compile(values: BlockValues, _report: DiagnosticSink): Partial<GuardConf> {
       return collect(spec, values);
     },
-    onUriClean(req: RequestCtx, _res: ServerResponse, conf: GuardConf): Outcome {
+    onUriClean(req: RequestCtx, _res: HttpResponse, conf: GuardConf): Outcome {
       if (!claims(conf, req.path)) return 'continue';
       req.status = 503;
       return 'handled';

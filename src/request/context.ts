@@ -1,16 +1,16 @@
 /**
  * RequestCtx: what lighttpd's request_st holds that conditions and modules read.
  *
- * Built once per request by the server core from the node:http request; `target`, `path` and `query`
+ * Built once per request by the server core from the engine's request (src/http1/); `target`, `path` and `query`
  * may be changed by mod_rewrite (then the hook returns 'restart') and `physicalPath` by mod_alias.
  */
-import type { IncomingMessage } from 'node:http';
+import type { HttpRequest } from '../http1/request.js';
 import type { FileEntry } from '../http/stat-cache.js';
 
 /** Per-request state shared by condition matching and modules. */
 export interface RequestCtx {
-  /** The node request (headers, raw socket). */
-  readonly raw: IncomingMessage;
+  /** The engine's request: headers, raw header pairs, version, socket, body stream. */
+  readonly raw: HttpRequest;
   /** Request method, e.g. `GET` (the error-handler re-dispatch forces `GET`). */
   method: string;
   /** `HTTP/1.1` or `HTTP/1.0`. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { IncomingMessage } from 'node:http';
+import type { HttpRequest } from '../http1/request.js';
 import { DiagnosticList } from '../diagnostics.js';
 import { loadConfig } from '../config/load.js';
 import type { ConfigTree } from '../config/tree.js';
@@ -27,7 +27,7 @@ function tree(text: string): ConfigTree {
 
 function ctx(path: string, headers: Record<string, string> = {}): RequestCtx {
   return {
-    raw: {} as IncomingMessage,
+    raw: {} as HttpRequest,
     method: 'GET', protocol: 'HTTP/1.1', targetOrig: path, target: path, path, query: '', host: 'h', scheme: 'http',
     remoteAddr: '127.0.0.1', remotePort: 1, localAddr: '127.0.0.1', localPort: 80, serverSocket: ':80',
     headers: new Map(Object.entries(headers)), env: new Map(), captures: new Map(), keepAliveIndex: 0, startTime: 0,

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HttpRequest } from '../http1/request.js';
+import type { HttpResponse } from '../http1/response.js';
 import { DiagnosticList } from '../diagnostics.js';
 import { loadConfig } from '../config/load.js';
 import type { Module, Outcome } from '../modules/module.js';
@@ -15,7 +16,7 @@ import { createPipeline, routeRequest, type Pipeline } from './router.js';
 
 function ctx(path: string): RequestCtx {
   return {
-    raw: {} as IncomingMessage,
+    raw: {} as HttpRequest,
     method: 'GET', protocol: 'HTTP/1.1', targetOrig: path, target: path, path, query: '', host: 'h', scheme: 'http',
     remoteAddr: '127.0.0.1', remotePort: 1, localAddr: '127.0.0.1', localPort: 80, serverSocket: ':80',
     headers: new Map(), env: new Map(), captures: new Map(), keepAliveIndex: 0, startTime: 0,
@@ -28,7 +29,7 @@ interface TConf {
 
 /** A module that records its calls; `answer` decides each hook's outcome (a promise when `async`). */
 function recorder(name: string, seen: string[], answer: (hook: string, req: RequestCtx) => Outcome, isAsync: boolean): Module<TConf> {
-  const hook = (h: string) => (req: RequestCtx, _res: ServerResponse, conf: TConf): Outcome | Promise<Outcome> => {
+  const hook = (h: string) => (req: RequestCtx, _res: HttpResponse, conf: TConf): Outcome | Promise<Outcome> => {
     seen.push(`${name}.${h}(${conf.tag}) ${req.path}`);
     const out = answer(h, req);
     return isAsync ? Promise.resolve(out) : out;
@@ -66,7 +67,7 @@ function pipeline(t: { after(fn: () => void): void }, text: string, mods: readon
   });
 }
 
-const res = { hasHeader: () => false } as unknown as ServerResponse;
+const res = { hasHeader: () => false } as unknown as HttpResponse;
 
 test('synchronous hooks: the route is decided without a promise, phases in order with each module\'s config', (t) => {
   const seen: string[] = [];

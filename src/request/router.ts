@@ -7,7 +7,7 @@
  * Hooks may answer synchronously or with a promise. The router stays synchronous as long as they do
  * (no promise, no microtask per phase), and waits only where a hook really is asynchronous.
  */
-import type { ServerResponse } from 'node:http';
+import type { HttpResponse } from '../http1/response.js';
 import type { Duplex } from 'node:stream';
 import type { Module, Outcome } from '../modules/module.js';
 import type { CoreConf } from '../server/core-config.js';
@@ -33,7 +33,7 @@ export interface Pipeline {
 
 type Hook = 'onUriRaw' | 'onUriClean' | 'onPhysical' | 'onRequest';
 
-type HookFn = (req: RequestCtx, res: ServerResponse, conf: object) => Outcome | Promise<Outcome>;
+type HookFn = (req: RequestCtx, res: HttpResponse, conf: object) => Outcome | Promise<Outcome>;
 
 /** One module's hook for a phase, bound to the module. */
 interface PhaseHook {
@@ -101,7 +101,7 @@ const HANDLED: RouteResult = { kind: 'handled' };
  * Runs one phase from module `from` on. Synchronous as long as the hooks answer synchronously; the
  * first hook that returns a promise makes the rest of the phase wait for it (same order, same configs).
  */
-function runPhase(hook: Hook, req: RequestCtx, res: ServerResponse, p: Pipeline, pass: Pass, from = 0): Outcome | Promise<Outcome> {
+function runPhase(hook: Hook, req: RequestCtx, res: HttpResponse, p: Pipeline, pass: Pass, from = 0): Outcome | Promise<Outcome> {
   const list = p.phases[hook];
   for (let i = from; i < list.length; i++) {
     const h = list[i];
@@ -127,7 +127,7 @@ function applyTarget(req: RequestCtx, url: UrlOptions): boolean {
 const STATIC_METHODS = new Set(['GET', 'HEAD', 'POST', 'QUERY']);
 
 /** Runs the uri phases only (also used for upgrade requests). */
-function uriPhases(req: RequestCtx, res: ServerResponse, p: Pipeline, pass: Pass): Outcome | Promise<Outcome> {
+function uriPhases(req: RequestCtx, res: HttpResponse, p: Pipeline, pass: Pass): Outcome | Promise<Outcome> {
   const raw = runPhase('onUriRaw', req, res, p, pass);
   if (raw instanceof Promise) return raw.then((o) => (o !== 'continue' ? o : runPhase('onUriClean', req, res, p, pass)));
   if (raw !== 'continue') return raw;
@@ -170,14 +170,14 @@ function withRestarts(req: RequestCtx, p: Pipeline, body: (pass: Pass) => PassOu
 }
 
 /** One pass of a normal request: uri phases, then a claimed gateway or the file path. */
-function requestPass(req: RequestCtx, res: ServerResponse, p: Pipeline, pass: Pass): PassOut | Promise<PassOut> {
+function requestPass(req: RequestCtx, res: HttpResponse, p: Pipeline, pass: Pass): PassOut | Promise<PassOut> {
   const uri = uriPhases(req, res, p, pass);
   if (uri instanceof Promise) return uri.then((o) => (o !== 'continue' ? o : afterUri(req, res, p, pass)));
   if (uri !== 'continue') return uri;
   return afterUri(req, res, p, pass);
 }
 
-function afterUri(req: RequestCtx, res: ServerResponse, p: Pipeline, pass: Pass): PassOut | Promise<PassOut> {
+function afterUri(req: RequestCtx, res: HttpResponse, p: Pipeline, pass: Pass): PassOut | Promise<PassOut> {
   if (req.handler) {
     const cm = p.modules.find((m) => m.module.name === req.handler);
     if (cm?.module.onRequest) return cm.module.onRequest(req, res, confOf(cm, pass));
@@ -194,7 +194,7 @@ function afterUri(req: RequestCtx, res: ServerResponse, p: Pipeline, pass: Pass)
   return afterPhysical(req, res, p, pass);
 }
 
-function afterPhysical(req: RequestCtx, res: ServerResponse, p: Pipeline, pass: Pass): PassOut | Promise<PassOut> {
+function afterPhysical(req: RequestCtx, res: HttpResponse, p: Pipeline, pass: Pass): PassOut | Promise<PassOut> {
   const check = checkFile(req, pass.core.followSymlink, p.statCacheEngine);
   if (check.kind === 'status') {
     if (check.status === 404 && req.method === 'OPTIONS' && res.hasHeader('Allow')) return { kind: 'status', status: 200 };
@@ -217,7 +217,7 @@ function unclaimed(req: RequestCtx): RouteResult {
  * Routes a normal HTTP request through every phase. The result is a plain value when every hook
  * answered synchronously (the common static-file case), else a promise.
  */
-export function routeRequest(req: RequestCtx, res: ServerResponse, p: Pipeline): RouteResult | Promise<RouteResult> {
+export function routeRequest(req: RequestCtx, res: HttpResponse, p: Pipeline): RouteResult | Promise<RouteResult> {
   return withRestarts(req, p, (pass) => requestPass(req, res, p, pass));
 }
 
@@ -225,7 +225,7 @@ export function routeRequest(req: RequestCtx, res: ServerResponse, p: Pipeline):
 export type UpgradeResult = RouteResult | { kind: 'not-upgraded' };
 
 /** Routes an upgrade request: uri phases, then the onUpgrade hooks in module order. */
-export async function routeUpgrade(req: RequestCtx, res: ServerResponse, socket: Duplex, head: Buffer, p: Pipeline): Promise<UpgradeResult> {
+export async function routeUpgrade(req: RequestCtx, res: HttpResponse, socket: Duplex, head: Buffer, p: Pipeline): Promise<UpgradeResult> {
   let notUpgraded = false;
   const r = await withRestarts(req, p, async (pass) => {
     const uri = await uriPhases(req, res, p, pass);

@@ -2,30 +2,19 @@
  * One HTTP request from start to end: build the context (lighttpd's request checks), route it through
  * the module phases, turn a status decision into lighttpd's response (error documents,
  * server.error-handler / -404 re-dispatch, redirects), and run the request-done hooks (accesslog).
+ * Upgrade / CONNECT candidates go through the modules' onUpgrade hooks first.
  */
-import { IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { BodyError } from '../http1/body-decoder.js';
+import type { UpgradeControl } from '../http1/handler.js';
+import type { HttpRequest } from '../http1/request.js';
+import type { HttpResponse } from '../http1/response.js';
 import type { RequestCtx, RequestDone } from '../request/context.js';
 import { beginPass, confOf, routeRequest, routeUpgrade, type Pass, type Pipeline, type RouteResult } from '../request/router.js';
 import { normaliseTarget } from '../request/normalize.js';
-import { buildCtx, type ConnInfo } from './request-ctx.js';
-import { instrumentResponse, sendEmpty, sendErrorDocument, type ResponseTrack } from './response.js';
+import { buildCtx, type BuiltCtx, type ConnInfo } from './request-ctx.js';
+import { sendEmpty, sendErrorDocument } from './response.js';
 import type { ServerConf } from './server-config.js';
-import { builtinErrorPage, reasonPhrase } from '../http/status-text.js';
-
-/** A fresh response tracker for one request; `beforeHead` runs the response-start hooks. */
-function newTrack(raw: IncomingMessage, beforeHead: () => void): ResponseTrack {
-  return {
-    beforeHead,
-    forcedStatus: 0,
-    bodyBytes: 0,
-    headerBytes: 0,
-    headSent: false,
-    isHead: raw.method === 'HEAD',
-    version: raw.httpVersion === '1.1' ? 'HTTP/1.1' : 'HTTP/1.0',
-  };
-}
 
 /** Shared by every listener of one server. */
 export interface App {
@@ -37,11 +26,26 @@ export interface App {
   readonly activity: { begin(): void; end(): void; upgraded(socket: Duplex): void };
 }
 
-/** Runs the response-start hooks of every module, then adds Server. */
-function responseStart(app: App, req: RequestCtx, res: ServerResponse, pass: Pass | null): void {
-  // lighttpd: a request body nobody read forces Connection: close on the response
-  const hasBody = req.headers.has('transfer-encoding') || Number(req.headers.get('content-length') ?? '0') > 0;
-  if (hasBody && !req.raw.readableDidRead) res.shouldKeepAlive = false;
+/** What one request carries from start to end. */
+interface RequestState {
+  pass: Pass;
+  redispatched: boolean;
+  /** Response-start hooks run with this pass (null: parser errors, 413 — lighttpd runs none). */
+  hooksPass: Pass | null;
+  /** When set, replaces the status the handler writes (server.error-handler keeps the original). */
+  forcedStatus: number;
+  /** The body could not be read (400 / 413): this status wins. */
+  bodyError: number;
+  done: boolean;
+}
+
+/** Runs the response-start hooks of every module, and sets the Server tag. */
+function responseStart(app: App, req: RequestCtx, res: HttpResponse, state: RequestState): void {
+  if (state.forcedStatus > 0) {
+    res.statusCode = state.forcedStatus;
+    res.statusMessage = '';
+  }
+  const pass = state.hooksPass;
   if (pass) {
     for (const cm of app.pipeline.modules) {
       if (!cm.module.onResponseStart) continue;
@@ -52,56 +56,58 @@ function responseStart(app: App, req: RequestCtx, res: ServerResponse, pass: Pas
       }
     }
   }
-  const tag = pass?.core.tag ?? app.pipeline.core.base.tag;
-  if (tag !== '' && !res.hasHeader('server')) res.setHeader('Server', tag);
+  res.serverTag = pass?.core.tag ?? app.pipeline.core.base.tag;
 }
 
-/** Runs the request-done hooks once. */
-function requestDone(app: App, req: RequestCtx, res: ServerResponse, track: ResponseTrack, pass: Pass, aborted: boolean): void {
+/** What the request-done hooks (mod_accesslog) learn about a finished request. */
+function doneFacts(req: RequestCtx, res: HttpResponse, aborted: boolean): RequestDone {
   const headers = new Map<string, string>();
-  for (const [k, v] of Object.entries(res.getHeaders())) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : String(v));
-  const keepAlive = !aborted && res.shouldKeepAlive && !req.raw.socket.destroyed;
-  const done: RequestDone = {
-    status: track.headSent ? res.statusCode : 0,
-    bodyBytes: track.headSent ? track.bodyBytes : -1,
-    headerBytes: track.headSent ? track.headerBytes : 0,
-    bytesIn: estimateRequestBytes(req),
-    connState: aborted ? 'X' : keepAlive ? '+' : '-',
+  for (const [k, v] of Object.entries(res.getHeaders())) headers.set(k, typeof v === 'object' ? v.join(', ') : String(v));
+  const sent = res.headersSent;
+  return {
+    status: sent ? res.statusCode : 0,
+    bodyBytes: sent ? res.bodyBytes : -1,
+    headerBytes: res.headerBytes,
+    bytesIn: req.raw.bytesIn,
+    connState: aborted ? 'X' : res.keptAlive ? '+' : '-',
     responseHeaders: headers,
     endTime: performance.timeOrigin + performance.now(),
   };
+}
+
+/** Runs the request-done hooks once. */
+function requestDone(app: App, req: RequestCtx, res: HttpResponse, state: RequestState, aborted: boolean): void {
+  if (state.done) return;
+  state.done = true;
+  let done: RequestDone | null = null;
   for (const cm of app.pipeline.modules) {
     if (!cm.module.onRequestDone) continue;
+    done ??= doneFacts(req, res, aborted);
     try {
-      cm.module.onRequestDone(req, done, confOf(cm, pass));
+      cm.module.onRequestDone(req, done, confOf(cm, state.pass));
     } catch (e) {
       app.log('response.ts', `${cm.module.name}: request-done failed: ${(e as Error).message}`);
     }
   }
-}
-
-function estimateRequestBytes(req: RequestCtx): number {
-  let n = `${req.method} ${req.targetOrig} ${req.protocol}\r\n`.length + 2;
-  const h = req.raw.rawHeaders;
-  for (let i = 0; i + 1 < h.length; i += 2) n += (h[i] ?? '').length + (h[i + 1] ?? '').length + 4;
-  const cl = Number(req.headers.get('content-length') ?? '0');
-  return n + (Number.isFinite(cl) ? cl : 0);
+  app.activity.end();
 }
 
 /** Turns a route result into bytes on the wire (and the error-handler re-dispatch). */
-async function finish(app: App, req: RequestCtx, res: ServerResponse, track: ResponseTrack, result: RouteResult, state: { pass: Pass; redispatched: boolean }): Promise<void> {
+async function finish(app: App, req: RequestCtx, res: HttpResponse, state: RequestState, result: RouteResult): Promise<void> {
   if (result.kind === 'drop') {
     app.log('response.ts', `request dropped: ${result.reason}`);
     req.raw.socket.destroy();
     return;
   }
   if (res.headersSent || res.writableEnded) return;
-  let status = result.kind === 'status' ? result.status : (req.status ?? 0);
+  let status = state.bodyError !== 0 ? state.bodyError : result.kind === 'status' ? result.status : (req.status ?? 0);
   if (status === 0) {
     // 'handled' without writing and without a status: the module forgot to answer
     app.log('response.ts', `no module answered ${req.method} ${req.target}`);
     status = 500;
   }
+  // lighttpd: CONNECT that nobody handles is 405 and the connection closes (http_status_set_error_close)
+  if (status === 405 && req.method === 'CONNECT') res.shouldKeepAlive = false;
   if (status >= 400) {
     const core = state.pass.core;
     const handler = core.errorHandler !== '' ? core.errorHandler : (status === 403 || status === 404) && core.errorHandler404 !== '' ? core.errorHandler404 : '';
@@ -120,15 +126,15 @@ async function finish(app: App, req: RequestCtx, res: ServerResponse, track: Res
         delete req.physicalPath;
         delete req.fileStat;
         delete req.pathInfo;
-        if (keepStatus) track.forcedStatus = status;
+        if (keepStatus) state.forcedStatus = status;
         const again = await routeRequest(req, res, app.pipeline);
         state.pass = beginPass(req, app.pipeline);
         if (again.kind === 'handled' && (res.headersSent || res.writableEnded || (req.status ?? 0) < 400)) {
-          if (!res.headersSent && !res.writableEnded) await finish(app, req, res, track, again, state);
+          if (!res.headersSent && !res.writableEnded) await finish(app, req, res, state, again);
           return;
         }
-        if (again.kind === 'status' && again.status < 400) return finish(app, req, res, track, again, state);
-        track.forcedStatus = 0;
+        if (again.kind === 'status' && again.status < 400) return finish(app, req, res, state, again);
+        state.forcedStatus = 0;
       }
     }
     await sendErrorDocument(res, status, state.pass.core.errorfilePrefix);
@@ -140,184 +146,154 @@ async function finish(app: App, req: RequestCtx, res: ServerResponse, track: Res
   sendEmpty(res, status, extra);
 }
 
-/** Per-socket request counter (keep-alive limit, accesslog %k). */
-const requestCounts = new WeakMap<object, number>();
+/** Bodies whose reading may fail: the core's answer for that request. */
+const bodyErrorHandlers = new WeakMap<HttpRequest, (error: BodyError) => void>();
 
-function nextIndex(socket: object): number {
-  const n = requestCounts.get(socket) ?? 0;
-  requestCounts.set(socket, n + 1);
-  return n;
+/** The lines lighttpd always logs for a head it cannot frame. */
+function logFramingError(app: App, built: BuiltCtx): void {
+  const framing = built.ctx.raw.head.framing;
+  if (framing === 'oversized') app.log('connections.c.686', 'oversized request-header -> sending Status 431');
+  else if (framing === 'tls') app.log('connections.c.714', `unexpected TLS ClientHello on clear port (${built.ctx.remoteAddr})`);
+  else if (framing === 'first-byte') app.log('connections.c.714', `invalid request-line -> sending Status 400 (${built.ctx.remoteAddr})`);
+  else if (app.server.logRequestHeaderOnError) app.log('request.c.317', `${built.reason} -> ${built.status}`);
 }
 
-/** Handles one node:http request on a listener. */
-export async function handleRequest(app: App, conn: Omit<ConnInfo, 'keepAliveIndex'>, raw: IncomingMessage, res: ServerResponse): Promise<void> {
+/** Starts a request: context, pass, hooks, per-request limits, and the request-done wiring. */
+function begin(app: App, conn: ConnInfo, raw: HttpRequest, res: HttpResponse): { built: BuiltCtx; state: RequestState } {
   app.activity.begin();
-  const index = nextIndex(raw.socket);
-  const built = buildCtx(raw, { ...conn, keepAliveIndex: index }, app.server);
+  const built = buildCtx(raw, conn, app.server);
   const req = built.ctx;
-  const state = { pass: beginPass(req, app.pipeline), redispatched: false };
-  let passForHooks: Pass | null = built.status === 0 ? state.pass : null;
-  const track = newTrack(raw, () => responseStart(app, req, res, passForHooks));
-  instrumentResponse(res, track);
-  let doneCalled = false;
-  const onDone = (aborted: boolean): void => {
-    if (doneCalled) return;
-    doneCalled = true;
-    requestDone(app, req, res, track, state.pass, aborted);
-    app.activity.end();
-  };
-  res.once('finish', () => onDone(false));
-  res.once('close', () => onDone(!res.writableFinished));
-
-  const core = state.pass.core;
+  const pass = beginPass(req, app.pipeline);
+  const state: RequestState = { pass, redispatched: false, hooksPass: built.status === 0 ? pass : null, forcedStatus: 0, bodyError: 0, done: false };
+  res.beforeHead = () => responseStart(app, req, res, state);
+  res.once('finish', () => requestDone(app, req, res, state, false));
+  res.once('close', () => requestDone(app, req, res, state, !res.writableFinished));
+  const core = pass.core;
+  res.keepAliveIdle = core.maxKeepAliveIdle;
+  res.readIdle = core.maxReadIdle;
+  res.writeIdle = core.maxWriteIdle;
   // lighttpd: the request counter exceeding max-keep-alive-requests ends keep-alive (N+1 requests served)
-  if (index >= core.maxKeepAliveRequests || core.maxKeepAliveIdle === 0) res.shouldKeepAlive = false;
+  if (raw.keepAliveIndex >= core.maxKeepAliveRequests || core.maxKeepAliveIdle === 0) res.shouldKeepAlive = false;
   // server.protocol-http11 = "disable": every response is HTTP/1.0 without keep-alive
   if (!core.protocolHttp11) {
-    track.version = 'HTTP/1.0';
+    res.version = 'HTTP/1.0';
     res.shouldKeepAlive = false;
   }
+  if (built.status !== 0) {
+    logFramingError(app, built);
+    res.shouldKeepAlive = false;
+  } else if (raw.bodyLength !== 0) {
+    raw.setBodyLimit(core.maxRequestSize * 1024);
+    bodyErrorHandlers.set(raw, (error) => bodyFailed(app, req, res, state, error));
+  }
+  return { built, state };
+}
+
+/** The body could not be read: lighttpd answers the status if nothing was sent, else drops the connection. */
+function bodyFailed(app: App, req: RequestCtx, res: HttpResponse, state: RequestState, error: BodyError): void {
+  app.log('connections.c.1745', `${error.reason} -> ${error.status}`);
+  res.shouldKeepAlive = false;
+  if (res.writableEnded) return; // answered already; the connection closes after it
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  state.bodyError = error.status;
+  state.hooksPass = null;
+  void sendErrorDocument(res, error.status, state.pass.core.errorfilePrefix).catch(() => res.destroy());
+}
+
+/** The engine's report of a body that cannot be read. */
+export function handleBodyError(_app: App, raw: HttpRequest, _res: HttpResponse, error: BodyError): void {
+  bodyErrorHandlers.get(raw)?.(error);
+}
+
+/** Answers a request whose checks failed, or whose Content-Length passes server.max-request-size. */
+async function refuse(app: App, built: BuiltCtx, res: HttpResponse, state: RequestState): Promise<boolean> {
+  const req = built.ctx;
+  if (built.status !== 0) {
+    await finish(app, req, res, state, { kind: 'status', status: built.status });
+    return true;
+  }
+  const max = state.pass.core.maxRequestSize;
+  const cl = req.raw.bodyLength;
+  if (max > 0 && cl > max * 1024) {
+    app.log('response.c.377', `request-size too long: ${cl} -> 413`);
+    state.hooksPass = null;
+    res.shouldKeepAlive = false;
+    await finish(app, req, res, state, { kind: 'status', status: 413 });
+    return true;
+  }
+  return false;
+}
+
+/** Handles one request on a listener. */
+export async function handleRequest(app: App, conn: ConnInfo, raw: HttpRequest, res: HttpResponse): Promise<void> {
+  const { built, state } = begin(app, conn, raw, res);
+  const req = built.ctx;
   try {
-    if (built.status !== 0) {
-      if (app.server.logRequestHeaderOnError) app.log('request.c.317', `${built.reason} -> ${built.status}`);
-      res.shouldKeepAlive = false;
-      await finish(app, req, res, track, { kind: 'status', status: built.status }, state);
-      return;
-    }
-    const cl = Number(req.headers.get('content-length') ?? '0');
-    if (core.maxRequestSize > 0 && cl > core.maxRequestSize * 1024) {
-      app.log('response.c.377', `request-size too long: ${cl} -> 413`);
-      passForHooks = null;
-      res.shouldKeepAlive = false;
-      await finish(app, req, res, track, { kind: 'status', status: 413 }, state);
-      return;
-    }
+    if (await refuse(app, built, res, state)) return;
     const result = await routeRequest(req, res, app.pipeline);
     state.pass = beginPass(req, app.pipeline);
-    passForHooks = state.pass;
-    await finish(app, req, res, track, result, state);
+    state.hooksPass = state.bodyError !== 0 ? null : state.pass;
+    await finish(app, req, res, state, result);
   } catch (e) {
-    app.log('response.ts', `${req.method} ${req.target}: ${(e as Error).message}`);
-    if (!res.headersSent) {
-      res.shouldKeepAlive = false;
-      await sendErrorDocument(res, 500, '').catch(() => undefined);
-    } else {
-      raw.socket.destroy();
-    }
+    failed(app, req, res, state, e);
   }
 }
 
-/** Handles a request with `Upgrade`: onUpgrade hooks, or a normal response on the raw socket. */
-export async function handleUpgrade(app: App, conn: Omit<ConnInfo, 'keepAliveIndex'>, raw: IncomingMessage, socket: Duplex, head: Buffer, makeResponse: (raw: IncomingMessage, socket: Duplex) => ServerResponse): Promise<void> {
-  app.activity.begin();
-  app.activity.upgraded(socket);
-  let ended = false;
-  const end = (): void => {
-    if (!ended) {
-      ended = true;
-      app.activity.end();
-    }
-  };
-  socket.once('close', end);
-  const index = nextIndex(socket);
-  const built = buildCtx(raw, { ...conn, keepAliveIndex: index }, app.server);
-  const req = built.ctx;
-  const res = makeResponse(raw, socket);
-  res.shouldKeepAlive = false;
-  const state = { pass: beginPass(req, app.pipeline), redispatched: false };
-  const track = newTrack(raw, () => responseStart(app, req, res, built.status === 0 ? state.pass : null));
-  instrumentResponse(res, track);
-  let upgraded = false;
-  res.once('finish', () => {
-    if (!upgraded) requestDone(app, req, res, track, state.pass, false);
-    socket.end();
-  });
-  try {
-    if (built.status !== 0) {
-      await finish(app, req, res, track, { kind: 'status', status: built.status }, state);
-      return;
-    }
-    const result = await routeUpgrade(req, res, socket, head, app.pipeline);
-    if (result.kind === 'not-upgraded') {
-      if (head.length > 0) socket.unshift(head);
-      const normal = await routeRequest(req, res, app.pipeline);
-      state.pass = beginPass(req, app.pipeline);
-      await finish(app, req, res, track, normal, state);
-      return;
-    }
-    state.pass = beginPass(req, app.pipeline);
-    if (result.kind === 'handled' && !res.headersSent && req.status === undefined) {
-      upgraded = true; // the module owns the socket now
-      return;
-    }
-    await finish(app, req, res, track, result, state);
-  } catch (e) {
-    app.log('response.ts', `upgrade ${req.target}: ${(e as Error).message}`);
-    socket.destroy();
+/** A module threw: 500 if nothing was sent yet, else the connection is dropped (unless the answer is complete). */
+function failed(app: App, req: RequestCtx, res: HttpResponse, state: RequestState, e: unknown): void {
+  // a module reading a body the engine gave up on (bodyFailed answered already) fails as a matter of course
+  if (state.bodyError !== 0) return;
+  app.log('response.ts', `${req.method} ${req.target}: ${e instanceof Error ? e.message : String(e)}`);
+  if (res.writableEnded) return;
+  if (!res.headersSent) {
+    res.shouldKeepAlive = false;
+    sendErrorDocument(res, 500, '').catch(() => res.destroy());
+  } else {
+    res.destroy();
   }
 }
 
 /**
- * A request node's parser refused (431, 400, 501, 505): answer with lighttpd's error page on the raw
- * socket (`HTTP/1.0` unless the line ended in `HTTP/1.1`), close, and log it through the request-done
- * hooks like lighttpd does for parser errors.
+ * Handles an Upgrade / CONNECT candidate: the modules' onUpgrade hooks; when one takes the socket the
+ * engine lets go of it, otherwise the request is answered on the connection like any other.
  */
-export function answerParserError(app: App, conn: Omit<ConnInfo, 'keepAliveIndex'>, socket: Socket, status: number, rawPacket: Buffer | undefined): void {
-  const line = rawPacket?.toString('latin1').split('\n', 1)[0]?.replace(/\r$/, '') ?? '';
-  const parts = line.split(' ');
-  const lastPart = parts[parts.length - 1] ?? '';
-  const version = lastPart === 'HTTP/1.1' && status !== 431 ? 'HTTP/1.1' : 'HTTP/1.0';
-  const body = builtinErrorPage(status);
-  const tag = app.pipeline.core.base.tag;
-  const head = [
-    `${version} ${status} ${reasonPhrase(status)}`,
-    'Content-Type: text/html',
-    `Content-Length: ${body.length}`,
-    'Connection: close',
-    `Date: ${new Date().toUTCString()}`,
-    ...(tag !== '' ? [`Server: ${tag}`] : []),
-  ].join('\r\n') + '\r\n\r\n';
-  socket.end(head + body, 'latin1');
-  const raw = new IncomingMessage(socket);
-  const method = parts.length >= 2 ? (parts[0] ?? '') : '';
-  const target = parts.length >= 3 && status !== 431 ? parts.slice(1, -1).join(' ') : '';
-  const req: RequestCtx = {
-    raw,
-    method,
-    protocol: lastPart === 'HTTP/1.1' ? 'HTTP/1.1' : 'HTTP/1.0',
-    targetOrig: target,
-    target,
-    path: '',
-    query: '',
-    host: '',
-    scheme: conn.scheme,
-    remoteAddr: (socket.remoteAddress ?? '').replace(/^::ffff:(?=[0-9.]+$)/, ''),
-    remotePort: socket.remotePort ?? 0,
-    localAddr: (socket.localAddress ?? '').replace(/^::ffff:(?=[0-9.]+$)/, ''),
-    localPort: socket.localPort ?? 0,
-    serverSocket: conn.serverSocket,
-    headers: new Map(),
-    env: new Map(),
-    captures: new Map(),
-    keepAliveIndex: 0,
-    startTime: performance.timeOrigin + performance.now(),
-  };
-  const pass = beginPass(req, app.pipeline);
-  const done: RequestDone = {
-    status,
-    bodyBytes: body.length,
-    headerBytes: head.length,
-    bytesIn: rawPacket?.length ?? 0,
-    connState: '-',
-    responseHeaders: new Map([['content-type', 'text/html'], ['content-length', String(body.length)]]),
-    endTime: performance.timeOrigin + performance.now(),
-  };
-  for (const cm of app.pipeline.modules) {
-    if (!cm.module.onRequestDone) continue;
-    try {
-      cm.module.onRequestDone(req, done, confOf(cm, pass));
-    } catch (e) {
-      app.log('response.ts', `${cm.module.name}: request-done failed: ${(e as Error).message}`);
+export async function handleUpgrade(app: App, conn: ConnInfo, raw: HttpRequest, res: HttpResponse, head: Buffer, control: UpgradeControl): Promise<void> {
+  const { built, state } = begin(app, conn, raw, res);
+  const req = built.ctx;
+  try {
+    if (built.status !== 0) {
+      control.resume();
+      await refuse(app, built, res, state);
+      return;
     }
+    const result = await routeUpgrade(req, res, raw.socket, head, app.pipeline);
+    state.pass = beginPass(req, app.pipeline);
+    state.hooksPass = state.pass;
+    if (result.kind === 'handled' && !res.headersSent && req.status === undefined) {
+      // the module owns the socket now; it counts as active until it closes
+      control.taken();
+      state.done = true;
+      app.activity.upgraded(raw.socket);
+      if (raw.socket.destroyed) app.activity.end();
+      else raw.socket.once('close', () => app.activity.end());
+      return;
+    }
+    control.resume();
+    if (result.kind === 'not-upgraded') {
+      if (await refuse(app, built, res, state)) return;
+      const normal = await routeRequest(req, res, app.pipeline);
+      state.pass = beginPass(req, app.pipeline);
+      state.hooksPass = state.pass;
+      await finish(app, req, res, state, normal);
+      return;
+    }
+    await finish(app, req, res, state, result);
+  } catch (e) {
+    app.log('response.ts', `upgrade ${req.target}: ${e instanceof Error ? e.message : String(e)}`);
+    control.resume();
+    raw.socket.destroy();
   }
 }

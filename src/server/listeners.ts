@@ -1,21 +1,21 @@
 /**
- * Listening sockets: one node:http server per `server.bind`/`server.port` and per distinct
+ * Listening sockets: one engine server (src/http1/) per `server.bind`/`server.port` and per distinct
  * `$SERVER["socket"] == "…"` (http-core.md §7.1). IPv6 `$SERVER["socket"]` sockets are v6-only, so
  * `0.0.0.0:80` and `[::]:80` coexist as in lighttpd. A socket that cannot be bound is a StartupError
  * with lighttpd's message, never a stack trace.
  */
-import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
-import { connect, type Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
+import { connect } from 'node:net';
 import { lstatSync, unlinkSync } from 'node:fs';
+import type { Http1Handler } from '../http1/handler.js';
+import { Http1Server } from '../http1/server.js';
 import type { ListenSpec } from './server-config.js';
-import { answerParserError, handleRequest, handleUpgrade, type App } from './handle.js';
+import { handleBodyError, handleRequest, handleUpgrade, type App } from './handle.js';
 import { StartupError } from './startup-error.js';
 
 /** A bound listener. */
 export interface BoundListener {
   readonly spec: ListenSpec;
-  readonly server: Server;
+  readonly server: Http1Server;
   /** The bound address (for port 0: the port the kernel chose). */
   readonly address: string;
   readonly port: number;
@@ -33,80 +33,32 @@ function errCode(e: unknown): string {
   return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : 'EIO';
 }
 
-/** Maps a node parser error to lighttpd's status (0 = close silently). */
-export function statusForParserError(code: string, raw: Buffer | undefined): number {
-  const first = raw?.[0];
-  if (first !== undefined && first < 0x20 && first !== 0x0d && first !== 0x0a) return 400;
-  switch (code) {
-    case 'HPE_HEADER_OVERFLOW':
-      return 431;
-    case 'HPE_INVALID_METHOD': {
-      const line = raw?.toString('latin1').split('\n', 1)[0] ?? '';
-      return line.startsWith(' ') || line.trim() === '' ? 400 : 501;
-    }
-    case 'HPE_INVALID_VERSION': {
-      const line = (raw?.toString('latin1').split('\n', 1)[0] ?? '').replace(/\r$/, '');
-      return / HTTP\/[0-9]\.[0-9]$/.test(line) ? 505 : 400;
-    }
-    case 'HPE_INVALID_TRANSFER_ENCODING':
-      return 501;
-    case 'ERR_HTTP_REQUEST_TIMEOUT':
-    case 'HPE_HEADERS_TIMEOUT':
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return 0;
-    default:
-      return 400;
-  }
-}
-
-/** Creates the node:http server for one listener. */
-export function createListenerServer(spec: ListenSpec, app: App): Server {
+/** Creates the engine server for one listener. */
+export function createListenerServer(spec: ListenSpec, app: App): Http1Server {
   const core = app.pipeline.core.base;
-  const server = createServer({
-    maxHeaderSize: app.server.maxRequestFieldSize,
-    requireHostHeader: false,
-    keepAliveTimeout: core.maxKeepAliveIdle * 1000,
-    headersTimeout: core.maxReadIdle * 1000,
-    requestTimeout: 0,
-    // lighttpd checks its timeouts once per second; node's default is every 30 s
-    connectionsCheckingInterval: 1000,
-    insecureHTTPParser: !app.server.headerStrict,
-  });
-  server.timeout = core.maxWriteIdle * 1000;
-  server.maxConnections = app.server.maxConnections;
   const conn = { serverSocket: spec.token, scheme: 'http' as const };
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    void handleRequest(app, conn, req, res);
-  });
-  const onRawSocket = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    void handleUpgrade(app, conn, req, socket, head, (r, s) => {
-      const res = new ServerResponse(r);
-      res.assignSocket(s as Socket);
-      return res;
-    });
+  const handler: Http1Handler = {
+    request: (req, res) => void handleRequest(app, conn, req, res),
+    upgrade: (req, res, head, control) => void handleUpgrade(app, conn, req, res, head, control),
+    bodyError: (req, res, error) => handleBodyError(app, req, res, error),
   };
-  server.on('upgrade', onRawSocket);
-  // CONNECT: no module tunnels it; the router answers 405 like lighttpd without a handler
-  server.on('connect', onRawSocket);
-  server.on('clientError', (err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex) => {
-    const status = statusForParserError(err.code ?? '', err.rawPacket);
-    if (status === 431) app.log('connections.c.686', 'oversized request-header -> sending Status 431');
-    const first = err.rawPacket?.[0];
-    const remote = (socket as Socket).remoteAddress ?? '';
-    if (first === 0x16) app.log('connections.c.714', `unexpected TLS ClientHello on clear port (${remote})`);
-    else if (status === 400 && first !== undefined && first < 0x20) app.log('connections.c.714', `invalid request-line -> sending Status 400 (${remote})`);
-    const pending = (socket as unknown as { _httpMessage?: ServerResponse | null })._httpMessage;
-    if (status === 0 || !socket.writable || (pending && pending.headersSent)) {
-      socket.destroy();
-      return;
-    }
-    answerParserError(app, conn, socket as Socket, status, err.rawPacket);
-  });
-  return server;
+  return new Http1Server(
+    {
+      maxHeadSize: app.server.maxRequestFieldSize,
+      headerStrict: app.server.headerStrict,
+      readIdle: core.maxReadIdle,
+      keepAliveIdle: core.maxKeepAliveIdle,
+      writeIdle: core.maxWriteIdle,
+      maxConnections: app.server.maxConnections,
+      waitQueue: spec.backlog,
+      log: app.log,
+    },
+    handler,
+  );
 }
 
-function listenOnce(server: Server, spec: ListenSpec): Promise<void> {
+function listenOnce(engine: Http1Server, spec: ListenSpec): Promise<void> {
+  const server = engine.net;
   return new Promise((resolve, reject) => {
     const onError = (e: Error): void => {
       server.off('listening', onListening);
@@ -155,7 +107,7 @@ export async function bindListener(spec: ListenSpec, app: App): Promise<BoundLis
       throw bindError(spec, e);
     }
   }
-  const addr = server.address();
+  const addr = server.net.address();
   if (addr === null || typeof addr === 'string') return { spec, server, address: spec.path ?? '', port: 0 };
   return { spec, server, address: addr.address, port: addr.port };
 }

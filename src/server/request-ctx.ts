@@ -1,28 +1,20 @@
 /**
- * Building a RequestCtx from a node:http request, with lighttpd's request checks that node's parser
- * does not do itself (http-core.md §3.2–3.5): known methods (501), version (505), target form (400),
- * Host rules (400), duplicate Host / Content-Length / Content-Type / If-Modified-Since (400),
- * Transfer-Encoding rules (400/501), Upgrade on HTTP/1.0 (400), POST without length (411),
- * GET/HEAD with a body (400).
+ * Building a RequestCtx from an engine request, with the checks lighttpd makes after the head parsed
+ * (src/request.c http_request_parse; http-core.md §3.4, §3.5), in lighttpd's order: target
+ * normalisation (400), Host policy (400), HTTP/1.1 without Host (400), Upgrade / HTTP2-Settings without
+ * HTTP/1.1 (400), POST without length (411), Transfer-Encoding with Content-Length (400), GET/HEAD with a
+ * body (400). The head parser (src/http1/request-head.ts) already answered the syntax errors.
  */
-import type { IncomingMessage } from 'node:http';
+import type { HttpRequest } from '../http1/request.js';
 import type { RequestCtx } from '../request/context.js';
 import { normaliseHost } from '../request/host.js';
 import { normaliseTarget } from '../request/normalize.js';
 import type { ServerConf } from './server-config.js';
 
-/** Methods lighttpd 1.4.69 knows (src/http_kv.c); anything else is 501. */
-const KNOWN_METHODS = new Set(
-  ('GET HEAD QUERY POST PUT DELETE CONNECT OPTIONS TRACE ACL BASELINE-CONTROL BIND CHECKIN CHECKOUT COPY LABEL LINK LOCK MERGE ' +
-    'MKACTIVITY MKCALENDAR MKCOL MKREDIRECTREF MKWORKSPACE MOVE ORDERPATCH PATCH PROPFIND PROPPATCH REBIND REPORT SEARCH ' +
-    'UNBIND UNCHECKOUT UNLINK UNLOCK UPDATE UPDATEREDIRECTREF VERSION-CONTROL PRI').split(' '),
-);
-
 /** Where the connection came in. */
 export interface ConnInfo {
   readonly serverSocket: string;
   readonly scheme: 'http' | 'https';
-  readonly keepAliveIndex: number;
 }
 
 /** A built context, and the status lighttpd's parser would answer with (0 = fine). */
@@ -37,52 +29,16 @@ function unmapV4(addr: string): string {
   return addr.startsWith('::ffff:') && addr.includes('.') ? addr.slice(7) : addr;
 }
 
-/** Joins repeated headers the way lighttpd does; returns a reason string for a 400. */
-function collectHeaders(raw: IncomingMessage, out: Map<string, string>): string {
-  const h = raw.rawHeaders;
-  for (let i = 0; i + 1 < h.length; i += 2) {
-    const name = (h[i] ?? '').toLowerCase();
-    const value = (h[i + 1] ?? '').trim();
-    if (value === '') continue; // lighttpd drops headers with an empty value
-    const prev = out.get(name);
-    if (prev === undefined) {
-      out.set(name, value);
-      continue;
-    }
-    switch (name) {
-      case 'content-length':
-        return 'duplicate Content-Length header';
-      case 'host':
-      case 'content-type':
-      case 'if-modified-since':
-      case 'http2-settings':
-        if (prev.toLowerCase() !== value.toLowerCase()) return `duplicate ${name} header`;
-        break;
-      case 'if-none-match':
-        break;
-      case 'cookie':
-        out.set(name, `${prev}; ${value}`);
-        break;
-      default:
-        out.set(name, `${prev}, ${value}`);
-    }
-  }
-  return '';
-}
-
 /** Builds the context; `status` is non-zero when lighttpd would reject the request. */
-export function buildCtx(raw: IncomingMessage, conn: ConnInfo, server: ServerConf): BuiltCtx {
-  const headers = new Map<string, string>();
-  const method = raw.method ?? '';
-  const targetOrig = raw.url ?? '';
-  const protocol = raw.httpVersion === '1.0' ? 'HTTP/1.0' : 'HTTP/1.1';
+export function buildCtx(raw: HttpRequest, conn: ConnInfo, server: ServerConf): BuiltCtx {
+  const head = raw.head;
   const sock = raw.socket;
   const ctx: RequestCtx = {
     raw,
-    method,
-    protocol,
-    targetOrig,
-    target: targetOrig,
+    method: head.method,
+    protocol: head.version === '1.1' ? 'HTTP/1.1' : 'HTTP/1.0',
+    targetOrig: head.target,
+    target: head.target,
     path: '',
     query: '',
     host: '',
@@ -92,63 +48,46 @@ export function buildCtx(raw: IncomingMessage, conn: ConnInfo, server: ServerCon
     localAddr: unmapV4(sock.localAddress ?? ''),
     localPort: sock.localPort ?? 0,
     serverSocket: conn.serverSocket,
-    headers,
+    headers: head.headers,
     env: new Map(),
     captures: new Map(),
-    keepAliveIndex: conn.keepAliveIndex,
+    keepAliveIndex: raw.keepAliveIndex,
     startTime: performance.timeOrigin + performance.now(),
   };
   const fail = (status: number, reason: string): BuiltCtx => ({ ctx, status, reason });
-  if (raw.httpVersion !== '1.0' && raw.httpVersion !== '1.1') return fail(505, 'unsupported HTTP version');
-  if (!KNOWN_METHODS.has(method)) return fail(501, 'unknown http-method');
-  const dup = collectHeaders(raw, headers);
-  if (dup) return fail(400, dup);
+  if (head.status !== 0) return fail(head.status, head.reason);
 
-  let authority: string | null = null;
-  let originTarget = targetOrig;
-  const abs = /^https?:\/\/([^/?#]*)(.*)$/i.exec(targetOrig);
-  if (abs) {
-    authority = abs[1] ?? '';
-    originTarget = abs[2] ?? '';
-    if (!originTarget.startsWith('/') || authority.length > 1023) return fail(400, 'request-URI parse error');
-  }
-  let hostHeader = headers.get('host');
-  if (authority !== null) {
-    if (hostHeader !== undefined && hostHeader.toLowerCase() !== authority.toLowerCase()) return fail(400, 'duplicate Host header');
-    hostHeader = authority;
-  }
-  if (hostHeader === undefined) {
-    if (protocol === 'HTTP/1.1') return fail(400, 'HTTP/1.1 but Host missing');
+  const target = head.target;
+  if (head.method === 'CONNECT' || (head.method === 'OPTIONS' && target === '*')) {
+    ctx.path = target;
   } else {
-    const h = server.hostStrict ? normaliseHost(hostHeader, conn.scheme) : hostHeader.toLowerCase();
-    if (h === null) return fail(400, 'Invalid Hostname');
-    Object.assign(ctx, { host: h });
-  }
-
-  if (method === 'OPTIONS' && targetOrig === '*') {
-    ctx.path = '*';
-  } else if (method === 'CONNECT' && /^[0-9:]/.test(targetOrig)) {
-    ctx.path = targetOrig;
-  } else {
-    if (!originTarget.startsWith('/')) return fail(400, 'request-URI parse error');
-    const n = normaliseTarget(originTarget, server.url);
+    if (target.charCodeAt(0) !== 0x2f) return fail(400, 'uri-path does not begin with \'/\'');
+    const n = normaliseTarget(target, server.url);
     if (!n) return fail(400, 'invalid character in URI');
     ctx.target = n.target;
     ctx.path = n.path;
     ctx.query = n.query;
   }
 
-  const te = headers.get('transfer-encoding');
-  const cl = headers.get('content-length');
-  if (te !== undefined) {
-    if (protocol === 'HTTP/1.0') return fail(400, 'HTTP/1.0 with Transfer-Encoding');
-    if (te.toLowerCase() !== 'chunked') return fail(501, 'Transfer-Encoding other than chunked');
-    if (cl !== undefined) return fail(400, 'Transfer-Encoding and Content-Length');
+  if (head.host !== null) {
+    const h = server.hostStrict ? normaliseHost(head.host, conn.scheme) : head.host;
+    if (h === null) return fail(400, 'Invalid Hostname');
+    Object.assign(ctx, { host: h });
+  } else if (head.version === '1.1') {
+    return fail(400, 'HTTP/1.1 but Host missing');
   }
-  if (cl !== undefined && !/^[0-9]+$/.test(cl)) return fail(400, 'invalid Content-Length header');
-  if (protocol === 'HTTP/1.0' && (headers.has('upgrade') || headers.has('http2-settings'))) return fail(400, 'HTTP/1.0 with Upgrade');
-  const hasBody = te !== undefined || (cl !== undefined && Number(cl) > 0);
-  if ((method === 'GET' || method === 'HEAD') && hasBody) return fail(400, 'GET/HEAD with content-length');
-  if (method === 'POST' && te === undefined && cl === undefined) return fail(411, 'POST-request, but content-length missing');
+
+  if (head.version !== '1.1' && (head.headers.has('upgrade') || head.headers.has('http2-settings'))) {
+    return fail(400, 'invalid hop-by-hop header w/o HTTP/1.1');
+  }
+  if (head.bodyLength === 0) {
+    if (head.method === 'POST' && !head.hasContentLength) return fail(411, 'POST-request, but content-length missing');
+  } else {
+    if (head.bodyLength === -1 && head.hasContentLength) {
+      if (server.headerStrict) return fail(400, 'invalid Transfer-Encoding + Content-Length');
+      head.headers.delete('content-length');
+    }
+    if ((head.method === 'GET' || head.method === 'HEAD') && !server.methodGetBody) return fail(400, 'GET/HEAD with content-length');
+  }
   return { ctx, status: 0, reason: '' };
 }

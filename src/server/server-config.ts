@@ -38,6 +38,8 @@ export interface ServerConf {
   readonly url: UrlOptions;
   readonly hostStrict: boolean;
   readonly headerStrict: boolean;
+  /** `server.http-parseopts` method-get-body: GET/HEAD may carry a body. */
+  readonly methodGetBody: boolean;
   /** server.feature-flags "server.graceful-shutdown-timeout" (seconds). */
   readonly gracefulShutdownTimeout: number;
   readonly logRequestHeaderOnError: boolean;
@@ -137,7 +139,7 @@ function reportBad(report: DiagnosticSink, e: ConfigEntry | undefined, message: 
   report.report({ severity: 'error', code: 'TSW_CONFIG_BAD_VALUE', message, ...(loc ? { loc } : {}) });
 }
 
-function readUrlOptions(tree: ConfigTree, report: DiagnosticSink): { url: UrlOptions; hostStrict: boolean; headerStrict: boolean } {
+function readUrlOptions(tree: ConfigTree, report: DiagnosticSink): { url: UrlOptions; hostStrict: boolean; headerStrict: boolean; methodGetBody: boolean } {
   const e = entry(tree, 'server.http-parseopts');
   let hostStrict = true;
   let headerStrict = true;
@@ -145,7 +147,8 @@ function readUrlOptions(tree: ConfigTree, report: DiagnosticSink): { url: UrlOpt
   const legacyHost = entry(tree, 'server.http-parseopt-host-strict');
   if (legacyHeader) headerStrict = readBool(legacyHeader, report) ?? true;
   if (legacyHost) hostStrict = readBool(legacyHost, report) ?? true;
-  if (!e) return { url: DEFAULT_URL_OPTIONS, hostStrict, headerStrict };
+  let methodGetBody = false;
+  if (!e) return { url: DEFAULT_URL_OPTIONS, hostStrict, headerStrict, methodGetBody };
   const pairs = readKeyValues(e, report) ?? [];
   const url: { -readonly [K in keyof UrlOptions]: UrlOptions[K] } = { ...DEFAULT_URL_OPTIONS, required: false };
   let sawUnreserved = false;
@@ -165,7 +168,8 @@ function readUrlOptions(tree: ConfigTree, report: DiagnosticSink): { url: UrlOpt
     if (name === 'header-strict') headerStrict = b;
     else if (name === 'host-strict') hostStrict = b;
     else if (name === 'url-normalize-unreserved') sawUnreserved = b;
-    else if (name === 'host-normalize' || name === 'method-get-body' || name === 'url-path-backslash-trans') continue;
+    else if (name === 'method-get-body') methodGetBody = b;
+    else if (name === 'host-normalize' || name === 'url-path-backslash-trans') continue;
     else url[name] = b;
   }
   if (url.path2fDecode && url.path2fReject && explicit.has('path2fDecode')) reportBad(report, e, 'conflicting options in server.http-parseopts:url-path-2f-decode, url-path-2f-reject');
@@ -174,7 +178,7 @@ function readUrlOptions(tree: ConfigTree, report: DiagnosticSink): { url: UrlOpt
   if (url.dotsegReject) url.dotsegRemove = false;
   // lighttpd: neither unreserved nor required enabled → unreserved + invalid-utf8-reject are implied
   if (!sawUnreserved && !url.required) url.invalidUtf8Reject = true;
-  return { url, hostStrict, headerStrict };
+  return { url, hostStrict, headerStrict, methodGetBody };
 }
 
 function featureFlag(tree: ConfigTree, report: DiagnosticSink, name: string): string | undefined {
@@ -201,7 +205,7 @@ export function readServerConf(tree: ConfigTree, report: DiagnosticSink): Server
     return e ? (readBool(e, report) ?? dflt) : dflt;
   };
   const modulesEntry = entry(tree, 'server.modules');
-  const { url, hostStrict, headerStrict } = readUrlOptions(tree, report);
+  const { url, hostStrict, headerStrict, methodGetBody } = readUrlOptions(tree, report);
   const graceful = Number(featureFlag(tree, report, 'server.graceful-shutdown-timeout') ?? '8');
   const maxFds = int('server.max-fds', 4096, 65535) || 4096;
   return {
@@ -217,6 +221,7 @@ export function readServerConf(tree: ConfigTree, report: DiagnosticSink): Server
     url,
     hostStrict,
     headerStrict,
+    methodGetBody,
     gracefulShutdownTimeout: Number.isFinite(graceful) && graceful >= 0 ? graceful : 8,
     logRequestHeaderOnError: bool('debug.log-request-header-on-error', false),
     statCacheEngine: parseStatCacheEngine(str('server.stat-cache-engine')),

@@ -4,7 +4,7 @@
  * description of the request and the config it saw; `probe.status` makes it answer with that status
  * through the core (error documents); `probe.header` is added at response start.
  */
-import type { ServerResponse } from 'node:http';
+import type { HttpResponse } from '../../src/http1/response.js';
 import type { Module, Outcome } from '../../src/modules/module.js';
 import type { RequestCtx, RequestDone } from '../../src/request/context.js';
 
@@ -31,7 +31,7 @@ export interface ProbeReply {
   readonly physical: string | null;
 }
 
-function reply(req: RequestCtx, res: ServerResponse, conf: ProbeConf): Outcome {
+function reply(req: RequestCtx, res: HttpResponse, conf: ProbeConf): Outcome {
   const r: ProbeReply = {
     tag: conf.tag,
     path: req.path,
@@ -70,7 +70,7 @@ export function createProbeModule(done: RequestDone[] = [], arrived?: () => void
       if (d?.value.type === 'integer') out.delay = d.value.value;
       return out;
     },
-    async onUriClean(req: RequestCtx, res: ServerResponse, conf: ProbeConf): Promise<Outcome> {
+    async onUriClean(req: RequestCtx, res: HttpResponse, conf: ProbeConf): Promise<Outcome> {
       arrived?.();
       if (conf.delay > 0) await new Promise((r) => setTimeout(r, conf.delay));
       if (conf.status > 0) {
@@ -80,11 +80,11 @@ export function createProbeModule(done: RequestDone[] = [], arrived?: () => void
       if (conf.tag === '' || conf.tag.startsWith('file:')) return 'continue';
       return reply(req, res, conf);
     },
-    onRequest(req: RequestCtx, res: ServerResponse, conf: ProbeConf): Outcome {
+    onRequest(req: RequestCtx, res: HttpResponse, conf: ProbeConf): Outcome {
       if (!conf.tag.startsWith('file:')) return 'continue';
       return reply(req, res, conf);
     },
-    onResponseStart(_req: RequestCtx, res: ServerResponse, conf: ProbeConf): void {
+    onResponseStart(_req: RequestCtx, res: HttpResponse, conf: ProbeConf): void {
       if (conf.header !== '') res.setHeader('X-Probe', conf.header);
     },
     onRequestDone(_req: RequestCtx, d: RequestDone): void {

@@ -21,14 +21,8 @@ import { DEBIAN_CASES, DIFF_CASES, type DiffCase } from '../helpers/diff-cases.j
 import { rawRequest } from '../helpers/raw-http.js';
 import { startTestServer } from '../helpers/server.js';
 
-/** Case name → why tswstunnel answers differently (see docs/compat.md). */
-const PARSER = 'node:http (llhttp) parses the request line (docs/compat.md, HTTP core: HTTP/1.x parser)';
-const ALLOWED: Readonly<Record<string, string>> = {
-  'static raw space': `${PARSER}: a raw space inside the target is 400, lighttpd serves "/a b.txt"`,
-  'two spaces': `${PARSER}: a second space before the version is not read as part of the target`,
-  'bare LF': `${PARSER}: bare-LF line ends are not refused with 400 first`,
-  'empty line first': `${PARSER}: a leading empty line is skipped (RFC 9112 §2.2), lighttpd answers 400 on a fresh connection`,
-};
+/** Case name → why tswstunnel answers differently (see docs/compat.md); none today. */
+const ALLOWED: Readonly<Record<string, string>> = {};
 
 /** Cases whose answer legitimately contains the secret (lighttpd follows symlinks by default). */
 const FOLLOWS_SYMLINK_OUT = new Set(['static /link-out.txt']);

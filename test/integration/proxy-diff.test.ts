@@ -21,8 +21,6 @@ import { PROXY_DIFF_CASES, PROXY_DIFF_CONFIG } from '../helpers/proxy-diff-cases
 
 /** Case name → why tswstunnel differs (docs/compat.md, mod_proxy). */
 const ALLOWED: Readonly<Record<string, string>> = {
-  'Expect 100-continue':
-    'node:http sends an interim "100 Continue" even when the body came with the head; lighttpd sends none then (the final 200 and the backend view agree)',
   'Upgrade h2c': 'lighttpd 1.4.69 itself upgrades the client connection to HTTP/2 (101, then h2 frames); tswstunnel has no HTTP/2 and answers over HTTP/1.1',
 };
 

@@ -10,7 +10,7 @@
  * connection, and only when that is safe: the method is idempotent and the whole body is still in hand
  * (the caller takes reused connections for such requests only).
  */
-import { validateHeaderName, validateHeaderValue, type ServerResponse } from 'node:http';
+import { checkHeader, type HttpResponse } from '../../http1/response.js';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { RequestCtx } from '../../request/context.js';
@@ -183,15 +183,14 @@ function pumpBody(use: LeaseInUse, body: BodySource, chunked: boolean): void {
 }
 
 /**
- * Sets the backend's headers on `res`; repeats of a name become one multi-value header (node writes
- * each value on its own line). Headers node refuses to write (bad bytes) are dropped.
+ * Sets the backend's headers on `res`; repeats of a name become one multi-value header (the engine writes
+ * each value on its own line). Headers the engine refuses to write (bad bytes) are dropped.
  */
-function setResponseHeaders(res: ServerResponse, headers: readonly (readonly [string, string])[]): void {
+function setResponseHeaders(res: HttpResponse, headers: readonly (readonly [string, string])[]): void {
   const grouped = new Map<string, [string, string[]]>();
   for (const [name, value] of headers) {
     try {
-      validateHeaderName(name);
-      validateHeaderValue(name, value);
+      checkHeader(name, value);
     } catch {
       continue;
     }
@@ -205,7 +204,7 @@ function setResponseHeaders(res: ServerResponse, headers: readonly (readonly [st
 }
 
 /** Forwards interim 1xx heads node can express (103 Early Hints) to HTTP/1.1 clients. */
-function interimTo(res: ServerResponse, req: RequestCtx): (head: ResponseHead) => void {
+function interimTo(res: HttpResponse, req: RequestCtx): (head: ResponseHead) => void {
   return (head) => {
     if (head.status !== 103 || req.raw.httpVersion !== '1.1') return;
     const hints: Record<string, string | string[]> = {};
@@ -225,7 +224,7 @@ function interimTo(res: ServerResponse, req: RequestCtx): (head: ResponseHead) =
  */
 export async function forwardRequest(
   req: RequestCtx,
-  res: ServerResponse,
+  res: HttpResponse,
   lease: ProxyLease,
   body: BodySource,
   opts: ForwardOpts,

@@ -20,7 +20,7 @@
  * connection.
  */
 import { logToStderr } from '../../log.js';
-import type { ServerResponse } from 'node:http';
+import type { HttpResponse } from '../../http1/response.js';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { DiagnosticSink } from '../../diagnostics.js';
@@ -108,7 +108,7 @@ export function createProxyModule(opts: ProxyModuleOptions = {}): ProxyModule {
     return l;
   }
 
-  async function onRequest(req: RequestCtx, res: ServerResponse, conf: ProxyConf): Promise<Outcome> {
+  async function onRequest(req: RequestCtx, res: HttpResponse, conf: ProxyConf): Promise<Outcome> {
     const ext = extensionOf(req, conf);
     if (!ext) return 'continue';
     if (req.method === 'CONNECT') {
@@ -118,14 +118,14 @@ export function createProxyModule(opts: ProxyModuleOptions = {}): ProxyModule {
     }
     const raw = req.raw;
     let length = declaredLength(req);
-    const pre = length === null ? await prebuffer(raw) : { chunks: [], complete: false, length: 0 };
+    const pre = length === null ? await prebuffer(raw.body) : { chunks: [], complete: false, length: 0 };
     if (length === null && pre.complete) length = pre.length;
     if (length === null && headerOptsOf(conf).forceHttp10) {
       // lighttpd: HTTP/1.0 to the backend cannot carry a body of unknown length
       req.status = 411;
       return 'handled';
     }
-    const body: BodySource = { pre, stream: raw, length };
+    const body: BodySource = { pre, stream: raw.body, length };
     // a reused connection may turn out closed: only a request that can be sent again may take one
     const l = await lease(req, ext, conf, isReplayable(req.method, body));
     if (!l) {
