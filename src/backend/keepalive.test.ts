@@ -116,3 +116,27 @@ test('keep-alive pool: idle time limit (own and announced by the backend), the p
   assert.equal(pool.put(proc, e), false, 'nothing is kept after shutdown');
   assert.equal(e.destroyed, true);
 });
+
+test('keep-alive pool, owner-watched: no listeners of its own; sockets the owner closed are skipped and forgotten', async (t) => {
+  const p = await peer(t);
+  const pool = new KeepAlivePool({ ownerWatches: true });
+  t.after(() => pool.closeAll());
+  const proc = procFor(p);
+  const a = await connect(p);
+  const b = await connect(p);
+  const counts = (s: net.Socket): number[] => ['data', 'end', 'error', 'close'].map((e) => s.listenerCount(e));
+  const before = counts(a);
+  pool.put(proc, a);
+  pool.put(proc, b);
+  assert.deepEqual(counts(a), before);
+  b.destroy();
+  assert.equal(pool.take(proc), a, 'the closed socket on top is skipped');
+  assert.equal(pool.size, 0);
+  pool.put(proc, a);
+  a.destroy();
+  const c = await connect(p);
+  pool.put(proc, c);
+  assert.equal(pool.size, 1, 'put forgets closed sockets of the process');
+  assert.equal(pool.take(proc), c);
+  c.destroy();
+});

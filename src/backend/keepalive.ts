@@ -7,7 +7,9 @@
  * - per process, at most `maxIdlePerProc` (LIFO: the most recently used goes out first);
  * - each for at most `idleMs`, or the backend's announced keep-alive timeout minus half a second
  *   (its clock started when it sent the response, a little before ours);
- * - an idle socket that receives anything (EOF, bytes, an error) is closed and dropped at once;
+ * - an idle socket that receives anything (EOF, bytes, an error) is closed and dropped at once — by
+ *   the pool's own listeners, or, with `ownerWatches`, by the owner's listeners that stay on the
+ *   socket (then the pool attaches nothing and skips closed sockets when it hands one out);
  * - idle sockets are not load: the balancer counts requests, so keeping connections open never
  *   changes which host `least-connection` picks;
  * - `closeAll()` at shutdown; idle sockets do not keep the process alive (unref).
@@ -22,6 +24,11 @@ export interface KeepAliveOptions {
   /** How long an idle connection is kept at most, in ms (default 4000). */
   readonly idleMs?: number;
   readonly clock?: Clock;
+  /**
+   * The owner keeps listeners on its sockets that close an idle socket when the backend sends
+   * anything (and keeps it reading); the pool then adds no listeners of its own.
+   */
+  readonly ownerWatches?: boolean;
 }
 
 /** Taken off a keep-alive timeout the backend announced. */
@@ -42,6 +49,7 @@ export class KeepAlivePool {
   readonly #maxIdle: number;
   readonly #idleMs: number;
   readonly #clock: Clock;
+  readonly #ownerWatches: boolean;
   readonly #byProc = new Map<BackendProc, Socket[]>();
   readonly #entries = new Map<Socket, IdleEntry>();
   readonly #onClose: (this: Socket) => void;
@@ -52,6 +60,7 @@ export class KeepAlivePool {
     this.#maxIdle = opts.maxIdlePerProc ?? 128;
     this.#idleMs = opts.idleMs ?? 4000;
     this.#clock = opts.clock ?? SYSTEM_CLOCK;
+    this.#ownerWatches = opts.ownerWatches ?? false;
     const remove = (s: Socket): void => this.#remove(s);
     this.#onClose = function idleOnClose(this: Socket): void {
       remove(this);
@@ -79,9 +88,9 @@ export class KeepAlivePool {
     for (let socket = list.pop(); socket; socket = list.pop()) {
       const entry = this.#entries.get(socket);
       this.#entries.delete(socket);
-      this.#detach(socket);
+      if (!this.#ownerWatches) this.#detach(socket);
       if (entry && now < entry.expires && isOpen(socket)) {
-        socket.pause();
+        if (!this.#ownerWatches) socket.pause();
         socket.ref();
         return socket;
       }
@@ -97,6 +106,7 @@ export class KeepAlivePool {
    */
   put(proc: BackendProc, socket: Socket, keepAliveMs: number | null = null): boolean {
     let list = this.#byProc.get(proc);
+    if (this.#ownerWatches && list) this.#dropClosed(list);
     const ttl = keepAliveMs === null ? this.#idleMs : Math.min(this.#idleMs, keepAliveMs - ANNOUNCED_MARGIN_MS);
     if (this.#closed || ttl <= 0 || !isOpen(socket) || (list?.length ?? 0) >= this.#maxIdle) {
       socket.destroy();
@@ -108,12 +118,14 @@ export class KeepAlivePool {
     }
     list.push(socket);
     this.#entries.set(socket, { proc, expires: this.#clock.now() + ttl });
-    socket.on('data', idleOnActivity);
-    socket.on('end', idleOnActivity);
-    socket.on('error', idleOnActivity);
-    socket.on('close', this.#onClose);
     socket.unref();
-    socket.resume();
+    if (!this.#ownerWatches) {
+      socket.on('data', idleOnActivity);
+      socket.on('end', idleOnActivity);
+      socket.on('error', idleOnActivity);
+      socket.on('close', this.#onClose);
+      socket.resume();
+    }
     if (!this.#ticker) {
       this.#ticker = setInterval(() => this.sweep(), 1000);
       this.#ticker.unref();
@@ -125,7 +137,7 @@ export class KeepAlivePool {
   sweep(): void {
     const now = this.#clock.now();
     for (const [socket, entry] of this.#entries) {
-      if (now < entry.expires) continue;
+      if (now < entry.expires && !socket.destroyed) continue;
       this.#remove(socket);
       socket.destroy();
     }
@@ -150,6 +162,14 @@ export class KeepAlivePool {
     const i = list ? list.indexOf(socket) : -1;
     if (list && i >= 0) list.splice(i, 1);
     if (this.#entries.size === 0) this.#stopTicker();
+  }
+
+  /** Forgets sockets the owner closed (owner-watched mode has no 'close' listener to do it). */
+  #dropClosed(list: Socket[]): void {
+    for (let i = list.length - 1; i >= 0; i--) {
+      const s = list[i];
+      if (s && s.destroyed) this.#remove(s);
+    }
   }
 
   #detach(socket: Socket): void {

@@ -10,7 +10,7 @@
  * connection, and only when that is safe: the method is idempotent and the whole body is still in hand
  * (the caller takes reused connections for such requests only).
  */
-import { checkHeader, type HttpResponse } from '../../http1/response.js';
+import type { HttpResponse } from '../../http1/response.js';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { RequestCtx } from '../../request/context.js';
@@ -18,13 +18,14 @@ import { encodeChunk, LAST_CHUNK } from './chunked.js';
 import type { ForwardedOpts, ProxyHeaderOpts } from './options.js';
 import type { Prebuffered } from './client-head.js';
 import { clientHeadOf } from './client-head.js';
+import { connOf, type BackendConn, type ConnOwner } from './backend-conn.js';
 import type { HostTimeouts } from './host-timeouts.js';
 import type { ProxyLease } from './lease.js';
 import { reasonPhrase } from '../../http/status-text.js';
 import type { RemapCtx } from './remap.js';
 import { buildRequestHead, type BackendHead } from './request-head.js';
 import { bodyFraming, remapResponseHeaders, type ResponseHead } from './response-head.js';
-import { BackendBody, BackendResponseError, readResponseHead, type HeadResult } from './response-reader.js';
+import { BackendResponseError, type HeadResult } from './response-reader.js';
 
 /** Per-request options of the forwarder. */
 export interface ForwardOpts {
@@ -77,9 +78,10 @@ export function headFor(req: RequestCtx, lease: ProxyLease, opts: ForwardOpts, l
   });
 }
 
-/** One lease in use by one request: its listeners and timeouts, and how it ends (kept or closed). */
-class LeaseInUse {
+/** One lease in use by one request: the connection's owner for now, its timeouts, and how it ends. */
+class LeaseInUse implements ConnOwner {
   readonly lease: ProxyLease;
+  readonly conn: BackendConn;
   /** The whole request body went out (a connection is only kept after that). */
   bodySent = false;
   readonly #env: ForwardEnv;
@@ -90,11 +92,10 @@ class LeaseInUse {
     this.lease = lease;
     this.#env = env;
     this.#opts = opts;
-    const { socket } = lease;
-    socket.on('error', this.#onError);
-    socket.once('close', this.#onClose);
-    env.active.add(socket);
-    env.timeouts.watch(socket, lease);
+    this.conn = connOf(lease.socket);
+    this.conn.owner = this;
+    env.active.add(lease.socket);
+    env.timeouts.watch(lease.socket, lease);
   }
 
   /** Done with the connection: kept for another request when `reusable` (and the body went out), else closed. */
@@ -102,25 +103,25 @@ class LeaseInUse {
     if (this.#ended) return;
     this.#ended = true;
     const { socket } = this.lease;
-    socket.off('error', this.#onError);
-    socket.off('close', this.#onClose);
     this.#env.active.delete(socket);
     this.#env.timeouts.unwatch(socket);
     if (reusable && this.bodySent && !socket.destroyed) {
+      this.conn.idle();
       this.lease.keep(keepAliveMs);
     } else {
+      this.conn.owner = null;
       socket.destroy();
       this.lease.release();
     }
   }
 
-  #onError = (err: NodeJS.ErrnoException): void => {
+  connError(err: NodeJS.ErrnoException): void {
     if (this.#opts.debug > 0) this.#opts.log(`${this.lease.proc.name}: ${err.code ?? err.message}`);
-  };
+  }
 
-  #onClose = (): void => {
+  connClosed(): void {
     this.end(false);
-  };
+  }
 }
 
 /** Writes the head and the body (chunk-framed when `head.chunked`) with backpressure; marks `use.bodySent`. */
@@ -183,24 +184,17 @@ function pumpBody(use: LeaseInUse, body: BodySource, chunked: boolean): void {
 }
 
 /**
- * Sets the backend's headers on `res`; repeats of a name become one multi-value header (the engine writes
- * each value on its own line). Headers the engine refuses to write (bad bytes) are dropped.
+ * Sets the backend's headers on `res`; repeats of a name become one multi-value header (written one
+ * line per value, first spelling kept). Headers the response refuses (bad bytes) are dropped.
  */
 function setResponseHeaders(res: HttpResponse, headers: readonly (readonly [string, string])[]): void {
-  const grouped = new Map<string, [string, string[]]>();
   for (const [name, value] of headers) {
     try {
-      checkHeader(name, value);
+      res.appendHeader(name, value);
     } catch {
-      continue;
+      // invalid name or value characters: dropped, as before (lighttpd would pass the bytes on)
     }
-    const lower = name.toLowerCase();
-    const g = grouped.get(lower);
-    if (g) g[1].push(value);
-    else grouped.set(lower, [name, [value]]);
   }
-  // node 20's writeHead(status, [flat list]) keeps only the last of repeated names, so set them here
-  for (const [name, values] of grouped.values()) res.setHeader(name, values.length === 1 ? (values[0] ?? '') : values);
 }
 
 /** Forwards interim 1xx heads node can express (103 Early Hints) to HTTP/1.1 clients. */
@@ -240,7 +234,7 @@ export async function forwardRequest(
   for (;;) {
     sendRequest(use, backendHead, body);
     try {
-      result = await readResponseHead(use.lease.socket, interimTo(res, req));
+      result = await use.conn.readHead(interimTo(res, req));
       break;
     } catch (e) {
       const err = e instanceof BackendResponseError ? e : new BackendResponseError(502, 'TSW_PROXY_BAD_RESPONSE', String(e));
@@ -264,7 +258,7 @@ export async function forwardRequest(
     }
   }
   const { head, rest } = result;
-  const { socket, proc } = use.lease;
+  const { proc } = use.lease;
   if (head.status === 101) {
     // no Upgrade was asked for on this path; lighttpd cannot tunnel it either
     opts.log(`unexpected 101 from ${proc.name} for ${req.path}`);
@@ -294,8 +288,8 @@ export async function forwardRequest(
     res.end(rest.length === framing.length ? rest : rest.subarray(0, framing.length));
     return null;
   }
-  const bodyStream = new BackendBody(socket, rest, framing);
   const thisUse = use;
+  const bodyStream = use.conn.readBody(framing, rest);
   bodyStream.on('error', (err) => {
     opts.log(`response body from ${proc.name} cut: ${err.message}`);
     thisUse.end(false);

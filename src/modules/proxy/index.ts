@@ -61,7 +61,8 @@ export function createProxyModule(opts: ProxyModuleOptions = {}): ProxyModule {
   let writeLog = opts.log ?? logToStderr;
   const log = (m: string): void => writeLog(`proxy: ${m}`);
   const registry = new BackendRegistry({ log, ...(opts.clock ? { clock: opts.clock } : {}) });
-  const idle = new KeepAlivePool(opts.clock ? { clock: opts.clock } : {});
+  // each backend socket's BackendConn keeps its listeners while idle and closes it if the backend talks
+  const idle = new KeepAlivePool({ ownerWatches: true, ...(opts.clock ? { clock: opts.clock } : {}) });
   const timeouts = new HostTimeouts();
   /** Backend sockets of ordinary requests (forward.ts adds and removes them). */
   const active = new Set<Socket>();

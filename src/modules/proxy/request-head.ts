@@ -46,7 +46,8 @@ export interface BackendHead {
   readonly remap: RemapState;
 }
 
-type Header = [name: string, value: string];
+/** A header line being built; `lower` is the lower-cased name, computed once. */
+type Header = [name: string, value: string, lower: string];
 
 /**
  * Header names lighttpd never forwards from the client: Connection is rebuilt, Proxy is httpoxy, the core
@@ -62,34 +63,35 @@ function tokens(v: string): string[] {
 /** Joins repeated request headers the way lighttpd stores them (one field; Cookie with `; `). */
 function mergeDuplicates(raw: readonly string[]): Header[] {
   const out: Header[] = [];
-  const seen = new Map<string, Header>();
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i] ?? '';
     const value = raw[i + 1] ?? '';
     const lower = name.toLowerCase();
-    const prev = seen.get(lower);
+    // requests carry a handful of headers: a linear search beats building a map
+    const prev = find(out, lower);
     if (prev) {
       if (value !== '') prev[1] = prev[1] === '' ? value : `${prev[1]}${lower === 'cookie' ? '; ' : ', '}${value}`;
       continue;
     }
-    const h: Header = [name, value];
-    seen.set(lower, h);
-    out.push(h);
+    out.push([name, value, lower]);
   }
   return out;
 }
 
-/** Sets a header in place (keeping its position and spelling) or appends it. */
-function setHeader(list: Header[], name: string, value: string): void {
-  const lower = name.toLowerCase();
-  const h = list.find((x) => x[0].toLowerCase() === lower);
-  if (h) h[1] = value;
-  else list.push([name, value]);
+function find(list: readonly Header[], lower: string): Header | undefined {
+  for (const h of list) if (h[2] === lower) return h;
+  return undefined;
 }
 
-function getHeader(list: readonly Header[], name: string): string | undefined {
-  const lower = name.toLowerCase();
-  return list.find((x) => x[0].toLowerCase() === lower)?.[1];
+/** Sets a header in place (keeping its position and spelling) or appends it; `name` is as sent when new. */
+function setHeader(list: Header[], name: string, lower: string, value: string): void {
+  const h = find(list, lower);
+  if (h) h[1] = value;
+  else list.push([name, value, lower]);
+}
+
+function getHeader(list: readonly Header[], lower: string): string | undefined {
+  return find(list, lower)?.[1];
 }
 
 /** Builds the backend request head for one client request. */
@@ -116,10 +118,10 @@ export function buildRequestHead(req: ClientHead, opts: HeadOpts): BackendHead {
   const out: Header[] = [];
   if (clientHost !== null && clientHost !== '') {
     const host = opts.replaceHost ?? (doRemap ? mapHostRequest(clientHost, rc) : clientHost);
-    out.push(['Host', host]);
+    out.push(['Host', host, 'host']);
   }
-  for (const [name, value] of all) {
-    const lower = name.toLowerCase();
+  for (const h of all) {
+    const [name, value, lower] = h;
     if (DROPPED.has(lower) || value === '') continue;
     if (lower === 'te') {
       if (value.toLowerCase() !== 'trailers' || !isHttp11 || force10) continue;
@@ -128,39 +130,39 @@ export function buildRequestHead(req: ClientHead, opts: HeadOpts): BackendHead {
       if (!upgradeOk) continue;
       sentUpgrade = true;
     } else if (doRemap && (lower === 'destination' || lower === 'content-location')) {
-      out.push([name, mapUri(value, rc, 'request')]);
+      out.push([name, mapUri(value, rc, 'request'), lower]);
       continue;
     }
-    out.push([name, value]);
+    out.push(h);
   }
 
   // observed: the core records the length of a fully received chunked body as a request header, so it
   // comes after the client's headers and before mod_proxy's own
   const hasLength = getHeader(out, 'content-length') !== undefined;
   if (req.bodyLength !== null && !hasLength && (req.bodyLength > 0 || (req.method !== 'GET' && req.method !== 'HEAD'))) {
-    out.push(['Content-Length', String(req.bodyLength)]);
+    out.push(['Content-Length', String(req.bodyLength), 'content-length']);
   }
 
   if (hasForwarded(opts.forwarded)) {
     const elem = forwardedElement(opts.forwarded, req);
     const existing = getHeader(out, 'forwarded');
     const xff = getHeader(out, 'x-forwarded-for');
-    if (existing !== undefined) setHeader(out, 'Forwarded', `${existing}, ${elem}`);
-    else if (xff !== undefined) out.push(['Forwarded', `${seedFromXff(xff)}, ${elem}`]);
-    else out.push(['Forwarded', elem]);
+    if (existing !== undefined) setHeader(out, 'Forwarded', 'forwarded', `${existing}, ${elem}`);
+    else if (xff !== undefined) out.push(['Forwarded', `${seedFromXff(xff)}, ${elem}`, 'forwarded']);
+    else out.push(['Forwarded', elem, 'forwarded']);
   }
   const xff = getHeader(out, 'x-forwarded-for');
-  setHeader(out, 'X-Forwarded-For', xff === undefined ? req.remoteAddr : `${xff}, ${req.remoteAddr}`);
+  setHeader(out, 'X-Forwarded-For', 'x-forwarded-for', xff === undefined ? req.remoteAddr : `${xff}, ${req.remoteAddr}`);
   if (clientHost !== null && clientHost !== '') {
-    setHeader(out, 'X-Host', clientHost);
-    setHeader(out, 'X-Forwarded-Host', clientHost);
+    setHeader(out, 'X-Host', 'x-host', clientHost);
+    setHeader(out, 'X-Forwarded-Host', 'x-forwarded-host', clientHost);
   }
-  setHeader(out, 'X-Forwarded-Proto', req.scheme);
+  setHeader(out, 'X-Forwarded-Proto', 'x-forwarded-proto', req.scheme);
 
   let chunked = false;
   if (req.bodyLength === null && !force10) {
     // lighttpd (stream-request-body): a body of unknown length is re-chunked; force-http10 gets 411 earlier
-    out.push(['Transfer-Encoding', 'chunked']);
+    out.push(['Transfer-Encoding', 'chunked', 'transfer-encoding']);
     chunked = true;
   }
 
@@ -172,11 +174,11 @@ export function buildRequestHead(req: ClientHead, opts: HeadOpts): BackendHead {
   if (clientConnection !== undefined && clientConnection.toLowerCase() !== 'close' && isHttp11 && !force10) {
     connection += `${sentTe ? ', te' : ''}${sentUpgrade ? ', upgrade' : ''}`;
   }
-  out.push(['Connection', connection]);
+  out.push(['Connection', connection, 'connection']);
 
   const target = doRemap ? mapUri(req.target, rc, 'request') : req.target;
   let text = `${req.method} ${target} ${version}\r\n`;
-  for (const [name, value] of out) text += `${name}: ${value}\r\n`;
+  for (const h of out) text += `${h[0]}: ${h[1]}\r\n`;
   text += '\r\n';
   return { text, chunked, upgrade: sentUpgrade, keepAlive, remap };
 }

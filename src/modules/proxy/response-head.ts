@@ -123,8 +123,8 @@ export function bodyFraming(head: ResponseHead, method: string): BodyFraming {
 export function remapResponseHeaders(
   headers: readonly (readonly [string, string])[],
   rc: RemapCtx,
-): (readonly [string, string])[] {
-  if (!hasResponseRemap(rc.opts)) return [...headers];
+): readonly (readonly [string, string])[] {
+  if (!hasResponseRemap(rc.opts)) return headers;
   return headers.map(([name, value]) => {
     const lower = name.toLowerCase();
     if (lower === 'location' || lower === 'content-location') return [name, mapUri(value, rc, 'response')] as const;

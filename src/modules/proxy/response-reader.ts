@@ -1,6 +1,7 @@
 /**
- * Reading a backend's response from its socket: the head (interim 1xx heads handed to a callback) and
- * then the body as a Readable with backpressure (the socket is paused while the consumer is full), so a
+ * Reading a backend's response (proxy.md §6): the errors that mean "no usable response" with the
+ * status lighttpd answers, the head scanner (interim 1xx heads, the 64 KiB limit), and the body as a
+ * Readable fed by its connection (backend-conn.ts) with backpressure towards the backend socket, so a
  * response of any size goes through in bounded memory.
  */
 import { Readable } from 'node:stream';
@@ -32,114 +33,80 @@ export interface HeadResult {
 }
 
 /**
- * Reads heads from `socket` until a final one (status ≥ 200, or 101); each interim 1xx head is passed to
- * `onInterim`. The socket is left paused with its listeners removed.
+ * Scans `buf` for heads: interim 1xx heads go to `onInterim`; returns the final head (status ≥ 200,
+ * or 101) with the bytes after it, null when more bytes are needed, or throws BackendResponseError.
+ * `buf` is consumed up to the last complete head when null is returned (see `HeadScan.pending`).
  */
-export function readResponseHead(socket: Duplex, onInterim: (head: ResponseHead) => void): Promise<HeadResult> {
-  return new Promise((resolve, reject) => {
-    let buf: Buffer = Buffer.alloc(0);
-    let received = 0;
-    const finish = (err: BackendResponseError | null, result?: HeadResult): void => {
-      socket.off('data', onData);
-      socket.off('end', onEnd);
-      socket.off('error', onError);
-      socket.off('close', onClose);
-      socket.pause();
-      if (err) reject(err);
-      else if (result) resolve(result);
-    };
-    const onData = (chunk: Buffer): void => {
-      received += chunk.length;
-      buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
-      for (;;) {
-        const end = findHeadEnd(buf);
-        if (end > MAX_HEAD_BYTES || (end < 0 && buf.length > MAX_HEAD_BYTES)) {
-          finish(new BackendResponseError(502, 'TSW_PROXY_HEAD_TOO_LARGE', 'response headers too large'));
-          return;
-        }
-        if (end < 0) return;
-        let head: ResponseHead;
-        try {
-          head = parseResponseHead(buf.toString('latin1', 0, end));
-        } catch (e) {
-          const msg = e instanceof BadResponseError ? e.message : 'unparsable response head';
-          finish(new BackendResponseError(502, 'TSW_PROXY_BAD_RESPONSE', msg));
-          return;
-        }
-        buf = buf.subarray(end);
-        if (head.status >= 200 || head.status === 101) {
-          finish(null, { head, rest: buf });
-          return;
-        }
-        onInterim(head);
+export class HeadScan {
+  /** Bytes of an incomplete head kept for the next call. */
+  pending: Buffer | null = null;
+
+  feed(chunk: Buffer, onInterim: (head: ResponseHead) => void): HeadResult | null {
+    let buf = this.pending === null ? chunk : Buffer.concat([this.pending, chunk]);
+    this.pending = null;
+    for (;;) {
+      const end = findHeadEnd(buf);
+      if (end > MAX_HEAD_BYTES || (end < 0 && buf.length > MAX_HEAD_BYTES)) {
+        throw new BackendResponseError(502, 'TSW_PROXY_HEAD_TOO_LARGE', 'response headers too large');
       }
-    };
-    const onEnd = (): void => {
-      const what = received === 0 ? 'response not received' : 'incomplete response head';
-      finish(new BackendResponseError(500, 'TSW_PROXY_NO_RESPONSE', what, received === 0));
-    };
-    const onError = (err: NodeJS.ErrnoException): void => {
-      if (err instanceof BackendResponseError) finish(err);
-      else finish(new BackendResponseError(500, 'TSW_PROXY_NO_RESPONSE', `response not received (${err.code ?? err.message})`, received === 0));
-    };
-    const onClose = (): void => {
-      finish(new BackendResponseError(500, 'TSW_PROXY_NO_RESPONSE', 'backend connection closed', received === 0));
-    };
-    socket.on('data', onData);
-    socket.on('end', onEnd);
-    socket.on('error', onError);
-    socket.on('close', onClose);
-    socket.resume();
-  });
+      if (end < 0) {
+        this.pending = buf.length > 0 ? buf : null;
+        return null;
+      }
+      let head: ResponseHead;
+      try {
+        head = parseResponseHead(buf.toString('latin1', 0, end));
+      } catch (e) {
+        throw new BackendResponseError(502, 'TSW_PROXY_BAD_RESPONSE', e instanceof BadResponseError ? e.message : 'unparsable response head');
+      }
+      buf = buf.subarray(end);
+      if (head.status >= 200 || head.status === 101) return { head, rest: buf };
+      onInterim(head);
+    }
+  }
 }
 
-/** The body of a backend response, de-framed, with backpressure towards the backend socket. */
+/**
+ * The body of a backend response, de-framed. Its connection feeds it (`feed`, `eof`); when the
+ * consumer is full the backend socket is paused, and `_read` resumes it.
+ */
 export class BackendBody extends Readable {
   readonly #socket: Duplex;
   readonly #framing: BodyFraming;
   #remaining: number;
   readonly #decoder: ChunkedDecoder | null;
   #ended = false;
-  #excess: boolean;
+  #excess = false;
 
-  constructor(socket: Duplex, rest: Buffer, framing: BodyFraming) {
+  constructor(socket: Duplex, framing: BodyFraming) {
     super({ highWaterMark: 64 * 1024 });
     this.#socket = socket;
     this.#framing = framing;
     this.#remaining = framing.kind === 'length' ? framing.length : 0;
     this.#decoder = framing.kind === 'chunked' ? new ChunkedDecoder() : null;
-    this.#excess = false;
-    if (framing.kind === 'none' || (framing.kind === 'length' && framing.length === 0)) {
-      this.#excess = rest.length > 0;
-      this.#finish();
-      return;
-    }
-    socket.on('data', this.#onData);
-    socket.on('end', this.#onEnd);
-    socket.on('error', this.#onError);
-    socket.on('close', this.#onClose);
-    if (rest.length > 0) this.#onData(rest);
+    if (framing.kind === 'none' || (framing.kind === 'length' && framing.length === 0)) this.#finish();
   }
 
-  /**
-   * The body ended exactly where its framing said (no bytes after it, not cut by EOF): the
-   * connection is in a clean state for another request.
-   */
+  /** The body ended where its framing said (not cut by EOF, no bytes after it): the connection is clean. */
   get isClean(): boolean {
     return this.#ended && !this.#excess && this.#framing.kind !== 'eof';
+  }
+
+  /** True once the last byte of the body was read. */
+  get isComplete(): boolean {
+    return this.#ended;
   }
 
   override _read(): void {
     if (!this.#ended) this.#socket.resume();
   }
 
-  override _destroy(err: Error | null, cb: (error?: Error | null) => void): void {
-    this.#detach();
-    cb(err);
-  }
-
-  #onData = (chunk: Buffer): void => {
-    if (this.#ended) return;
+  /** Bytes from the backend; anything past the end of the body marks the connection unclean. */
+  feed(chunk: Buffer): void {
+    if (this.#ended) {
+      if (chunk.length > 0) this.#excess = true;
+      return;
+    }
     let full = false;
     switch (this.#framing.kind) {
       case 'length': {
@@ -172,37 +139,21 @@ export class BackendBody extends Readable {
         full = !this.push(chunk);
         break;
       case 'none':
+        if (chunk.length > 0) this.#excess = true;
         break;
     }
     if (full && !this.#ended) this.#socket.pause();
-  };
+  }
 
-  #onEnd = (): void => {
-    if (this.#ended) return;
+  /** The backend closed its side (or the connection): the end of an EOF-delimited body, else a cut body. */
+  eof(): void {
+    if (this.#ended || this.destroyed) return;
     if (this.#framing.kind === 'eof') this.#finish();
     else this.destroy(new BackendResponseError(502, 'TSW_PROXY_TRUNCATED', 'backend closed before the end of the body'));
-  };
-
-  #onError = (err: Error): void => {
-    if (!this.#ended) this.destroy(err);
-  };
-
-  #onClose = (): void => {
-    if (this.#ended) return;
-    if (this.#framing.kind === 'eof') this.#finish();
-    else this.destroy(new BackendResponseError(502, 'TSW_PROXY_TRUNCATED', 'backend connection closed before the end of the body'));
-  };
+  }
 
   #finish(): void {
     this.#ended = true;
-    this.#detach();
     this.push(null);
-  }
-
-  #detach(): void {
-    this.#socket.off('data', this.#onData);
-    this.#socket.off('end', this.#onEnd);
-    this.#socket.off('error', this.#onError);
-    this.#socket.off('close', this.#onClose);
   }
 }

@@ -12,7 +12,8 @@ import type { HostTimeouts } from './host-timeouts.js';
 import { serializeHead } from './raw-response.js';
 import type { RemapCtx } from './remap.js';
 import { bodyFraming, remapResponseHeaders, type ResponseHead } from './response-head.js';
-import { BackendBody, BackendResponseError, readResponseHead } from './response-reader.js';
+import { connOf } from './backend-conn.js';
+import { BackendResponseError } from './response-reader.js';
 import { relay } from './tunnel.js';
 
 /** Per-request options of the Upgrade path. */
@@ -66,10 +67,11 @@ export async function forwardUpgrade(
   // a tunnel's socket is never reused: the checker forgets it once it is closed
   opts.timeouts.watch(socket, lease);
 
+  const conn = connOf(socket);
   let head: ResponseHead;
   let rest: Buffer;
   try {
-    ({ head, rest } = await readResponseHead(socket, (interim) => {
+    ({ head, rest } = await conn.readHead((interim) => {
       if (!client.destroyed) client.write(serializeHead(interim.status, interim.headers, null));
     }));
   } catch (e) {
@@ -91,13 +93,14 @@ export async function forwardUpgrade(
     client.write(serializeHead(101, [...headers, ['Connection', 'upgrade']], opts.serverTag));
     if (rest.length > 0) client.write(rest);
     client.off('close', onClientGone);
+    conn.detach();
     relay(client, socket, () => undefined, opts.maxReadIdle * 1000);
     return null;
   }
 
   const framing = bodyFraming(head, req.method);
   client.write(serializeHead(head.status, [...headers, ...framingHeaders(head, framing.kind)], opts.serverTag));
-  const body = new BackendBody(socket, rest, framing);
+  const body = conn.readBody(framing, rest);
   body.on('error', () => {
     socket.destroy();
     client.destroy();
