@@ -48,14 +48,14 @@ export function errnoStatus(code: string): 403 | 404 | 500 {
   return 500;
 }
 
-/** Where the body comes from: the whole small file, or an open descriptor. */
-type Body = { readonly data: Buffer; readonly fd: -1 } | { readonly data: null; readonly fd: number };
+/** Where the body comes from: the whole small file, or an open descriptor (no wrapper object per request). */
+type Body = Buffer | number;
 
 /** Opens the body source; an errno code when that fails. Refreshes `file` from fstat(). */
 function openBody(file: FileEntry, followSymlink: boolean): Body | string {
   if (file.isFile() && file.size <= CONTENT_MAX) {
     const data = readSmallFile(file, followSymlink);
-    if (typeof data !== 'string') return { data, fd: -1 };
+    if (typeof data !== 'string') return data;
     if (data !== 'too-big') return data;
   }
   const fd = openEntry(file, followSymlink);
@@ -64,7 +64,7 @@ function openBody(file: FileEntry, followSymlink: boolean): Body | string {
     closeSync(fd);
     return 'not-regular';
   }
-  return { data: null, fd };
+  return fd;
 }
 
 function etagBits(f: EtagFlags): number {
@@ -96,7 +96,7 @@ function lastModifiedOf(file: FileEntry): string {
 export function sendFile(res: HttpResponse, input: SendFileInput): SendFileResult {
   const body = openBody(input.file, input.followSymlink);
   if (typeof body === 'string') return errnoStatus(body);
-  let fdOwned = body.fd >= 0;
+  let fdOwned = typeof body === 'number';
   try {
     const r = sendOpenFile(res, input, body);
     if (r === 'streaming') {
@@ -111,13 +111,13 @@ export function sendFile(res: HttpResponse, input: SendFileInput): SendFileResul
     res.destroy();
     return 'sent';
   } finally {
-    if (fdOwned) closeSync(body.fd);
+    if (fdOwned && typeof body === 'number') closeSync(body);
   }
 }
 
 function sendOpenFile(res: HttpResponse, input: SendFileInput, body: Body): SendFileResult | 'streaming' {
   const file = input.file;
-  const size = body.data !== null ? body.data.length : file.size;
+  const size = typeof body === 'number' ? file.size : body.length;
   const type = input.contentType ?? 'application/octet-stream';
   res.setHeader('Content-Type', type);
   let etag: string | null = null;
@@ -154,8 +154,8 @@ function sendOpenFile(res: HttpResponse, input: SendFileInput, body: Body): Send
     if (rangeable) res.setHeader('Accept-Ranges', 'bytes');
     res.writeHead(200);
     if (isHead || size === 0) res.end();
-    else if (body.data !== null) res.end(body.data);
-    else return stream(res, body.fd, [{ start: 0, end: size - 1 }], null, size);
+    else if (typeof body !== 'number') res.end(body);
+    else return stream(res, body, [{ start: 0, end: size - 1 }], null, size);
     return 'sent';
   }
   const ranges = plan.ranges;
@@ -169,8 +169,8 @@ function sendOpenFile(res: HttpResponse, input: SendFileInput, body: Body): Send
   }
   res.setHeader('Accept-Ranges', 'bytes');
   res.writeHead(206);
-  if (body.data !== null) res.end(sliceRanges(body.data, ranges, type));
-  else return stream(res, body.fd, ranges, ranges.length > 1 ? type : null, size);
+  if (typeof body !== 'number') res.end(sliceRanges(body, ranges, type));
+  else return stream(res, body, ranges, ranges.length > 1 ? type : null, size);
   return 'sent';
 }
 

@@ -151,8 +151,8 @@ export function testCondition(cond: Condition, block: ConfigBlock, req: RequestC
 /** Lazy, cached block matching for one request pass. Create a new one after a restart. */
 export class MatchState {
   readonly #req: RequestCtx;
-  /** Results by block id (ids are small and dense: an array is cheaper than a Map per pass). */
-  readonly #cache: (boolean | undefined)[] = [];
+  /** Results by block id (ids are small and dense: an array, made on the first lookup). */
+  #cache: (boolean | undefined)[] | null = null;
 
   constructor(req: RequestCtx) {
     this.#req = req;
@@ -160,10 +160,11 @@ export class MatchState {
 
   /** Whether the block applies to this request (global is always true). */
   matches(block: ConfigBlock): boolean {
-    const hit = this.#cache[block.id];
+    const cache = (this.#cache ??= []);
+    const hit = cache[block.id];
     if (hit !== undefined) return hit;
     const result = this.#evaluate(block);
-    this.#cache[block.id] = result;
+    cache[block.id] = result;
     return result;
   }
 

@@ -152,14 +152,17 @@ function passResult(req: RequestCtx, p: Pipeline, out: PassOut): RouteResult | t
   return out;
 }
 
+/** One pass of the request: what withRestarts runs (a module-level function: no closure per request). */
+type PassBody<A> = (req: RequestCtx, p: Pipeline, pass: Pass, arg: A) => PassOut | Promise<PassOut>;
+
 /** Runs a pass loop over `body`, restarting on rewrites (synchronous while the passes are). */
-function withRestarts(req: RequestCtx, p: Pipeline, body: (pass: Pass) => PassOut | Promise<PassOut>, from = 0): RouteResult | Promise<RouteResult> {
+function withRestarts<A>(req: RequestCtx, p: Pipeline, body: PassBody<A>, arg: A, from = 0): RouteResult | Promise<RouteResult> {
   for (let i = from; i <= 100; i++) {
-    const out = body(beginPass(req, p));
+    const out = body(req, p, beginPass(req, p), arg);
     if (out instanceof Promise) {
       return out.then((o) => {
         const r = passResult(req, p, o);
-        return r === RESTART ? withRestarts(req, p, body, i + 1) : r;
+        return r === RESTART ? withRestarts(req, p, body, arg, i + 1) : r;
       });
     }
     const r = passResult(req, p, out);
@@ -170,7 +173,7 @@ function withRestarts(req: RequestCtx, p: Pipeline, body: (pass: Pass) => PassOu
 }
 
 /** One pass of a normal request: uri phases, then a claimed gateway or the file path. */
-function requestPass(req: RequestCtx, res: HttpResponse, p: Pipeline, pass: Pass): PassOut | Promise<PassOut> {
+function requestPass(req: RequestCtx, p: Pipeline, pass: Pass, res: HttpResponse): PassOut | Promise<PassOut> {
   const uri = uriPhases(req, res, p, pass);
   if (uri instanceof Promise) return uri.then((o) => (o !== 'continue' ? o : afterUri(req, res, p, pass)));
   if (uri !== 'continue') return uri;
@@ -218,7 +221,7 @@ function unclaimed(req: RequestCtx): RouteResult {
  * answered synchronously (the common static-file case), else a promise.
  */
 export function routeRequest(req: RequestCtx, res: HttpResponse, p: Pipeline): RouteResult | Promise<RouteResult> {
-  return withRestarts(req, p, (pass) => requestPass(req, res, p, pass));
+  return withRestarts(req, p, requestPass, res);
 }
 
 /** Result of routing an upgrade: a module took the socket, or the request goes on as a normal one. */
@@ -227,7 +230,7 @@ export type UpgradeResult = RouteResult | { kind: 'not-upgraded' };
 /** Routes an upgrade request: uri phases, then the onUpgrade hooks in module order. */
 export async function routeUpgrade(req: RequestCtx, res: HttpResponse, socket: Duplex, head: Buffer, p: Pipeline): Promise<UpgradeResult> {
   let notUpgraded = false;
-  const r = await withRestarts(req, p, async (pass) => {
+  const r = await withRestarts(req, p, async (_req, _p, pass) => {
     const uri = await uriPhases(req, res, p, pass);
     if (uri !== 'continue') return uri;
     for (const cm of p.modules) {
@@ -238,6 +241,6 @@ export async function routeUpgrade(req: RequestCtx, res: HttpResponse, socket: D
     }
     notUpgraded = true;
     return HANDLED;
-  });
+  }, null);
   return notUpgraded ? { kind: 'not-upgraded' } : r;
 }
