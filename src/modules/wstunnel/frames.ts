@@ -2,29 +2,67 @@
  * Frames the server sends (RFC 6455 §5.2): always FIN, never masked, never fragmented — one
  * complete frame per backend read, as lighttpd's mod_wstunnel does (wstunnel.md §6–§7).
  */
+import type { Writable } from 'node:stream';
 
-/** Frames of this size and up are cut from our own slab (Node's pool stops at 4 KiB). */
-const SLAB_FROM = 2048;
-const SLAB_SIZE = 256 * 1024;
-let slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
-let slabUsed = 0;
+/** Frames are cut from slabs of this size (larger frames get a buffer of their own). */
+const SLAB_SIZE = 1024 * 1024;
+/** Finished slabs kept for reuse. */
+const MAX_SPARE_SLABS = 3;
+
+/** A slab of frame memory and how many of its frames still wait in some socket's write queue. */
+class Slab {
+  readonly buf = Buffer.allocUnsafeSlow(SLAB_SIZE);
+  used = 0;
+  pending = 0;
+  /** Write callback of every frame cut from this slab. */
+  readonly done = (): void => {
+    if (--this.pending === 0 && this !== current && spare.length < MAX_SPARE_SLABS) spare.push(this);
+  };
+}
+
+const spare: Slab[] = [];
+let current = new Slab();
 
 /**
- * Memory for an outgoing frame of `size` bytes, uninitialised. Small sizes come from Node's buffer
- * pool; larger ones are cut from a 256 KiB slab (a view, no allocation of its own), so a tunnel
- * moving 4–64 KiB reads does not allocate and free a buffer per frame. A slab lives on while any
- * frame cut from it waits in a socket's write queue.
+ * Memory for an outgoing frame of `size` bytes, uninitialised, to be written with `writeFrame`
+ * before the next call. Frames are cut from 1 MiB slabs: a frame that the socket took at once is
+ * given back right away, and a slab whose queued frames have all been written is used again, so a
+ * busy tunnel neither allocates nor page-faults per frame (a fresh 64 KiB buffer per read did both).
  */
 export function allocFrame(size: number): Buffer {
-  if (size < SLAB_FROM) return Buffer.allocUnsafe(size);
-  if (size > SLAB_SIZE / 2) return Buffer.allocUnsafeSlow(size);
-  if (slabUsed + size > SLAB_SIZE) {
-    slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
-    slabUsed = 0;
+  if (size > SLAB_SIZE / 4) return Buffer.allocUnsafeSlow(size);
+  let slab = current;
+  if (slab.used + size > SLAB_SIZE) {
+    if (slab.pending > 0) {
+      slab = spare.pop() ?? new Slab();
+      current = slab;
+    }
+    slab.used = 0;
   }
-  const out = slab.subarray(slabUsed, slabUsed + size);
-  slabUsed = (slabUsed + size + 7) & ~7;
-  return out;
+  const start = slab.used;
+  slab.used = (start + size + 7) & ~7;
+  return slab.buf.subarray(start, start + size);
+}
+
+/**
+ * Writes a frame from `allocFrame` to `socket`; returns the socket's queued length afterwards.
+ * `reuse`: the socket copies what it takes at once (a TCP socket does), so a frame written through
+ * can be overwritten by the next one.
+ */
+export function writeFrame(socket: Writable, frame: Buffer, reuse: boolean): number {
+  const slab = current;
+  if (frame.buffer !== slab.buf.buffer) {
+    socket.write(frame);
+    return socket.writableLength;
+  }
+  slab.pending++;
+  socket.write(frame, slab.done);
+  const queued = socket.writableLength;
+  if (queued === 0 && reuse) {
+    const start = frame.byteOffset - slab.buf.byteOffset;
+    if (((start + frame.length + 7) & ~7) === slab.used) slab.used = start;
+  }
+  return queued;
 }
 
 /** Opcodes the tunnel sends. */

@@ -15,7 +15,7 @@
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { FrameParser, type FrameError, type FrameSink, type MessageType } from './frame-parser.js';
-import { OP_BINARY, OP_PING, OP_PONG, OP_TEXT, allocFrame, encodeClose, encodeFrame, encodeTextFrame, headerSize, writeHeader } from './frames.js';
+import { OP_BINARY, OP_PING, OP_PONG, OP_TEXT, allocFrame, encodeClose, encodeFrame, encodeTextFrame, headerSize, writeFrame, writeHeader } from './frames.js';
 import type { Tickable, Ticker } from './ticker.js';
 import { decodeBase64Strict, incompleteUtf8Tail } from './utf8.js';
 import type { TunnelEncoding } from './handshake.js';
@@ -26,8 +26,8 @@ const HIGH_WATER = 64 * 1024;
 const CLOSE_GRACE_S = 3;
 /** A base64 client message is decoded whole; larger ones are refused with 1009. */
 const MAX_BASE64_MESSAGE = 256 * 1024 * 1024;
-/** Size of the shared backend read buffer (libuv's default read size). */
-const READ_SIZE = 64 * 1024;
+/** Size of the shared backend read buffer: one read, one frame (lighttpd's frames reach 128 KiB too). */
+const READ_SIZE = 128 * 1024;
 
 /**
  * Every backend socket of every tunnel reads into this one buffer: each read is turned into a frame
@@ -95,6 +95,8 @@ export class Tunnel implements FrameSink, Tickable {
   #base64Parts: Buffer[] | null = null;
   #base64Length = 0;
   #whenClosed: (() => void) | null = null;
+  /** A frame written through a TCP socket can be reused at once (see releaseFrame). */
+  readonly #reuseFrames: boolean;
 
   /**
    * Starts the tunnel on a client socket that just got its 101 and a connected, paused backend
@@ -106,6 +108,7 @@ export class Tunnel implements FrameSink, Tickable {
     this.#opts = opts;
     this.#ticker = ticker;
     this.#parser = new FrameParser(this);
+    this.#reuseFrames = client instanceof net.Socket;
     const now = ticker.now;
     this.#lastActivity = now;
     this.#lastBackendData = now;
@@ -198,7 +201,7 @@ export class Tunnel implements FrameSink, Tickable {
   };
 
   framePing(payload: Buffer): void {
-    if (this.#state === 'open') this.#client.write(encodeFrame(OP_PONG, payload));
+    if (this.#state === 'open') this.#toClient(encodeFrame(OP_PONG, payload));
   }
 
   framePong(): void {
@@ -265,8 +268,8 @@ export class Tunnel implements FrameSink, Tickable {
   }
 
   #toClient(frame: Buffer): void {
-    this.#client.write(frame);
-    if (!this.#backendPaused && this.#client.writableLength > HIGH_WATER) {
+    const queued = writeFrame(this.#client, frame, this.#reuseFrames);
+    if (!this.#backendPaused && queued > HIGH_WATER) {
       this.#backendPaused = true;
       this.#backend.pause();
     }
@@ -395,7 +398,7 @@ export class Tunnel implements FrameSink, Tickable {
     }
     if (o.pingInterval > 0 && now - this.#lastPing >= o.pingInterval) {
       this.#lastPing = now;
-      this.#client.write(encodeFrame(OP_PING, PING_PAYLOAD));
+      this.#toClient(encodeFrame(OP_PING, PING_PAYLOAD));
     }
   }
 
