@@ -58,8 +58,8 @@ export function connectBackend(address: BackendAddress, timeoutSec: number, opts
     let timer: NodeJS.Timeout | undefined;
     const settle = (err: BackendConnectError | null): void => {
       if (timer) clearTimeout(timer);
-      socket.off('connect', onConnect);
-      socket.off('error', onError);
+      socket.removeListener('connect', onConnect);
+      socket.removeListener('error', onError);
       if (err) {
         socket.destroy();
         reject(err);
@@ -75,8 +75,9 @@ export function connectBackend(address: BackendAddress, timeoutSec: number, opts
       const code = err.code ?? 'EIO';
       settle(new BackendConnectError(code, describeErrno(code)));
     }
-    socket.once('connect', onConnect);
-    socket.once('error', onError);
+    // plain listeners (settle removes both): no once-wrappers per connection
+    socket.on('connect', onConnect);
+    socket.on('error', onError);
     if (timeoutSec > 0) {
       timer = setTimeout(() => settle(new BackendConnectError('ETIMEDOUT', describeErrno('ETIMEDOUT'))), timeoutSec * 1000);
     }

@@ -116,6 +116,13 @@ export class BackendExtension {
   /** Balancer choice among usable hosts, or null. Updates the round-robin memory. */
   pickHost(algorithm: BalanceAlgorithm, req: BalanceRequest, now: number, log: BackendLog): BackendHost | null {
     for (const h of this.hosts) h.refresh(now, log);
+    const only = this.hosts.length === 1 ? this.hosts[0] : undefined;
+    if (only !== undefined) {
+      // one host: every algorithm picks it when it is usable (no candidate list per request)
+      if (!only.isUsable()) return null;
+      this.lastUsed = 0;
+      return only;
+    }
     const candidates = this.hosts.map((h) => ({ load: h.load, hashName: h.hashName, port: h.port, usable: h.isUsable() }));
     const i = pickHostIndex(candidates, algorithm, req, this.lastUsed);
     if (i < 0) return null;
