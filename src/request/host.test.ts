@@ -31,3 +31,15 @@ test('stripPort', () => {
   assert.equal(stripPort('[::1]:80'), '[::1]');
   assert.equal(stripPort('a.com'), 'a.com');
 });
+
+test('remembered answers stay per scheme and survive the memo filling up', () => {
+  for (let round = 0; round < 2; round++) {
+    assert.equal(normaliseHost('b.com:443', 'https'), 'b.com');
+    assert.equal(normaliseHost('b.com:443', 'http'), 'b.com:443');
+    assert.equal(normaliseHost('b.com:80', 'http'), 'b.com');
+    assert.equal(normaliseHost('bad_host', 'http'), null);
+  }
+  for (let i = 0; i < 600; i++) assert.equal(normaliseHost(`h${i}.example:${1000 + i}`, 'http'), `h${i}.example:${1000 + i}`);
+  assert.equal(normaliseHost('B.com:443', 'https'), 'b.com');
+  assert.equal(normaliseHost('bad_host', 'http'), null);
+});

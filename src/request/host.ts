@@ -23,11 +23,25 @@ function canonicalIPv4(s: string): string {
   return s.split('.').map((p) => String(Number(p))).join('.');
 }
 
+/** Results by Host value, per scheme: clients send the same few Host values again and again. */
+const memo = { http: new Map<string, string | null>(), https: new Map<string, string | null>() };
+const MEMO_MAX = 256;
+
 /**
  * Validates and normalises a Host value for the given scheme. Returns null when lighttpd answers 400.
  * The result is lower-cased, has no trailing dot, canonical IP literals and no default port.
  */
 export function normaliseHost(value: string, scheme: 'http' | 'https'): string | null {
+  const seen = memo[scheme];
+  const hit = seen.get(value);
+  if (hit !== undefined) return hit;
+  const result = computeHost(value, scheme);
+  if (seen.size >= MEMO_MAX) seen.clear();
+  seen.set(value, result);
+  return result;
+}
+
+function computeHost(value: string, scheme: 'http' | 'https'): string | null {
   if (value.length >= 1024) return null;
   let host = value.toLowerCase();
   let port = '';
