@@ -33,7 +33,8 @@ export class BadResponseError extends Error {
   readonly code = 'TSW_PROXY_BAD_RESPONSE';
 }
 
-const STATUS_LINE = /^HTTP\/1\.([01]) ([0-9]{3})(?:[ \t]|$)/;
+/** Header names whose lower-case form mod_proxy looks at have these lengths (others are passed as they are). */
+const INTERESTING_LENGTHS = new Set(['upgrade', 'connection', 'keep-alive', 'content-type', 'content-length', 'http2-settings', 'transfer-encoding'].map((n) => n.length));
 const CLOSE_TOKEN = /(?:^|,)[ \t]*close[ \t]*(?:,|$)/i;
 const KEEP_ALIVE_TIMEOUT = /(?:^|[,;])[ \t]*timeout[ \t]*=[ \t]*([0-9]{1,9})/i;
 
@@ -46,18 +47,37 @@ function hasBlank(name: string): boolean {
   return false;
 }
 
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+
+/**
+ * The status of a strict status line (`HTTP/1.0` or `HTTP/1.1`, a blank, three digits, then a blank
+ * or the end), else 0; the minor version goes into `minor[0]`.
+ */
+function statusOf(line: string, minor: [number]): number {
+  if (line.length < 12 || !line.startsWith('HTTP/1.') || line.charCodeAt(8) !== 0x20) return 0;
+  const v = line.charCodeAt(7);
+  const a = line.charCodeAt(9);
+  const b = line.charCodeAt(10);
+  const c = line.charCodeAt(11);
+  if ((v !== 0x30 && v !== 0x31) || !isDigit(a) || !isDigit(b) || !isDigit(c)) return 0;
+  const after = line.charCodeAt(12);
+  if (line.length > 12 && after !== 0x20 && after !== 0x09) return 0;
+  minor[0] = v - 0x30;
+  return (a - 0x30) * 100 + (b - 0x30) * 10 + (c - 0x30);
+}
+
 /** Parses the head text (status line and header lines, without the final empty line). */
 export function parseResponseHead(text: string): ResponseHead {
   let eol = text.indexOf('\n');
   const first = eol < 0 ? text : text.slice(0, text.charCodeAt(eol - 1) === 0x0d ? eol - 1 : eol);
-  const m = STATUS_LINE.exec(first);
-  const status = m ? Number(m[2]) : 0;
+  const minor: [number] = [0];
+  const status = statusOf(first, minor);
   if (status < 100) throw new BadResponseError(`invalid HTTP status line: ${first.slice(0, 80)}`);
   const headers: [string, string][] = [];
   let contentLength: number | null = null;
   let chunked = false;
   let hasUpgrade = false;
-  let keepAlive = m?.[1] === '1';
+  let keepAlive = minor[0] === 1;
   let keepAliveMs: number | null = null;
   while (eol >= 0) {
     const start = eol + 1;
@@ -69,7 +89,7 @@ export function parseResponseHead(text: string): ResponseHead {
     const name = text.slice(start, colon);
     if (hasBlank(name)) continue;
     const value = text.slice(colon + 1, end).trim();
-    switch (name.toLowerCase()) {
+    switch (INTERESTING_LENGTHS.has(name.length) ? name.toLowerCase() : '') {
       case 'connection':
         if (CLOSE_TOKEN.test(value)) keepAlive = false;
         continue;
