@@ -20,7 +20,10 @@ import type { Tickable, Ticker } from './ticker.js';
 import { decodeBase64Strict, incompleteUtf8Tail } from './utf8.js';
 import type { TunnelEncoding } from './handshake.js';
 
-/** Stop reading the backend while more than this is queued towards the client (lighttpd: ~60 KiB). */
+/**
+ * Stop reading one side while more than this is queued in Node towards the other (lighttpd: ~60 KiB
+ * towards the client, ~48 KiB towards the backend); reading resumes on 'drain' (queue empty).
+ */
 const HIGH_WATER = 64 * 1024;
 /** After a close starts, how many seconds both ends get before their sockets are dropped. */
 const CLOSE_GRACE_S = 3;
@@ -165,8 +168,12 @@ export class Tunnel implements FrameSink, Tickable {
   #toBackend(bytes: Buffer): void {
     if (this.#backendClosed) return;
     // several frames in one client read: gather their writes into one writev
-    if (++this.#writesInChunk === 2) this.#backend.cork();
-    if (!this.#backend.write(bytes) && !this.#clientPaused) {
+    const backend = this.#backend;
+    if (++this.#writesInChunk === 2) backend.cork();
+    backend.write(bytes);
+    // judge by what is still queued, not by write()'s answer: that is false for any write larger
+    // than 16 KiB even when the kernel took it at once, and pausing then costs two epoll changes
+    if (!this.#clientPaused && backend.writableLength > HIGH_WATER) {
       this.#clientPaused = true;
       this.#client.pause();
     }
