@@ -20,7 +20,7 @@ import { ChunkedDecoder, LengthDecoder, type BodyDecoder } from './body-decoder.
 import type { Http1Handler, Http1Options, UpgradeControl } from './handler.js';
 import { HeadReader, type HeadScan } from './head-reader.js';
 import { hasToken, parseRequestHead, type RequestHead } from './request-head.js';
-import { HttpRequest, type BodyOwner } from './request.js';
+import { HttpRequest, type BodyOwner, type Peer } from './request.js';
 import { HttpResponse, type ResponseOwner } from './response.js';
 
 type ConnState = 'head' | 'request' | 'upgrade' | 'linger' | 'closed';
@@ -65,6 +65,10 @@ function isUpgradeCandidate(head: RequestHead): boolean {
   return head.headers.has('upgrade') && connection !== undefined && hasToken(connection, 'upgrade');
 }
 
+function unmapV4(addr: string): string {
+  return addr.startsWith('::ffff:') && addr.includes('.') ? addr.slice(7) : addr;
+}
+
 /** Lets the next 'data' listener (ws, a pipe) start the flow again, as node:http does before 'upgrade'. */
 function releaseFlow(socket: Socket): void {
   socket.pause();
@@ -91,10 +95,14 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
   #pausedPending = false;
   #peerEnded = false;
   #continueChecked = false;
+  /** Bytes after the head wait to be fed once the core has seen the request (they count as received). */
+  #restWaiting = false;
+  #peer: Peer | null = null;
   readonly #sink = (payload: Buffer): void => this.#req?.deliver(payload);
   readonly #onData = (chunk: Buffer): void => this.#data(chunk);
   readonly #onEnd = (): void => this.#end();
   readonly #onDrain = (): void => this.#res?.drained();
+  readonly endCallback = (err?: Error | null): void => this.#res?.ended(err ?? null);
 
   constructor(socket: Socket, owner: ConnectionOwner) {
     this.socket = socket;
@@ -163,13 +171,9 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
 
   /** Starts handling one request; `rest`: bytes after its head. */
   #begin(head: RequestHead, rest: Buffer): void {
-    const req = new HttpRequest(head, this.socket, this, this.#requests - 1);
+    const req = new HttpRequest(head, this.socket, this, this.#requests - 1, this.#peerInfo());
     const opts = this.#owner.options;
-    const res = new HttpResponse(this.socket, this, {
-      version: head.version === '1.1' ? 'HTTP/1.1' : 'HTTP/1.0',
-      keepAlive: head.status === 0 && head.keepAlive && !this.#owner.closing,
-      isHead: head.method === 'HEAD',
-    });
+    const res = new HttpResponse(this.socket, this, head.version === '1.1' ? 'HTTP/1.1' : 'HTTP/1.0', head.status === 0 && head.keepAlive && !this.#owner.closing, head.method === 'HEAD');
     res.readIdle = opts.readIdle;
     res.writeIdle = opts.writeIdle;
     res.keepAliveIdle = opts.keepAliveIdle;
@@ -186,6 +190,7 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
       this.#lend(req, res, rest);
       return;
     }
+    this.#restWaiting = rest.length > 0;
     try {
       this.#owner.handler.request(req, res);
     } catch (e) {
@@ -193,8 +198,17 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
       this.socket.destroy();
       return;
     }
+    this.#restWaiting = false;
     if (head.status !== 0) return; // the connection closes after the answer; nothing more is read
     if (rest.length > 0 && this.#state === 'request') this.#moreForRequest(rest);
+  }
+
+  #peerInfo(): Peer {
+    if (this.#peer === null) {
+      const s = this.socket;
+      this.#peer = { remoteAddr: unmapV4(s.remoteAddress ?? ''), remotePort: s.remotePort ?? 0, localAddr: unmapV4(s.localAddress ?? ''), localPort: s.localPort ?? 0 };
+    }
+    return this.#peer;
   }
 
   /** Hands the socket to the core for an upgrade decision. */
@@ -275,7 +289,8 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
       this.#continueChecked = true;
       // lighttpd: 100 Continue only when nothing of the body arrived yet and no answer started
       const res = this.#res;
-      if (req.expectsContinue && req.httpVersion === '1.1' && this.#decoder !== null && this.#decoder.received === 0 && res && !res.headersSent && !this.socket.destroyed) {
+      const nothingYet = this.#decoder !== null && this.#decoder.received === 0 && !this.#restWaiting;
+      if (req.expectsContinue && req.httpVersion === '1.1' && nothingYet && res && !res.headersSent && !this.socket.destroyed) {
         this.socket.write(CONTINUE, 'latin1');
       }
     }

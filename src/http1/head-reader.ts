@@ -44,7 +44,7 @@ type ScanResult = 'head' | 'more' | 'discarded' | 'oversized' | 'blank';
 export class HeadReader {
   #text = '';
   #lineStart = 0;
-  #lineStarts: number[] = [0];
+  readonly #lineStarts: number[] = [0];
   #discardBlank = false;
   /** Only one (skippable) empty line arrived so far. */
   #pendingBlank = false;
@@ -61,7 +61,8 @@ export class HeadReader {
   reset(keptAlive: boolean): void {
     this.#text = '';
     this.#lineStart = 0;
-    this.#lineStarts = [0];
+    // reused: the previous head was parsed before the next reset
+    this.#lineStarts.length = 1;
     this.#discardBlank = keptAlive;
     this.#pendingBlank = false;
   }
@@ -121,6 +122,7 @@ export class HeadReader {
         this.#pendingBlank = false;
         this.#removed = nl + 1;
         this.#text = text.slice(nl + 1);
+        this.#lineStarts.length = 1;
         return 'discarded';
       }
       this.#lineStart = nl + 1;

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dateLine, headerBlock, type BlockInfo, type HeaderEntry } from './header-block.js';
+import { dateLine, headerBlock, type BlockInfo, type HeaderValue } from './header-block.js';
 
 const INFO: BlockInfo = { version: 'HTTP/1.1', status: 200, reason: '', connection: '', framing: '', serverTag: 'tsw/1' };
 
-function lines(entries: HeaderEntry[], info: Partial<BlockInfo> = {}): string[] {
-  const block = headerBlock(entries, { ...INFO, ...info });
+function lines(entries: [string, HeaderValue][], info: Partial<BlockInfo> = {}): string[] {
+  const block = headerBlock(entries.map((e) => e[0]), entries.map((e) => e[0].toLowerCase()), entries.map((e) => e[1]), { ...INFO, ...info });
   assert.ok(block.endsWith('\r\n\r\n'));
   return block.slice(0, -4).split('\r\n');
 }

@@ -9,9 +9,6 @@ import { reasonPhrase } from '../http/status-text.js';
 /** A header value as a handler may set it. */
 export type HeaderValue = number | string | readonly string[];
 
-/** A set header: the name as the handler spelled it, and its value. */
-export type HeaderEntry = [name: string, value: HeaderValue];
-
 let cachedSecond = -1;
 let cachedDate = '';
 
@@ -43,17 +40,22 @@ export interface BlockInfo {
   readonly serverTag: string;
 }
 
-/** Serialises the block, ending with the empty line. */
-export function headerBlock(entries: Iterable<HeaderEntry>, info: BlockInfo): string {
+/**
+ * Serialises the block, ending with the empty line. The handler's headers come in the order they were
+ * set, as three parallel lists: spelling, lower-case name, value.
+ */
+export function headerBlock(names: readonly string[], lowers: readonly string[], values: readonly HeaderValue[], info: BlockInfo): string {
   let s = `${info.version} ${info.status} ${info.reason !== '' ? info.reason : reasonPhrase(info.status)}`;
   let hasDate = false;
   let hasServer = false;
-  for (const [name, value] of entries) {
-    const lower = name.toLowerCase();
+  for (let i = 0; i < names.length; i++) {
+    const lower = lowers[i] ?? '';
     // Connection is the engine's (from the keep-alive decision)
     if (isHiddenHeader(lower) || lower === 'connection') continue;
     if (lower === 'date') hasDate = true;
     else if (lower === 'server') hasServer = true;
+    const name = names[i] ?? '';
+    const value = values[i] ?? '';
     if (typeof value === 'string') {
       if (value !== '') s += `\r\n${name}: ${value}`;
     } else if (typeof value === 'number') {

@@ -14,6 +14,14 @@ import type { HttpVersion, RequestHead } from './request-head.js';
 /** Request headers by lower-case name (node's IncomingMessage.headers shape, one string each). */
 export type RequestHeaders = Record<string, string | undefined>;
 
+/** The connection's addresses (IPv4-mapped IPv6 shown as IPv4; empty for a unix socket peer). */
+export interface Peer {
+  readonly remoteAddr: string;
+  readonly remotePort: number;
+  readonly localAddr: string;
+  readonly localPort: number;
+}
+
 /** What the request's body needs from its connection. */
 export interface BodyOwner {
   /** The consumer wants more body bytes (resume reading; send 100 Continue the first time if asked for). */
@@ -56,6 +64,8 @@ export class HttpRequest {
   readonly expectsContinue: boolean;
   /** Requests this connection served before this one (accesslog %k). */
   readonly keepAliveIndex: number;
+  /** The connection's addresses (looked up once per connection). */
+  readonly peer: Peer;
 
   readonly #owner: BodyOwner;
   #record: RequestHeaders | null = null;
@@ -66,8 +76,9 @@ export class HttpRequest {
   #aborted = false;
   #wanted = false;
 
-  constructor(head: RequestHead, socket: Socket, owner: BodyOwner, keepAliveIndex: number) {
+  constructor(head: RequestHead, socket: Socket, owner: BodyOwner, keepAliveIndex: number, peer: Peer) {
     this.keepAliveIndex = keepAliveIndex;
+    this.peer = peer;
     this.head = head;
     this.method = head.method;
     this.url = head.target;

@@ -25,8 +25,9 @@ async function onWire(opts: { version?: 'HTTP/1.0' | 'HTTP/1.1'; isHead?: boolea
         socket.end();
       },
       abort: () => socket.destroy(),
+      endCallback: (err) => res.ended(err ?? null),
     };
-    const res = new HttpResponse(socket, owner, { version: opts.version ?? 'HTTP/1.1', keepAlive: true, isHead: opts.isHead ?? false });
+    const res: HttpResponse = new HttpResponse(socket, owner, opts.version ?? 'HTTP/1.1', true, opts.isHead ?? false);
     res.serverTag = 'tsw';
     socket.on('drain', () => res.drained());
     res.on('finish', () => events.push('finish'));
@@ -54,6 +55,22 @@ test('a body given whole to end() gets its Content-Length, in one write with the
   assert.equal(r.wire, 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nServer: tsw\r\n\r\nhello');
   assert.equal(r.keepAlive, true);
   assert.deepEqual(r.events, ['started', 'finish', 'done', 'close']);
+});
+
+test('latin1 strings are sent byte for byte (whole, and chunked); utf8 strings are encoded', async () => {
+  const whole = await onWire({}, (res) => {
+    res.end('caf\xe9', 'latin1');
+  });
+  assert.ok(whole.wire.endsWith('Content-Length: 4\r\nServer: tsw\r\n\r\ncaf\xe9'));
+  const chunked = await onWire({}, (res) => {
+    res.write('ab', 'latin1');
+    res.end('\xff', 'latin1');
+  });
+  assert.ok(chunked.wire.endsWith('\r\n\r\n2\r\nab\r\n1\r\n\xff\r\n0\r\n\r\n'));
+  const utf8 = await onWire({}, (res) => {
+    res.end('caf\xe9');
+  });
+  assert.ok(utf8.wire.endsWith('Content-Length: 5\r\nServer: tsw\r\n\r\ncaf\xc3\xa9'));
 });
 
 test('writes before end: chunked for HTTP/1.1, close-delimited for HTTP/1.0', async () => {
@@ -112,10 +129,13 @@ test('keep-alive ends when the request body was not read, or the body is shorter
 test('the response-start hook runs once at commit; headers set after the head are ignored', async () => {
   const r = await onWire({}, (res) => {
     let runs = 0;
-    res.beforeHead = (x) => {
-      runs++;
-      x.setHeader('X-Hook', String(runs));
-      x.statusCode = 201;
+    res.hooks = {
+      beforeHead: (x) => {
+        runs++;
+        x.setHeader('X-Hook', String(runs));
+        x.statusCode = 201;
+      },
+      done: () => undefined,
     };
     res.writeHead(200);
     res.setHeader('X-Late', '1');

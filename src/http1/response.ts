@@ -6,13 +6,14 @@
  * Framing, decided when the head goes out (after the first write or at end, so a body given whole to
  * end() gets a Content-Length as lighttpd sends it): the handler's Content-Length; else, with the whole
  * body known, its length; else chunked for HTTP/1.1 and close-delimited for HTTP/1.0. HEAD, 1xx, 204 and
- * 304 carry no body (written bytes are dropped). Head and a small body go out in one socket write.
+ * 304 carry no body (written bytes are dropped). Head and a small body go out in one socket write;
+ * a body given as a latin1 string (`end(text, 'latin1')`) is written without any Buffer.
  * Writing after end, or headers after the head, is ignored rather than thrown: a late module never
  * crashes the server.
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { headerBlock, type HeaderEntry, type HeaderValue } from './header-block.js';
+import { headerBlock, type HeaderValue } from './header-block.js';
 
 export type { HeaderValue } from './header-block.js';
 
@@ -28,18 +29,36 @@ export interface ResponseOwner {
   responseDone(res: HttpResponse, keepAlive: boolean): void;
   /** The response was destroyed: drop the connection. */
   abort(res: HttpResponse): void;
+  /** The write callback of a response's last bytes (one function per connection, no closure per response). */
+  readonly endCallback: (err?: Error | null) => void;
+}
+
+/** What the core hangs on a response: one object instead of listeners and closures. */
+export interface ResponseHooks {
+  /** Once, when the head is committed (response-start hooks); may still change status and headers. */
+  beforeHead(res: HttpResponse): void;
+  /** Once: the response finished (`aborted`: the connection went away or it was destroyed first). */
+  done(res: HttpResponse, aborted: boolean): void;
 }
 
 /** Bodies up to this size are copied behind the head into one write. */
 const COALESCE_LIMIT = 16 * 1024;
-const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
+const LAST_CHUNK = '0\r\n\r\n';
 const CRLF = Buffer.from('\r\n', 'latin1');
+
+/** Body bytes on their way out: a Buffer, or a latin1 string (one char per byte, written as such). */
+type Payload = Buffer | string;
 
 type WriteCallback = (err?: Error | null) => void;
 
-/** node's header rules: a token name, and no CR/LF/NUL (other controls but TAB) in values. */
-const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
-const TOKEN = /^[\^_`a-zA-Z\-0-9!#$%&'*+.|~]+$/;
+/** Header names already checked (handlers use a handful of constant names). */
+const goodNames = new Set<string>();
+
+function isTokenChar(c: number): boolean {
+  // RFC 9110 tchar: ALPHA DIGIT ! # $ % & ' * + - . ^ _ ` | ~
+  if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39)) return true;
+  return c === 0x2d || c === 0x21 || (c >= 0x23 && c <= 0x27) || c === 0x2a || c === 0x2b || c === 0x2e || c === 0x5e || c === 0x5f || c === 0x60 || c === 0x7c || c === 0x7e;
+}
 
 function headerError(code: string, message: string): TypeError {
   const e = new TypeError(message) as TypeError & { code: string };
@@ -47,18 +66,35 @@ function headerError(code: string, message: string): TypeError {
   return e;
 }
 
-/** Throws like node's setHeader for a name that is not a token or a value with CR, LF or NUL. */
-export function checkHeader(name: string, value: HeaderValue): void {
-  if (!TOKEN.test(name)) throw headerError('ERR_INVALID_HTTP_TOKEN', `Header name must be a valid HTTP token ["${name}"]`);
-  const values = typeof value === 'object' ? value : [value];
-  for (const v of values) {
-    if (typeof v === 'string' && INVALID_VALUE.test(v)) throw headerError('ERR_INVALID_CHAR', `Invalid character in header content ["${name}"]`);
+function checkValue(name: string, v: string): void {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    // node's rule: TAB, SP..~, and 0x80..0xFF
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f || c > 0xff) throw headerError('ERR_INVALID_CHAR', `Invalid character in header content ["${name}"]`);
   }
 }
 
-function toBuffer(chunk: string | Uint8Array, encoding: BufferEncoding | undefined): Buffer {
-  if (typeof chunk === 'string') return Buffer.from(chunk, encoding ?? 'utf8');
+/** Throws like node's setHeader for a name that is not a token or a value with CR, LF or NUL. */
+export function checkHeader(name: string, value: HeaderValue): void {
+  if (!goodNames.has(name)) {
+    let ok = name.length > 0;
+    for (let i = 0; ok && i < name.length; i++) ok = isTokenChar(name.charCodeAt(i));
+    if (!ok) throw headerError('ERR_INVALID_HTTP_TOKEN', `Header name must be a valid HTTP token ["${name}"]`);
+    if (goodNames.size < 1024) goodNames.add(name);
+  }
+  if (typeof value === 'string') checkValue(name, value);
+  else if (typeof value === 'object') for (const v of value) checkValue(name, v);
+}
+
+/** A latin1 string stays a string (the cheapest thing to write); anything else becomes a Buffer. */
+function toPayload(chunk: string | Uint8Array, encoding: BufferEncoding | undefined): Payload {
+  if (typeof chunk === 'string') return encoding === 'latin1' || encoding === 'binary' ? chunk : Buffer.from(chunk, encoding ?? 'utf8');
   return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+function withLastChunk(body: Payload | false): Payload {
+  if (body === false) return LAST_CHUNK;
+  return typeof body === 'string' ? body + LAST_CHUNK : Buffer.concat([body, Buffer.from(LAST_CHUNK, 'latin1')]);
 }
 
 /** One response (see the file header). */
@@ -72,8 +108,8 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
   version: 'HTTP/1.0' | 'HTTP/1.1';
   /** `Server` value when the handler set none; empty → none. */
   serverTag = '';
-  /** Runs once when the head is committed (response-start hooks); may still change status and headers. */
-  beforeHead: ((res: HttpResponse) => void) | null = null;
+  /** The core's hooks (response start, request done). */
+  hooks: ResponseHooks | null = null;
   /** The request was HEAD: the body is not sent. */
   readonly isHead: boolean;
   /** `server.max-keep-alive-idle` after this response (seconds; the core sets the request's value). */
@@ -92,8 +128,12 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
 
   readonly #socket: Socket;
   readonly #owner: ResponseOwner;
-  readonly #headers = new Map<string, HeaderEntry>();
+  readonly #names: string[] = [];
+  readonly #lowers: string[] = [];
+  readonly #values: HeaderValue[] = [];
   #committed = false;
+  #hooked = false;
+  #endCb: (() => void) | undefined = undefined;
   #flushed = false;
   #chunked = false;
   #noBody = false;
@@ -103,13 +143,13 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
   #needDrain = false;
   #closed = false;
 
-  constructor(socket: Socket, owner: ResponseOwner, opts: { version: 'HTTP/1.0' | 'HTTP/1.1'; keepAlive: boolean; isHead: boolean }) {
+  constructor(socket: Socket, owner: ResponseOwner, version: 'HTTP/1.0' | 'HTTP/1.1', keepAlive: boolean, isHead: boolean) {
     super();
     this.#socket = socket;
     this.#owner = owner;
-    this.version = opts.version;
-    this.shouldKeepAlive = opts.keepAlive;
-    this.isHead = opts.isHead;
+    this.version = version;
+    this.shouldKeepAlive = keepAlive;
+    this.isHead = isHead;
   }
 
   /** The socket of the connection. */
@@ -136,45 +176,67 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
     return this.#keepAlive;
   }
 
+  #find(lower: string): number {
+    const l = this.#lowers;
+    for (let i = 0; i < l.length; i++) if (l[i] === lower) return i;
+    return -1;
+  }
+
   setHeader(name: string, value: HeaderValue): this {
     if (this.#committed) return this;
     checkHeader(name, value);
-    this.#headers.set(name.toLowerCase(), [name, typeof value === 'object' ? [...value] : value]);
+    const lower = name.toLowerCase();
+    const v = typeof value === 'object' ? [...value] : value;
+    const i = this.#find(lower);
+    if (i >= 0) {
+      this.#names[i] = name;
+      this.#values[i] = v;
+    } else {
+      this.#names.push(name);
+      this.#lowers.push(lower);
+      this.#values.push(v);
+    }
     return this;
   }
 
   /** Adds a value to a header (a second value makes it a list, sent as separate lines). */
   appendHeader(name: string, value: HeaderValue): this {
     if (this.#committed) return this;
+    const i = this.#find(name.toLowerCase());
+    if (i < 0) return this.setHeader(name, value);
     checkHeader(name, value);
-    const lower = name.toLowerCase();
-    const prev = this.#headers.get(lower);
-    const add = typeof value === 'object' ? [...value] : [String(value)];
-    if (!prev) this.#headers.set(lower, [name, add.length === 1 && typeof value !== 'object' ? value : add]);
-    else prev[1] = [...(typeof prev[1] === 'object' ? prev[1] : [String(prev[1])]), ...add];
+    const prev = this.#values[i] ?? '';
+    const add = typeof value === 'object' ? value : [String(value)];
+    this.#values[i] = [...(typeof prev === 'object' ? prev : [String(prev)]), ...add];
     return this;
   }
 
   getHeader(name: string): HeaderValue | undefined {
-    return this.#headers.get(name.toLowerCase())?.[1];
+    const i = this.#find(name.toLowerCase());
+    return i < 0 ? undefined : this.#values[i];
   }
 
   hasHeader(name: string): boolean {
-    return this.#headers.has(name.toLowerCase());
+    return this.#find(name.toLowerCase()) >= 0;
   }
 
   removeHeader(name: string): void {
-    if (!this.#committed) this.#headers.delete(name.toLowerCase());
+    if (this.#committed) return;
+    const i = this.#find(name.toLowerCase());
+    if (i < 0) return;
+    this.#names.splice(i, 1);
+    this.#lowers.splice(i, 1);
+    this.#values.splice(i, 1);
   }
 
   getHeaderNames(): string[] {
-    return [...this.#headers.keys()];
+    return [...this.#lowers];
   }
 
   /** Headers by lower-case name. */
   getHeaders(): Record<string, HeaderValue> {
     const out: Record<string, HeaderValue> = Object.create(null) as Record<string, HeaderValue>;
-    for (const [lower, [, value]] of this.#headers) out[lower] = value;
+    for (let i = 0; i < this.#lowers.length; i++) out[this.#lowers[i] ?? ''] = this.#values[i] ?? '';
     return out;
   }
 
@@ -197,9 +259,10 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
 
   #commit(): void {
     if (this.#committed) return;
-    const hook = this.beforeHead;
-    this.beforeHead = null;
-    if (hook) hook(this);
+    if (this.hooks !== null && !this.#hooked) {
+      this.#hooked = true;
+      this.hooks.beforeHead(this);
+    }
     this.#committed = true;
   }
 
@@ -227,16 +290,16 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
     const status = this.statusCode;
     this.#noBody = this.isHead || status < 200 || status === 204 || status === 304;
     let framing = '';
-    const cl = this.#headers.get('content-length');
-    const te = this.#headers.get('transfer-encoding');
+    const cl = this.#find('content-length');
+    const te = this.#find('transfer-encoding');
     let keepAlive = this.shouldKeepAlive && this.#owner.bodyComplete();
-    const conn = this.#headers.get('connection');
-    if (conn && String(conn[1]).toLowerCase().includes('close')) keepAlive = false;
-    if (cl) {
-      const n = Number(cl[1]);
+    const conn = this.#find('connection');
+    if (conn >= 0 && String(this.#values[conn]).toLowerCase().includes('close')) keepAlive = false;
+    if (cl >= 0) {
+      const n = Number(this.#values[cl]);
       this.#length = Number.isFinite(n) && n >= 0 ? n : null;
-    } else if (te) {
-      this.#chunked = !this.#noBody && String(te[1]).toLowerCase().includes('chunked');
+    } else if (te >= 0) {
+      this.#chunked = !this.#noBody && String(this.#values[te]).toLowerCase().includes('chunked');
       if (!this.#chunked && !this.#noBody) keepAlive = false;
     } else if (this.#noBody) {
       // lighttpd computes HEAD like GET: a body given whole still announces its length
@@ -251,9 +314,9 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
       keepAlive = false; // HTTP/1.0 without a length: the end of the connection ends the body
     }
     this.#keepAlive = keepAlive;
-    const isUpgrade = status === 101 && this.version === 'HTTP/1.1' && this.#headers.has('upgrade');
+    const isUpgrade = status === 101 && this.version === 'HTTP/1.1' && this.#find('upgrade') >= 0;
     const connection = isUpgrade ? 'upgrade' : !keepAlive ? 'close' : this.version === 'HTTP/1.0' ? 'keep-alive' : '';
-    const head = headerBlock(this.#headers.values(), {
+    const head = headerBlock(this.#names, this.#lowers, this.#values, {
       version: this.version,
       status,
       reason: this.statusMessage,
@@ -266,8 +329,11 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
     return head;
   }
 
-  /** Hands bytes to the socket (head first, once); `cb` runs when they are flushed. */
-  #send(head: string | null, body: Buffer | false, cb?: WriteCallback): boolean {
+  /**
+   * Hands bytes to the socket (head first, once); `cb` runs when they are flushed. The head and a small
+   * body go out as one latin1 string: node writes such a string straight from V8 without a Buffer.
+   */
+  #send(head: string | null, body: Payload | false, cb?: WriteCallback): boolean {
     const socket = this.#socket;
     if (socket.destroyed) return false;
     this.#owner.wrote();
@@ -275,12 +341,9 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
     if (head !== null && !this.#flushed) {
       this.#flushed = true;
       if (body === false || body.length === 0) ok = socket.write(head, 'latin1', cb);
-      else if (body.length <= COALESCE_LIMIT) {
-        const out = Buffer.allocUnsafe(head.length + body.length);
-        out.write(head, 0, 'latin1');
-        body.copy(out, head.length);
-        ok = socket.write(out, cb);
-      } else {
+      else if (typeof body === 'string') ok = socket.write(head + body, 'latin1', cb);
+      else if (body.length <= COALESCE_LIMIT) ok = socket.write(head + body.toString('latin1', 0, body.length), 'latin1', cb);
+      else {
         socket.cork();
         socket.write(head, 'latin1');
         ok = socket.write(body, cb);
@@ -289,6 +352,8 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
     } else if (body === false) {
       ok = true;
       if (cb) process.nextTick(cb);
+    } else if (typeof body === 'string') {
+      ok = socket.write(body, 'latin1', cb);
     } else {
       ok = socket.write(body, cb);
     }
@@ -297,17 +362,17 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
   }
 
   /** Frames one body chunk (chunked encoding, Content-Length limit); false = nothing to send. */
-  #frame(data: Buffer): Buffer | false {
+  #frame(data: Payload): Payload | false {
     if (this.#noBody || data.length === 0) return false;
     if (this.#length !== null) {
       const room = this.#length - this.bodyBytes;
       if (room <= 0) return false;
-      if (data.length > room) data = data.subarray(0, room);
+      if (data.length > room) data = typeof data === 'string' ? data.slice(0, room) : data.subarray(0, room);
     }
     this.bodyBytes += data.length;
     if (!this.#chunked) return data;
-    const size = Buffer.from(`${data.length.toString(16)}\r\n`, 'latin1');
-    return Buffer.concat([size, data, CRLF]);
+    const size = `${data.length.toString(16)}\r\n`;
+    return typeof data === 'string' ? `${size}${data}\r\n` : Buffer.concat([Buffer.from(size, 'latin1'), data, CRLF]);
   }
 
   write(chunk: string | Uint8Array, encoding?: BufferEncoding | WriteCallback, cb?: WriteCallback): boolean {
@@ -318,18 +383,18 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
       return false;
     }
     this.#commit();
-    const data = toBuffer(chunk, enc);
+    const data = toPayload(chunk, enc);
     const head = this.#flushed ? null : this.#serialise(null);
     return this.#send(head, this.#frame(data), callback);
   }
 
   end(chunk?: string | Uint8Array | (() => void), encoding?: BufferEncoding | (() => void), cb?: () => void): this {
     let callback = cb;
-    let data: Buffer | null = null;
+    let data: Payload | null = null;
     if (typeof chunk === 'function') callback = chunk;
     else if (chunk !== undefined) {
       if (typeof encoding === 'function') callback = encoding;
-      data = toBuffer(chunk, typeof encoding === 'string' ? encoding : undefined);
+      data = toPayload(chunk, typeof encoding === 'string' ? encoding : undefined);
     } else if (typeof encoding === 'function') callback = encoding;
     if (this.writableEnded || this.destroyed) {
       if (callback) process.nextTick(callback);
@@ -339,20 +404,23 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
     this.writableEnded = true;
     const head = this.#flushed ? null : this.#serialise(data ? data.length : 0);
     let body = data ? this.#frame(data) : false;
-    if (this.#chunked) body = body === false ? LAST_CHUNK : Buffer.concat([body, LAST_CHUNK]);
+    if (this.#chunked) body = withLastChunk(body);
     if (this.#length !== null && this.bodyBytes < this.#length && !this.#noBody) this.#keepAlive = false; // short body: the client can only see the end as a close
-    this.#send(head, body, (err) => this.#finished(err ?? null, callback));
+    this.#endCb = callback;
+    this.#send(head, body, this.#owner.endCallback);
     return this;
   }
 
-  #finished(err: Error | null, cb: (() => void) | undefined): void {
+  /** The connection: the bytes of end() were flushed (or failed). */
+  ended(err: Error | null): void {
     if (err || this.destroyed) {
       this.#close();
       return;
     }
     this.writableFinished = true;
     this.emit('finish');
-    if (cb) cb();
+    this.#endCb?.();
+    this.hooks?.done(this, false);
     this.#owner.responseDone(this, this.#keepAlive);
     this.#close();
   }
@@ -361,6 +429,7 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
   #close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (!this.writableFinished) this.hooks?.done(this, true);
     this.emit('close');
   }
 

@@ -1,156 +1,28 @@
 /**
  * One HTTP request from start to end: build the context (lighttpd's request checks), route it through
- * the module phases, turn a status decision into lighttpd's response (error documents,
- * server.error-handler / -404 re-dispatch, redirects), and run the request-done hooks (accesslog).
- * Upgrade / CONNECT candidates go through the modules' onUpgrade hooks first.
+ * the module phases, and answer (finish.ts); Upgrade / CONNECT candidates go through the modules'
+ * onUpgrade hooks first. The response hooks live on the request's RequestRun (request-run.ts).
+ *
+ * The common path stays synchronous while the router and the modules are (no promise per request).
  */
-import type { Duplex } from 'node:stream';
 import type { BodyError } from '../http1/body-decoder.js';
 import type { UpgradeControl } from '../http1/handler.js';
 import type { HttpRequest } from '../http1/request.js';
 import type { HttpResponse } from '../http1/response.js';
-import type { RequestCtx, RequestDone } from '../request/context.js';
-import { beginPass, confOf, routeRequest, routeUpgrade, type Pass, type Pipeline, type RouteResult } from '../request/router.js';
-import { normaliseTarget } from '../request/normalize.js';
+import type { RequestCtx } from '../request/context.js';
+import { beginPass, routeRequest, routeUpgrade, type RouteResult } from '../request/router.js';
+import { finish, isAnswered } from './finish.js';
 import { buildCtx, type BuiltCtx, type ConnInfo } from './request-ctx.js';
-import { sendEmpty, sendErrorDocument } from './response.js';
-import type { ServerConf } from './server-config.js';
+import { RequestRun, type App } from './request-run.js';
+import { sendErrorDocument } from './response.js';
 
-/** Shared by every listener of one server. */
-export interface App {
-  readonly pipeline: Pipeline;
-  readonly server: ServerConf;
-  /** One error-log line. */
-  readonly log: (source: string, message: string) => void;
-  /** Called when a request starts and ends (idle-exit timer, graceful shutdown). */
-  readonly activity: { begin(): void; end(): void; upgraded(socket: Duplex): void };
-}
+export type { App } from './request-run.js';
 
-/** What one request carries from start to end. */
-interface RequestState {
-  pass: Pass;
-  redispatched: boolean;
-  /** Response-start hooks run with this pass (null: parser errors, 413 — lighttpd runs none). */
-  hooksPass: Pass | null;
-  /** When set, replaces the status the handler writes (server.error-handler keeps the original). */
-  forcedStatus: number;
-  /** The body could not be read (400 / 413): this status wins. */
-  bodyError: number;
-  done: boolean;
-}
+/** Requests with a body: their run, for the engine's report of a body that cannot be read. */
+const bodyRuns = new WeakMap<HttpRequest, RequestRun>();
 
-/** Runs the response-start hooks of every module, and sets the Server tag. */
-function responseStart(app: App, req: RequestCtx, res: HttpResponse, state: RequestState): void {
-  if (state.forcedStatus > 0) {
-    res.statusCode = state.forcedStatus;
-    res.statusMessage = '';
-  }
-  const pass = state.hooksPass;
-  if (pass) {
-    for (const cm of app.pipeline.modules) {
-      if (!cm.module.onResponseStart) continue;
-      try {
-        cm.module.onResponseStart(req, res, confOf(cm, pass));
-      } catch (e) {
-        app.log('response.ts', `${cm.module.name}: response-start failed: ${(e as Error).message}`);
-      }
-    }
-  }
-  res.serverTag = pass?.core.tag ?? app.pipeline.core.base.tag;
-}
-
-/** What the request-done hooks (mod_accesslog) learn about a finished request. */
-function doneFacts(req: RequestCtx, res: HttpResponse, aborted: boolean): RequestDone {
-  const headers = new Map<string, string>();
-  for (const [k, v] of Object.entries(res.getHeaders())) headers.set(k, typeof v === 'object' ? v.join(', ') : String(v));
-  const sent = res.headersSent;
-  return {
-    status: sent ? res.statusCode : 0,
-    bodyBytes: sent ? res.bodyBytes : -1,
-    headerBytes: res.headerBytes,
-    bytesIn: req.raw.bytesIn,
-    connState: aborted ? 'X' : res.keptAlive ? '+' : '-',
-    responseHeaders: headers,
-    endTime: performance.timeOrigin + performance.now(),
-  };
-}
-
-/** Runs the request-done hooks once. */
-function requestDone(app: App, req: RequestCtx, res: HttpResponse, state: RequestState, aborted: boolean): void {
-  if (state.done) return;
-  state.done = true;
-  let done: RequestDone | null = null;
-  for (const cm of app.pipeline.modules) {
-    if (!cm.module.onRequestDone) continue;
-    done ??= doneFacts(req, res, aborted);
-    try {
-      cm.module.onRequestDone(req, done, confOf(cm, state.pass));
-    } catch (e) {
-      app.log('response.ts', `${cm.module.name}: request-done failed: ${(e as Error).message}`);
-    }
-  }
-  app.activity.end();
-}
-
-/** Turns a route result into bytes on the wire (and the error-handler re-dispatch). */
-async function finish(app: App, req: RequestCtx, res: HttpResponse, state: RequestState, result: RouteResult): Promise<void> {
-  if (result.kind === 'drop') {
-    app.log('response.ts', `request dropped: ${result.reason}`);
-    req.raw.socket.destroy();
-    return;
-  }
-  if (res.headersSent || res.writableEnded) return;
-  let status = state.bodyError !== 0 ? state.bodyError : result.kind === 'status' ? result.status : (req.status ?? 0);
-  if (status === 0) {
-    // 'handled' without writing and without a status: the module forgot to answer
-    app.log('response.ts', `no module answered ${req.method} ${req.target}`);
-    status = 500;
-  }
-  // lighttpd: CONNECT that nobody handles is 405 and the connection closes (http_status_set_error_close)
-  if (status === 405 && req.method === 'CONNECT') res.shouldKeepAlive = false;
-  if (status >= 400) {
-    const core = state.pass.core;
-    const handler = core.errorHandler !== '' ? core.errorHandler : (status === 403 || status === 404) && core.errorHandler404 !== '' ? core.errorHandler404 : '';
-    if (handler !== '' && !state.redispatched && handler.startsWith('/')) {
-      state.redispatched = true;
-      const keepStatus = core.errorHandler !== '';
-      const n = normaliseTarget(handler, app.pipeline.url);
-      if (n) {
-        req.env.set('REDIRECT_STATUS', String(status));
-        req.method = 'GET';
-        req.target = n.target;
-        req.path = n.path;
-        req.query = n.query;
-        delete req.status;
-        delete req.handler;
-        delete req.physicalPath;
-        delete req.fileStat;
-        delete req.pathInfo;
-        if (keepStatus) state.forcedStatus = status;
-        const again = await routeRequest(req, res, app.pipeline);
-        state.pass = beginPass(req, app.pipeline);
-        if (again.kind === 'handled' && (res.headersSent || res.writableEnded || (req.status ?? 0) < 400)) {
-          if (!res.headersSent && !res.writableEnded) await finish(app, req, res, state, again);
-          return;
-        }
-        if (again.kind === 'status' && again.status < 400) return finish(app, req, res, state, again);
-        state.forcedStatus = 0;
-      }
-    }
-    await sendErrorDocument(res, status, state.pass.core.errorfilePrefix);
-    return;
-  }
-  const extra: Record<string, string> = {};
-  if (result.kind === 'status' && result.location) extra.Location = result.location;
-  if (result.kind === 'status' && result.allow) extra.Allow = result.allow;
-  sendEmpty(res, status, extra);
-}
-
-/** Bodies whose reading may fail: the core's answer for that request. */
-const bodyErrorHandlers = new WeakMap<HttpRequest, (error: BodyError) => void>();
-
-/** The lines lighttpd always logs for a head it cannot frame. */
-function logFramingError(app: App, built: BuiltCtx): void {
+/** The lines lighttpd always logs for a head it cannot frame (and the parse errors, when asked to). */
+function logParseError(app: App, built: BuiltCtx): void {
   const framing = built.ctx.raw.head.framing;
   if (framing === 'oversized') app.log('connections.c.686', 'oversized request-header -> sending Status 431');
   else if (framing === 'tls') app.log('connections.c.714', `unexpected TLS ClientHello on clear port (${built.ctx.remoteAddr})`);
@@ -158,16 +30,13 @@ function logFramingError(app: App, built: BuiltCtx): void {
   else if (app.server.logRequestHeaderOnError) app.log('request.c.317', `${built.reason} -> ${built.status}`);
 }
 
-/** Starts a request: context, pass, hooks, per-request limits, and the request-done wiring. */
-function begin(app: App, conn: ConnInfo, raw: HttpRequest, res: HttpResponse): { built: BuiltCtx; state: RequestState } {
+/** Starts a request: context, pass, hooks and the per-request limits on the response. */
+function begin(app: App, conn: ConnInfo, raw: HttpRequest, res: HttpResponse): { built: BuiltCtx; run: RequestRun } {
   app.activity.begin();
   const built = buildCtx(raw, conn, app.server);
-  const req = built.ctx;
-  const pass = beginPass(req, app.pipeline);
-  const state: RequestState = { pass, redispatched: false, hooksPass: built.status === 0 ? pass : null, forcedStatus: 0, bodyError: 0, done: false };
-  res.beforeHead = () => responseStart(app, req, res, state);
-  res.once('finish', () => requestDone(app, req, res, state, false));
-  res.once('close', () => requestDone(app, req, res, state, !res.writableFinished));
+  const pass = beginPass(built.ctx, app.pipeline);
+  const run = new RequestRun(app, built.ctx, pass, built.status === 0 ? pass : null);
+  res.hooks = run;
   const core = pass.core;
   res.keepAliveIdle = core.maxKeepAliveIdle;
   res.readIdle = core.maxReadIdle;
@@ -180,73 +49,50 @@ function begin(app: App, conn: ConnInfo, raw: HttpRequest, res: HttpResponse): {
     res.shouldKeepAlive = false;
   }
   if (built.status !== 0) {
-    logFramingError(app, built);
+    logParseError(app, built);
     res.shouldKeepAlive = false;
   } else if (raw.bodyLength !== 0) {
     raw.setBodyLimit(core.maxRequestSize * 1024);
-    bodyErrorHandlers.set(raw, (error) => bodyFailed(app, req, res, state, error));
+    bodyRuns.set(raw, run);
   }
-  return { built, state };
+  return { built, run };
 }
 
-/** The body could not be read: lighttpd answers the status if nothing was sent, else drops the connection. */
-function bodyFailed(app: App, req: RequestCtx, res: HttpResponse, state: RequestState, error: BodyError): void {
+/** The engine's report of a body that cannot be read: lighttpd answers the status if nothing was sent. */
+export function handleBodyError(app: App, raw: HttpRequest, res: HttpResponse, error: BodyError): void {
   app.log('connections.c.1745', `${error.reason} -> ${error.status}`);
   res.shouldKeepAlive = false;
-  if (res.writableEnded) return; // answered already; the connection closes after it
+  const run = bodyRuns.get(raw);
+  if (run === undefined || res.writableEnded) return; // answered already; the connection closes after it
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  state.bodyError = error.status;
-  state.hooksPass = null;
-  void sendErrorDocument(res, error.status, state.pass.core.errorfilePrefix).catch(() => res.destroy());
+  run.bodyError = error.status;
+  run.hooksPass = null;
+  void sendErrorDocument(res, error.status, run.pass.core.errorfilePrefix).catch(() => res.destroy());
 }
 
-/** The engine's report of a body that cannot be read. */
-export function handleBodyError(_app: App, raw: HttpRequest, _res: HttpResponse, error: BodyError): void {
-  bodyErrorHandlers.get(raw)?.(error);
-}
-
-/** Answers a request whose checks failed, or whose Content-Length passes server.max-request-size. */
-async function refuse(app: App, built: BuiltCtx, res: HttpResponse, state: RequestState): Promise<boolean> {
-  const req = built.ctx;
-  if (built.status !== 0) {
-    await finish(app, req, res, state, { kind: 'status', status: built.status });
-    return true;
-  }
-  const max = state.pass.core.maxRequestSize;
-  const cl = req.raw.bodyLength;
+/** The status lighttpd answers before any module runs (parse checks, Content-Length over max-request-size), or 0. */
+function refusal(run: RequestRun, built: BuiltCtx, res: HttpResponse): number {
+  if (built.status !== 0) return built.status;
+  const max = run.pass.core.maxRequestSize;
+  const cl = built.ctx.raw.bodyLength;
   if (max > 0 && cl > max * 1024) {
-    app.log('response.c.377', `request-size too long: ${cl} -> 413`);
-    state.hooksPass = null;
+    run.app.log('response.c.377', `request-size too long: ${cl} -> 413`);
+    run.hooksPass = null;
     res.shouldKeepAlive = false;
-    await finish(app, req, res, state, { kind: 'status', status: 413 });
-    return true;
+    return 413;
   }
-  return false;
-}
-
-/** Handles one request on a listener. */
-export async function handleRequest(app: App, conn: ConnInfo, raw: HttpRequest, res: HttpResponse): Promise<void> {
-  const { built, state } = begin(app, conn, raw, res);
-  const req = built.ctx;
-  try {
-    if (await refuse(app, built, res, state)) return;
-    const result = await routeRequest(req, res, app.pipeline);
-    state.pass = beginPass(req, app.pipeline);
-    state.hooksPass = state.bodyError !== 0 ? null : state.pass;
-    await finish(app, req, res, state, result);
-  } catch (e) {
-    failed(app, req, res, state, e);
-  }
+  return 0;
 }
 
 /** A module threw: 500 if nothing was sent yet, else the connection is dropped (unless the answer is complete). */
-function failed(app: App, req: RequestCtx, res: HttpResponse, state: RequestState, e: unknown): void {
-  // a module reading a body the engine gave up on (bodyFailed answered already) fails as a matter of course
-  if (state.bodyError !== 0) return;
-  app.log('response.ts', `${req.method} ${req.target}: ${e instanceof Error ? e.message : String(e)}`);
+function failed(run: RequestRun, res: HttpResponse, e: unknown): void {
+  // a module reading a body the engine gave up on (handleBodyError answered already) fails as a matter of course
+  if (run.bodyError !== 0) return;
+  const req = run.req;
+  run.app.log('response.ts', `${req.method} ${req.target}: ${e instanceof Error ? e.message : String(e)}`);
   if (res.writableEnded) return;
   if (!res.headersSent) {
     res.shouldKeepAlive = false;
@@ -256,41 +102,90 @@ function failed(app: App, req: RequestCtx, res: HttpResponse, state: RequestStat
   }
 }
 
+/** After routing: the pass for the response hooks — the first one unless a rewrite or re-dispatch changed the target. */
+function settle(run: RequestRun, target: string, method: string): void {
+  const req = run.req;
+  if (req.target !== target || req.method !== method) run.pass = beginPass(req, run.app.pipeline);
+  run.hooksPass = run.bodyError !== 0 ? null : run.pass;
+}
+
+function answer(run: RequestRun, res: HttpResponse, result: RouteResult): void | Promise<void> {
+  if (isAnswered(run, res, result)) return;
+  return finish(run, res, result).catch((e: unknown) => failed(run, res, e));
+}
+
+/** Routes a request that passed the checks, synchronously as far as the modules allow. */
+function route(run: RequestRun, res: HttpResponse): void | Promise<void> {
+  const req: RequestCtx = run.req;
+  const target = req.target;
+  const method = req.method;
+  const routed = routeRequest(req, res, run.app.pipeline);
+  if (routed instanceof Promise) {
+    return routed.then(
+      (result) => {
+        settle(run, target, method);
+        return answer(run, res, result);
+      },
+      (e: unknown) => failed(run, res, e),
+    );
+  }
+  settle(run, target, method);
+  return answer(run, res, routed);
+}
+
+/** Handles one request on a listener. */
+export function handleRequest(app: App, conn: ConnInfo, raw: HttpRequest, res: HttpResponse): void {
+  const { built, run } = begin(app, conn, raw, res);
+  try {
+    const refused = refusal(run, built, res);
+    if (refused !== 0) {
+      void finish(run, res, { kind: 'status', status: refused }).catch((e: unknown) => failed(run, res, e));
+      return;
+    }
+    void route(run, res);
+  } catch (e) {
+    failed(run, res, e);
+  }
+}
+
+/** Hands the socket to the module that took the upgrade; it counts as active until it closes. */
+function upgraded(run: RequestRun, raw: HttpRequest, control: UpgradeControl): void {
+  control.taken();
+  run.finished = true;
+  const app = run.app;
+  app.activity.upgraded(raw.socket);
+  if (raw.socket.destroyed) app.activity.end();
+  else raw.socket.once('close', () => app.activity.end());
+}
+
 /**
  * Handles an Upgrade / CONNECT candidate: the modules' onUpgrade hooks; when one takes the socket the
  * engine lets go of it, otherwise the request is answered on the connection like any other.
  */
 export async function handleUpgrade(app: App, conn: ConnInfo, raw: HttpRequest, res: HttpResponse, head: Buffer, control: UpgradeControl): Promise<void> {
-  const { built, state } = begin(app, conn, raw, res);
+  const { built, run } = begin(app, conn, raw, res);
   const req = built.ctx;
   try {
-    if (built.status !== 0) {
+    const refused = refusal(run, built, res);
+    if (refused !== 0) {
       control.resume();
-      await refuse(app, built, res, state);
+      await finish(run, res, { kind: 'status', status: refused });
       return;
     }
+    const target = req.target;
+    const method = req.method;
     const result = await routeUpgrade(req, res, raw.socket, head, app.pipeline);
-    state.pass = beginPass(req, app.pipeline);
-    state.hooksPass = state.pass;
     if (result.kind === 'handled' && !res.headersSent && req.status === undefined) {
-      // the module owns the socket now; it counts as active until it closes
-      control.taken();
-      state.done = true;
-      app.activity.upgraded(raw.socket);
-      if (raw.socket.destroyed) app.activity.end();
-      else raw.socket.once('close', () => app.activity.end());
+      upgraded(run, raw, control);
       return;
     }
     control.resume();
     if (result.kind === 'not-upgraded') {
-      if (await refuse(app, built, res, state)) return;
-      const normal = await routeRequest(req, res, app.pipeline);
-      state.pass = beginPass(req, app.pipeline);
-      state.hooksPass = state.pass;
-      await finish(app, req, res, state, normal);
+      await route(run, res);
       return;
     }
-    await finish(app, req, res, state, result);
+    settle(run, target, method);
+    await finish(run, res, result);
   } catch (e) {
     app.log('response.ts', `upgrade ${req.target}: ${e instanceof Error ? e.message : String(e)}`);
     control.resume();

@@ -38,7 +38,7 @@ export function createListenerServer(spec: ListenSpec, app: App): Http1Server {
   const core = app.pipeline.core.base;
   const conn = { serverSocket: spec.token, scheme: 'http' as const };
   const handler: Http1Handler = {
-    request: (req, res) => void handleRequest(app, conn, req, res),
+    request: (req, res) => handleRequest(app, conn, req, res),
     upgrade: (req, res, head, control) => void handleUpgrade(app, conn, req, res, head, control),
     bodyError: (req, res, error) => handleBodyError(app, req, res, error),
   };

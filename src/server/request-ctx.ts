@@ -25,14 +25,25 @@ export interface BuiltCtx {
   readonly reason: string;
 }
 
-function unmapV4(addr: string): string {
-  return addr.startsWith('::ffff:') && addr.includes('.') ? addr.slice(7) : addr;
+/** Normalised Host values by scheme: clients repeat the same few (bounded; cleared when full). */
+const hostCache = { http: new Map<string, string | null>(), https: new Map<string, string | null>() };
+const HOST_CACHE_MAX = 512;
+
+function hostOf(value: string, scheme: 'http' | 'https'): string | null {
+  const cache = hostCache[scheme];
+  let h = cache.get(value);
+  if (h === undefined) {
+    h = normaliseHost(value, scheme);
+    if (cache.size >= HOST_CACHE_MAX) cache.clear();
+    cache.set(value, h);
+  }
+  return h;
 }
 
 /** Builds the context; `status` is non-zero when lighttpd would reject the request. */
 export function buildCtx(raw: HttpRequest, conn: ConnInfo, server: ServerConf): BuiltCtx {
   const head = raw.head;
-  const sock = raw.socket;
+  const peer = raw.peer;
   const ctx: RequestCtx = {
     raw,
     method: head.method,
@@ -43,10 +54,10 @@ export function buildCtx(raw: HttpRequest, conn: ConnInfo, server: ServerConf): 
     query: '',
     host: '',
     scheme: conn.scheme,
-    remoteAddr: unmapV4(sock.remoteAddress ?? conn.serverSocket),
-    remotePort: sock.remotePort ?? 0,
-    localAddr: unmapV4(sock.localAddress ?? ''),
-    localPort: sock.localPort ?? 0,
+    remoteAddr: peer.remoteAddr !== '' ? peer.remoteAddr : conn.serverSocket,
+    remotePort: peer.remotePort,
+    localAddr: peer.localAddr,
+    localPort: peer.localPort,
     serverSocket: conn.serverSocket,
     headers: head.headers,
     env: new Map(),
@@ -70,7 +81,7 @@ export function buildCtx(raw: HttpRequest, conn: ConnInfo, server: ServerConf): 
   }
 
   if (head.host !== null) {
-    const h = server.hostStrict ? normaliseHost(head.host, conn.scheme) : head.host;
+    const h = server.hostStrict ? hostOf(head.host, conn.scheme) : head.host;
     if (h === null) return fail(400, 'Invalid Hostname');
     Object.assign(ctx, { host: h });
   } else if (head.version === '1.1') {
