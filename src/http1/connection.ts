@@ -17,6 +17,7 @@
  */
 import type { Socket } from 'node:net';
 import { ChunkedDecoder, LengthDecoder, type BodyDecoder } from './body-decoder.js';
+import { clock, tick } from './clock.js';
 import type { Http1Handler, Http1Options, UpgradeControl } from './handler.js';
 import { HeadReader, type HeadScan } from './head-reader.js';
 import { hasToken, parseRequestHead, type RequestHead } from './request-head.js';
@@ -29,6 +30,8 @@ type ConnState = 'head' | 'request' | 'upgrade' | 'linger' | 'closed';
 const PENDING_LIMIT = 64 * 1024;
 /** lighttpd's HTTP_LINGER_TIMEOUT (seconds). */
 const LINGER_SECONDS = 5;
+/** Write timestamps come from the coarse clock (see clock.ts): allow for its age. */
+const WRITE_SLACK_MS = 1000;
 const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
 
 /** What a connection tells its server. */
@@ -97,6 +100,8 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
   #continueChecked = false;
   /** Bytes after the head wait to be fed once the core has seen the request (they count as received). */
   #restWaiting = false;
+  /** A response finished while the socket was lent: its keep-alive verdict, applied on resume. */
+  #doneWhileLent: boolean | null = null;
   #peer: Peer | null = null;
   readonly #sink = (payload: Buffer): void => this.#req?.deliver(payload);
   readonly #onData = (chunk: Buffer): void => this.#data(chunk);
@@ -128,7 +133,7 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
   }
 
   #data(chunk: Buffer): void {
-    this.#lastRead = performance.now();
+    this.#lastRead = tick();
     switch (this.#state) {
       case 'head':
         this.#parse(chunk);
@@ -241,6 +246,9 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
         socket.on('drain', this.#onDrain);
         socket.resume();
         if (rest.length > 0) this.#moreForRequest(rest);
+        const lentDone = this.#doneWhileLent;
+        this.#doneWhileLent = null;
+        if (lentDone !== null && this.#res !== null) this.responseDone(this.#res, lentDone);
       },
     };
     try {
@@ -315,15 +323,21 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
 
   responseStarted(): void {
     this.#writing = true;
-    this.#lastWrite = performance.now();
+    this.#lastWrite = clock.now;
   }
 
   wrote(): void {
-    this.#lastWrite = performance.now();
+    this.#lastWrite = clock.now;
   }
 
   responseDone(res: HttpResponse, keepAlive: boolean): void {
-    if (res !== this.#res || this.#state !== 'request') return;
+    if (res !== this.#res) return;
+    if (this.#state === 'upgrade') {
+      // answered while the socket is still lent (a module wrote before the upgrade decision came back)
+      this.#doneWhileLent = keepAlive;
+      return;
+    }
+    if (this.#state !== 'request') return;
     this.#keepAliveIdle = res.keepAliveIdle;
     this.#req = null;
     this.#res = null;
@@ -335,7 +349,7 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
     }
     this.#state = 'head';
     this.#reader.reset(true);
-    this.#lastRead = performance.now();
+    this.#lastRead = tick();
     if (this.#pausedBody || this.#pausedPending) {
       this.#pausedBody = false;
       this.#pausedPending = false;
@@ -404,7 +418,7 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
       case 'request': {
         const res = this.#res;
         if (res === null) return;
-        if (this.#writing && !res.writableFinished && now - this.#lastWrite > res.writeIdle * 1000) {
+        if (this.#writing && !res.writableFinished && now - this.#lastWrite > res.writeIdle * 1000 + WRITE_SLACK_MS) {
           this.socket.destroy();
           return;
         }

@@ -45,6 +45,7 @@ export interface ResponseHooks {
 const COALESCE_LIMIT = 16 * 1024;
 const LAST_CHUNK = '0\r\n\r\n';
 const CRLF = Buffer.from('\r\n', 'latin1');
+const EMPTY = Buffer.alloc(0);
 
 /** Body bytes on their way out: a Buffer, or a latin1 string (one char per byte, written as such). */
 type Payload = Buffer | string;
@@ -407,7 +408,13 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
     if (this.#chunked) body = withLastChunk(body);
     if (this.#length !== null && this.bodyBytes < this.#length && !this.#noBody) this.#keepAlive = false; // short body: the client can only see the end as a close
     this.#endCb = callback;
-    this.#send(head, body, this.#owner.endCallback);
+    this.#send(head, body);
+    // written without a callback (node then needs no tick per write): done now if it all reached the
+    // kernel, else once what is queued is (an empty write's callback comes after it)
+    const socket = this.#socket;
+    if (socket.destroyed) return this;
+    if (socket.writableLength === 0) queueMicrotask(this.#owner.endCallback);
+    else socket.write(EMPTY, this.#owner.endCallback);
     return this;
   }
 

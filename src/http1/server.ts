@@ -7,6 +7,7 @@
  * already wait is a new one closed. Connections handed to a module (Upgrade) count until they close.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { tick } from './clock.js';
 import { Http1Connection, type ConnectionOwner } from './connection.js';
 import type { Http1Handler, Http1Options } from './handler.js';
 
@@ -87,7 +88,7 @@ export class Http1Server implements ConnectionOwner {
   }
 
   #sweep(): void {
-    const now = performance.now();
+    const now = tick();
     for (const c of this.#conns) c.sweep(now);
   }
 
