@@ -42,6 +42,7 @@ function appendRequestHeader(req: RequestCtx, name: string, value: string): void
   const key = name.toLowerCase();
   const old = headers.get(key);
   const joined = old === undefined || old === '' ? value : `${old}${key === 'cookie' ? '; ' : ', '}${value}`;
+  if (old === undefined) (req.addedHeaderNames ??= new Map()).set(key, name);
   headers.set(key, joined);
   req.raw.headers[key] = joined;
 }
@@ -53,6 +54,7 @@ function setRequestHeader(req: RequestCtx, name: string, value: string): void {
     headers.delete(key);
     delete req.raw.headers[key];
   } else {
+    if (!headers.has(key)) (req.addedHeaderNames ??= new Map()).set(key, name);
     headers.set(key, value);
     req.raw.headers[key] = value;
   }

@@ -40,6 +40,8 @@ export interface RequestCtx {
   readonly serverSocket: string;
   /** Request headers by lower-case name; repeats joined with `, ` (Cookie with `; `). */
   readonly headers: ReadonlyMap<string, string>;
+  /** How request headers added after arrival (mod_setenv) are spelled, by lower-case name; unset when none. */
+  addedHeaderNames?: Map<string, string>;
   /** `server.name` in effect (set by the core; empty when unset). */
   serverName?: string;
   /** Document root in effect for this request (set by the core before the physical phase). */

@@ -12,7 +12,7 @@ export interface ProxyDiffCase {
 
 /** The config both servers run; `@BACKEND@` and `@DEAD@` are backend ports, `@DOCROOT@` a directory. */
 export const PROXY_DIFF_CONFIG = `server.document-root = "@DOCROOT@"
-server.modules += ( "mod_proxy" )
+server.modules += ( "mod_proxy", "mod_setenv" )
 proxy.server = ( "" => ( ( "host" => "127.0.0.1", "port" => @BACKEND@ ) ) )
 $HTTP["url"] =^ "/fwd/" {
   proxy.forwarded = ( "for" => 1, "proto" => 1, "host" => 1, "by" => 1 )
@@ -37,6 +37,10 @@ $HTTP["url"] =^ "/rh/" {
 $HTTP["url"] =^ "/ext/" {
   proxy.server = ( ".php" => ( ( "host" => "127.0.0.1", "port" => @BACKEND@ ) ) )
   proxy.map-extensions = ( ".php3" => ".php", ".inc" => ".nomatch" )
+}
+$HTTP["url"] =^ "/setenv/" {
+  setenv.add-request-header = ( "X-Added" => "1", "Accept" => "extra", "cookie" => "c=2" )
+  setenv.set-request-header = ( "User-Agent" => "", "X-Set" => "v", "x-custom" => "replaced" )
 }
 $HTTP["url"] =^ "/dead/" {
   proxy.server = ( "" => ( ( "host" => "127.0.0.1", "port" => @DEAD@ ) ) )
@@ -113,4 +117,6 @@ export const PROXY_DIFF_CASES: readonly ProxyDiffCase[] = [
   { name: 'javascript type', request: req('GET', '/js?h=Content-Type:application/javascript') },
   { name: 'redirect passes', request: req('GET', '/redir?code=301&h=Location:/elsewhere') },
   { name: 'long header', request: req('GET', '/long', [`X-Long: ${'v'.repeat(4000)}`]) },
+  { name: 'mod_setenv request headers', request: req('GET', '/setenv/a', ['User-Agent: ua', 'Accept: a', 'X-Custom: 1', 'Cookie: c=1']) },
+  { name: 'mod_setenv on an Upgrade request', request: req('GET', '/setenv/up', WS) },
 ];

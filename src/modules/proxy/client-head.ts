@@ -10,13 +10,15 @@ import type { ClientHead } from './request-head.js';
 /** The head-builder input for `req`; `bodyLength` null = unknown (streamed chunked). */
 export function clientHeadOf(req: RequestCtx, bodyLength: number | null): ClientHead {
   const raw = req.raw;
-  const sentHost = raw.headers.host !== undefined && req.host !== '';
+  const sentHost = req.headers.has('host') && req.host !== '';
   return {
     method: req.method,
     // lighttpd sends r->target: the normalised target (or mod_rewrite's result), query included
     target: req.target,
     httpVersion: raw.httpVersion,
     rawHeaders: raw.rawHeaders,
+    headers: req.headers,
+    addedNames: req.addedHeaderNames,
     remoteAddr: req.remoteAddr,
     localAddr: req.localAddr,
     localPort: req.localPort,
@@ -83,8 +85,6 @@ export function prebuffer(src: Readable, limit = PREBUFFER_LIMIT): Promise<Prebu
 
 /** The declared body length of a request, or null when it is chunked (unknown). */
 export function declaredLength(req: RequestCtx): number | null {
-  const te = req.raw.headers['transfer-encoding'];
-  if (te !== undefined) return null;
-  const cl = req.raw.headers['content-length'];
-  return cl === undefined ? 0 : Number(cl);
+  const n = req.raw.bodyLength;
+  return n < 0 ? null : n;
 }

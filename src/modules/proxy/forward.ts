@@ -269,7 +269,7 @@ export async function forwardRequest(
 
   const rc: RemapCtx = {
     opts: opts.header,
-    clientHost: req.raw.headers.host !== undefined && req.host !== '' ? req.host : null,
+    clientHost: req.headers.has('host') && req.host !== '' ? req.host : null,
     clientScheme: req.scheme,
     state: backendHead.remap,
   };

@@ -218,3 +218,22 @@ test('keepAlive: Connection keep-alive where lighttpd says close; never for HTTP
   assert.equal([conn(up), up.keepAlive].join(), 'close, upgrade,false');
   assert.equal(buildRequestHead(client({ rawHeaders: ['Host', 'h'] }), plain).keepAlive, false);
 });
+
+test('headers changed after arrival (mod_setenv): current values in arrival order, removed ones dropped, added ones last as spelled', () => {
+  const h = buildRequestHead(
+    client({
+      rawHeaders: ['Host', 'h', 'User-Agent', 'ua', 'Accept', 'a', 'X-Custom', '1', 'Cookie', 'c=1'],
+      headers: new Map([
+        ['host', 'h'],
+        ['accept', 'a, extra'],
+        ['x-custom', 'replaced'],
+        ['cookie', 'c=1; c=2'],
+        ['x-added', '1'],
+        ['x-set', 'v'],
+      ]),
+      addedNames: new Map([['x-added', 'X-Added']]),
+    }),
+    plain,
+  );
+  assert.deepEqual(h.text.split('\r\n').slice(1, 7), ['Host: h', 'Accept: a, extra', 'X-Custom: replaced', 'Cookie: c=1; c=2', 'X-Added: 1', 'X-Set: v']);
+});

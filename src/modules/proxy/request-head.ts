@@ -14,8 +14,15 @@ export interface ClientHead extends HopInfo {
   readonly target: string;
   /** `1.0` or `1.1` (the client's version). */
   readonly httpVersion: string;
-  /** node's rawHeaders: name, value, name, value … in arrival order. */
+  /** The request's raw headers: name, value, name, value … in arrival order and spelling. */
   readonly rawHeaders: readonly string[];
+  /**
+   * The request's headers now, by lower-case name, repeats joined (RequestCtx.headers): mod_setenv
+   * may have added, changed or removed some since they arrived. Absent: the raw headers as they came.
+   */
+  readonly headers?: ReadonlyMap<string, string>;
+  /** How headers in `headers` that did not come from the client are spelled (mod_setenv keeps its config's). */
+  readonly addedNames?: ReadonlyMap<string, string> | undefined;
   /** Body length when known (Content-Length, or a fully buffered body); null = unknown (streamed). */
   readonly bodyLength: number | null;
 }
@@ -78,6 +85,31 @@ function mergeDuplicates(raw: readonly string[]): Header[] {
   return out;
 }
 
+/** `x-forwarded-proto` → `X-Forwarded-Proto`: the spelling of an added header nobody named. */
+function canonicalName(lower: string): string {
+  return lower.replace(/(^|-)([a-z])/g, (_m: string, sep: string, c: string) => sep + c.toUpperCase());
+}
+
+/**
+ * The headers to forward: the client's, in arrival order and spelling, with their current values
+ * (lighttpd forwards r->rqst_headers, which mod_setenv edits); removed ones dropped, added ones last.
+ */
+function currentHeaders(raw: readonly string[], current: ReadonlyMap<string, string> | undefined, added: ReadonlyMap<string, string> | undefined): Header[] {
+  const out = mergeDuplicates(raw);
+  if (!current) return out;
+  let kept = 0;
+  for (const h of out) {
+    const v = current.get(h[2]);
+    if (v === undefined) continue;
+    h[1] = v;
+    out[kept++] = h;
+  }
+  out.length = kept;
+  // every kept name is in `current`, so it holds others only when it is larger
+  if (current.size > kept) for (const [lower, v] of current) if (!find(out, lower)) out.push([added?.get(lower) ?? canonicalName(lower), v, lower]);
+  return out;
+}
+
 function find(list: readonly Header[], lower: string): Header | undefined {
   for (const h of list) if (h[2] === lower) return h;
   return undefined;
@@ -97,7 +129,7 @@ function getHeader(list: readonly Header[], lower: string): string | undefined {
 /** Builds the backend request head for one client request. */
 export function buildRequestHead(req: ClientHead, opts: HeadOpts): BackendHead {
   const { header } = opts;
-  const all = mergeDuplicates(req.rawHeaders);
+  const all = currentHeaders(req.rawHeaders, req.headers, req.addedNames);
   const isHttp11 = req.httpVersion === '1.1';
   const force10 = header.forceHttp10;
   const clientConnection = getHeader(all, 'connection');

@@ -49,7 +49,7 @@ export async function forwardUpgrade(
   const backendHead = headFor(req, lease, opts, 0, false);
   const rc: RemapCtx = {
     opts: opts.header,
-    clientHost: req.raw.headers.host !== undefined && req.host !== '' ? req.host : null,
+    clientHost: req.headers.has('host') && req.host !== '' ? req.host : null,
     clientScheme: req.scheme,
     state: backendHead.remap,
   };
