@@ -54,12 +54,15 @@ export function isWebSocketUpgrade(method: string, protocol: string, headers: He
 /** Result of reading Sec-WebSocket-Version. */
 export type VersionCheck = { readonly ok: true; readonly version: number } | { readonly ok: false; readonly status: 400; readonly log: string };
 
+const VERSION_13: VersionCheck = { ok: true, version: 13 };
+
 /**
  * 1.4.69 takes the decimal prefix: ≥ 8 is RFC 6455 (8, 12, 13, 25, "13abc" all work). A value that
  * does not start with a digit is 400. Absent / 0 (hybi-00) and 1–7 are refused with 400 and
  * `Sec-WebSocket-Version: 13`, as lighttpd ≥ 1.4.83 does (hybi-00 is not implemented).
  */
 export function checkVersion(value: string | undefined): VersionCheck {
+  if (value === '13') return VERSION_13; // what every current client sends
   const m = /^[0-9]+/.exec(value ?? '');
   if (!m) {
     if (value === undefined || value === '') return { ok: false, status: 400, log: 'not supported WebSocket Version (hybi-00)' };
@@ -100,6 +103,7 @@ export interface Negotiated {
 }
 
 const BINARY_FRAMES: Negotiated = { protocol: null, encoding: 'binary' };
+const BINARY_OFFERED: Negotiated = { protocol: 'binary', encoding: 'binary' };
 const TEXT_FRAMES: Negotiated = { protocol: null, encoding: 'text' };
 
 /**
@@ -109,6 +113,7 @@ const TEXT_FRAMES: Negotiated = { protocol: null, encoding: 'text' };
  */
 export function negotiateSubprotocol(offered: string | undefined, frameType: 'text' | 'binary'): Negotiated {
   if (offered === undefined) return frameType === 'binary' ? BINARY_FRAMES : TEXT_FRAMES;
+  if (offered === 'binary') return BINARY_OFFERED; // noVNC, websockify clients, the benchmark
   const tokens = headerTokens(offered);
   const binary = tokens.find((t) => t.toLowerCase() === 'binary');
   if (binary !== undefined) return { protocol: binary, encoding: 'binary' };

@@ -19,12 +19,17 @@ import { OP_BINARY, OP_PING, OP_PONG, OP_TEXT, allocFrame, encodeClose, encodeFr
 import type { Tickable, Ticker } from './ticker.js';
 import { decodeBase64Strict, incompleteUtf8Tail } from './utf8.js';
 import type { TunnelEncoding } from './handshake.js';
+import { atEndOfTurn } from './write-batch.js';
 
 /**
  * Stop reading one side while more than this is queued in Node towards the other (lighttpd: ~60 KiB
  * towards the client, ~48 KiB towards the backend); reading resumes on 'drain' (queue empty).
  */
 const HIGH_WATER = 64 * 1024;
+/** While a bulk transfer is batched (write-batch.ts), this much may gather before reading pauses. */
+const BATCH_LIMIT = 512 * 1024;
+/** A client read this large filled Node's buffer: more is probably waiting (libuv reads 64 KiB). */
+const FULL_CLIENT_READ = 64 * 1024;
 /** After a close starts, how many seconds both ends get before their sockets are dropped. */
 const CLOSE_GRACE_S = 3;
 /** A base64 client message is decoded whole; larger ones are refused with 1009. */
@@ -100,6 +105,9 @@ export class Tunnel implements FrameSink, Tickable {
   #base64Parts: Buffer[] | null = null;
   #base64Length = 0;
   #whenClosed: (() => void) | null = null;
+  /** Corked until the end of this event-loop turn (write-batch.ts). */
+  #backendBatched = false;
+  #clientBatched = false;
   /** A frame written through a TCP socket can be reused at once (see releaseFrame). */
   readonly #reuseFrames: boolean;
 
@@ -149,9 +157,25 @@ export class Tunnel implements FrameSink, Tickable {
 
   #clientOnData = (chunk: Buffer): void => {
     this.#lastActivity = this.#ticker.now;
+    if (chunk.length >= FULL_CLIENT_READ && !this.#backendBatched && this.#state === 'open') {
+      this.#backendBatched = true;
+      this.#backend.cork();
+      atEndOfTurn(this.#flushBatches);
+    }
     this.#writesInChunk = 0;
     this.#parser.write(chunk);
     if (this.#writesInChunk > 1) this.#backend.uncork();
+  };
+
+  #flushBatches = (): void => {
+    if (this.#backendBatched) {
+      this.#backendBatched = false;
+      this.#backend.uncork();
+    }
+    if (this.#clientBatched) {
+      this.#clientBatched = false;
+      this.#client.uncork();
+    }
   };
 
   frameData(payload: Buffer, _type: MessageType, last: boolean): void {
@@ -173,7 +197,7 @@ export class Tunnel implements FrameSink, Tickable {
     backend.write(bytes);
     // judge by what is still queued, not by write()'s answer: that is false for any write larger
     // than 16 KiB even when the kernel took it at once, and pausing then costs two epoll changes
-    if (!this.#clientPaused && backend.writableLength > HIGH_WATER) {
+    if (!this.#clientPaused && backend.writableLength > (this.#backendBatched ? BATCH_LIMIT : HIGH_WATER)) {
       this.#clientPaused = true;
       this.#client.pause();
     }
@@ -238,6 +262,11 @@ export class Tunnel implements FrameSink, Tickable {
     this.#lastBackendData = now;
     if (this.#opts.debug >= 4) this.#opts.log(`recv data from backend ${this.#opts.backendName}, size=${n.toString(16)}`);
     if (this.#state !== 'open') return;
+    if (n === READ_SIZE && !this.#clientBatched) {
+      this.#clientBatched = true;
+      this.#client.cork();
+      atEndOfTurn(this.#flushBatches);
+    }
     const enc = this.#opts.encoding;
     if (enc === 'binary') this.#sendRead(OP_BINARY, 0, n);
     else if (enc === 'text') this.#sendText(n);
@@ -283,7 +312,7 @@ export class Tunnel implements FrameSink, Tickable {
 
   #toClient(frame: Buffer): void {
     const queued = writeFrame(this.#client, frame, this.#reuseFrames);
-    if (!this.#backendPaused && queued > HIGH_WATER) {
+    if (!this.#backendPaused && queued > (this.#clientBatched ? BATCH_LIMIT : HIGH_WATER)) {
       this.#backendPaused = true;
       this.#backend.pause();
     }
