@@ -108,6 +108,9 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
   readonly #onEnd = (): void => this.#end();
   readonly #onDrain = (): void => this.#res?.drained();
   readonly endCallback = (err?: Error | null): void => this.#res?.ended(err ?? null);
+  /** Inside a 'data' event: a response flushed meanwhile is finished once the handlers return. */
+  #inTurn = false;
+  #finishLater: HttpResponse | null = null;
 
   constructor(socket: Socket, owner: ConnectionOwner) {
     this.socket = socket;
@@ -134,16 +137,25 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
 
   #data(chunk: Buffer): void {
     this.#lastRead = tick();
-    switch (this.#state) {
-      case 'head':
-        this.#parse(chunk);
-        return;
-      case 'request':
-        this.#moreForRequest(chunk);
-        return;
-      default:
-        return; // linger: dropped; upgrade/closed: not ours
+    this.#inTurn = true;
+    try {
+      if (this.#state === 'head') this.#parse(chunk);
+      else if (this.#state === 'request') this.#moreForRequest(chunk);
+      // else linger: dropped; upgrade/closed: not ours
+      // answers completed meanwhile (the common, synchronous case): finish them here, in order — a
+      // pipelined request that follows is then handled in this same loop
+      for (let res = this.#finishLater; res !== null; res = this.#finishLater) {
+        this.#finishLater = null;
+        res.ended(null);
+      }
+    } finally {
+      this.#inTurn = false;
     }
+  }
+
+  flushedNow(res: HttpResponse): void {
+    if (this.#inTurn && this.#finishLater === null) this.#finishLater = res;
+    else queueMicrotask(this.endCallback);
   }
 
   /** Bytes while a request is being handled: its body first, then the next request's. */

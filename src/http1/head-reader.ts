@@ -37,6 +37,7 @@ export type HeadScan =
 const MAX_LINES = 8190;
 const FIRST_STEP = 2048;
 const MORE: HeadScan = { kind: 'more' };
+const NOTHING = Buffer.alloc(0);
 
 type ScanResult = 'head' | 'more' | 'discarded' | 'oversized' | 'blank';
 
@@ -88,7 +89,7 @@ export class HeadReader {
         r = this.#scan();
       }
       if (r === 'head') {
-        return { kind: 'head', text: this.#text, lineStarts: this.#lineStarts, headLength: this.#headLength, rest: chunk.subarray(this.#headLength - base) };
+        return { kind: 'head', text: this.#text, lineStarts: this.#lineStarts, headLength: this.#headLength, rest: this.#headLength - base === chunk.length ? NOTHING : chunk.subarray(this.#headLength - base) };
       }
       if (r === 'oversized' || this.#text.length > this.#max) return this.#error(431, 'oversized');
       if (r === 'blank') return this.#error(400, 'first-byte');

@@ -17,6 +17,20 @@ const KNOWN_METHODS = new Set(
     'UNBIND UNCHECKOUT UNLINK UNLOCK UPDATE UPDATEREDIRECTREF VERSION-CONTROL PRI').split(' '),
 );
 
+/**
+ * Lower-case forms of header names already seen: clients send a handful, over and over (bounded). Only
+ * names of letters, digits and '-' are kept, which every header-strict setting accepts.
+ */
+const knownNames = new Map<string, string>();
+
+function isPlainName(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d)) return false;
+  }
+  return true;
+}
+
 /** A parsed request head. `status` 0 = no error so far; otherwise lighttpd's answer (400, 501, 505). */
 export interface RequestHead {
   status: number;
@@ -304,9 +318,13 @@ export function parseRequestHead(text: string, lineStarts: readonly number[], he
     }
     if (nameEnd === k) return fail(h, 400, 'invalid header key');
     const name = text.slice(k, nameEnd);
-    const lower = name.toLowerCase();
-    const bad = checkName(name, strict);
-    if (bad !== '') return fail(h, 400, bad);
+    let lower = knownNames.get(name);
+    if (lower === undefined) {
+      const bad = checkName(name, strict);
+      if (bad !== '') return fail(h, 400, bad);
+      lower = name.toLowerCase();
+      if (knownNames.size < 512 && isPlainName(name)) knownNames.set(name, lower);
+    }
     let v = colon + 1;
     while (text.charCodeAt(v) === 0x20 || text.charCodeAt(v) === 0x09) v++;
     // obsolete line folding: a following line that starts with SP/HT continues this value; lighttpd

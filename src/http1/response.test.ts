@@ -26,6 +26,7 @@ async function onWire(opts: { version?: 'HTTP/1.0' | 'HTTP/1.1'; isHead?: boolea
       },
       abort: () => socket.destroy(),
       endCallback: (err) => res.ended(err ?? null),
+      flushedNow: (r) => queueMicrotask(() => r.ended(null)),
     };
     const res: HttpResponse = new HttpResponse(socket, owner, opts.version ?? 'HTTP/1.1', true, opts.isHead ?? false);
     res.serverTag = 'tsw';

@@ -13,7 +13,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { headerBlock, type HeaderValue } from './header-block.js';
+import { headerBlock, type BlockInfo, type HeaderValue } from './header-block.js';
 
 export type { HeaderValue } from './header-block.js';
 
@@ -31,6 +31,8 @@ export interface ResponseOwner {
   abort(res: HttpResponse): void;
   /** The write callback of a response's last bytes (one function per connection, no closure per response). */
   readonly endCallback: (err?: Error | null) => void;
+  /** All of the response reached the kernel during end(): call `res.ended(null)` soon, not from within end(). */
+  flushedNow(res: HttpResponse): void;
 }
 
 /** What the core hangs on a response: one object instead of listeners and closures. */
@@ -46,6 +48,9 @@ const COALESCE_LIMIT = 16 * 1024;
 const LAST_CHUNK = '0\r\n\r\n';
 const CRLF = Buffer.from('\r\n', 'latin1');
 const EMPTY = Buffer.alloc(0);
+
+/** Scratch for the block's facts (filled and used synchronously, so one object serves every response). */
+const BLOCK: { -readonly [K in keyof BlockInfo]: BlockInfo[K] } = { version: 'HTTP/1.1', status: 200, reason: '', connection: '', framing: '', serverTag: '' };
 
 /** Body bytes on their way out: a Buffer, or a latin1 string (one char per byte, written as such). */
 type Payload = Buffer | string;
@@ -317,14 +322,14 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
     this.#keepAlive = keepAlive;
     const isUpgrade = status === 101 && this.version === 'HTTP/1.1' && this.#find('upgrade') >= 0;
     const connection = isUpgrade ? 'upgrade' : !keepAlive ? 'close' : this.version === 'HTTP/1.0' ? 'keep-alive' : '';
-    const head = headerBlock(this.#names, this.#lowers, this.#values, {
-      version: this.version,
-      status,
-      reason: this.statusMessage,
-      connection,
-      framing,
-      serverTag: this.serverTag,
-    });
+    const info = BLOCK;
+    info.version = this.version;
+    info.status = status;
+    info.reason = this.statusMessage;
+    info.connection = connection;
+    info.framing = framing;
+    info.serverTag = this.serverTag;
+    const head = headerBlock(this.#names, this.#lowers, this.#values, info);
     this.headerBytes = head.length;
     this.#owner.responseStarted(this);
     return head;
@@ -413,7 +418,7 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
     // kernel, else once what is queued is (an empty write's callback comes after it)
     const socket = this.#socket;
     if (socket.destroyed) return this;
-    if (socket.writableLength === 0) queueMicrotask(this.#owner.endCallback);
+    if (socket.writableLength === 0) this.#owner.flushedNow(this);
     else socket.write(EMPTY, this.#owner.endCallback);
     return this;
   }
