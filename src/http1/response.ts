@@ -57,8 +57,8 @@ type Payload = Buffer | string;
 
 type WriteCallback = (err?: Error | null) => void;
 
-/** Header names already checked (handlers use a handful of constant names). */
-const goodNames = new Set<string>();
+/** Header names already checked, with their lower-case form (handlers use a handful of constant names). */
+const goodNames = new Map<string, string>();
 
 function isTokenChar(c: number): boolean {
   // RFC 9110 tchar: ALPHA DIGIT ! # $ % & ' * + - . ^ _ ` | ~
@@ -80,14 +80,27 @@ function checkValue(name: string, v: string): void {
   }
 }
 
-/** Throws like node's setHeader for a name that is not a token or a value with CR, LF or NUL. */
-export function checkHeader(name: string, value: HeaderValue): void {
-  if (!goodNames.has(name)) {
+/** Checks a header name (node's token rule) and returns its lower-case form. */
+function checkName(name: string): string {
+  let lower = goodNames.get(name);
+  if (lower === undefined) {
     let ok = name.length > 0;
     for (let i = 0; ok && i < name.length; i++) ok = isTokenChar(name.charCodeAt(i));
     if (!ok) throw headerError('ERR_INVALID_HTTP_TOKEN', `Header name must be a valid HTTP token ["${name}"]`);
-    if (goodNames.size < 1024) goodNames.add(name);
+    lower = name.toLowerCase();
+    if (goodNames.size < 1024) goodNames.set(name, lower);
   }
+  return lower;
+}
+
+/** Lower-case form of a name for lookups (from the checked names when known). */
+function lowerOf(name: string): string {
+  return goodNames.get(name) ?? name.toLowerCase();
+}
+
+/** Throws like node's setHeader for a name that is not a token or a value with CR, LF or NUL. */
+export function checkHeader(name: string, value: HeaderValue): void {
+  checkName(name);
   if (typeof value === 'string') checkValue(name, value);
   else if (typeof value === 'object') for (const v of value) checkValue(name, v);
 }
@@ -190,8 +203,9 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
 
   setHeader(name: string, value: HeaderValue): this {
     if (this.#committed) return this;
-    checkHeader(name, value);
-    const lower = name.toLowerCase();
+    const lower = checkName(name);
+    if (typeof value === 'string') checkValue(name, value);
+    else if (typeof value === 'object') for (const v of value) checkValue(name, v);
     const v = typeof value === 'object' ? [...value] : value;
     const i = this.#find(lower);
     if (i >= 0) {
@@ -208,7 +222,7 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
   /** Adds a value to a header (a second value makes it a list, sent as separate lines). */
   appendHeader(name: string, value: HeaderValue): this {
     if (this.#committed) return this;
-    const i = this.#find(name.toLowerCase());
+    const i = this.#find(lowerOf(name));
     if (i < 0) return this.setHeader(name, value);
     checkHeader(name, value);
     const prev = this.#values[i] ?? '';
@@ -218,17 +232,17 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
   }
 
   getHeader(name: string): HeaderValue | undefined {
-    const i = this.#find(name.toLowerCase());
+    const i = this.#find(lowerOf(name));
     return i < 0 ? undefined : this.#values[i];
   }
 
   hasHeader(name: string): boolean {
-    return this.#find(name.toLowerCase()) >= 0;
+    return this.#find(lowerOf(name)) >= 0;
   }
 
   removeHeader(name: string): void {
     if (this.#committed) return;
-    const i = this.#find(name.toLowerCase());
+    const i = this.#find(lowerOf(name));
     if (i < 0) return;
     this.#names.splice(i, 1);
     this.#lowers.splice(i, 1);
