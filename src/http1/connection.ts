@@ -107,7 +107,14 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
   readonly #onData = (chunk: Buffer): void => this.#data(chunk);
   readonly #onEnd = (): void => this.#end();
   readonly #onDrain = (): void => this.#res?.drained();
-  readonly endCallback = (err?: Error | null): void => this.#res?.ended(err ?? null);
+  readonly endCallback = (err?: Error | null): void => {
+    try {
+      this.#res?.ended(err ?? null);
+    } catch (e) {
+      this.#owner.options.log('connection.ts', `request handling failed: ${e instanceof Error ? e.message : String(e)}`);
+      this.socket.destroy();
+    }
+  };
   /** Inside a 'data' event: a response flushed meanwhile is finished once the handlers return. */
   #inTurn = false;
   #finishLater: HttpResponse | null = null;
@@ -148,6 +155,11 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
         this.#finishLater = null;
         res.ended(null);
       }
+    } catch (e) {
+      // a listener on a response threw: this connection is in an unknown state, the server is not
+      this.#finishLater = null;
+      this.#owner.options.log('connection.ts', `request handling failed: ${e instanceof Error ? e.message : String(e)}`);
+      this.socket.destroy();
     } finally {
       this.#inTurn = false;
     }

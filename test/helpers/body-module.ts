@@ -4,6 +4,7 @@
  *   "stream"  ignores the body, answers "one" + "two" in two writes without a Content-Length
  *   "big"     ignores the body, answers `bodytest.size` bytes of 'x' (Content-Length set), written with backpressure
  *   "ignore"  answers "ok" without reading the body
+ *   "throw"   answers "ok" with a 'finish' listener that throws (a buggy module)
  */
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
@@ -79,6 +80,12 @@ export function createBodyTestModule(): Module<BodyTestConf> {
           await big(res, conf.size);
           return 'handled';
         case 'ignore':
+          res.end('ok');
+          return 'handled';
+        case 'throw':
+          res.on('finish', () => {
+            throw new Error('listener bug');
+          });
           res.end('ok');
           return 'handled';
         default:

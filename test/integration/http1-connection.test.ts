@@ -20,6 +20,7 @@ $HTTP["url"] =^ "/big" { bodytest.mode = "big" bodytest.size = 67108864 }
 $HTTP["url"] =^ "/echo" { bodytest.mode = "echo" }
 $HTTP["url"] =^ "/probe" { probe.tag = "p" }
 $HTTP["url"] =^ "/denied" { url.access-deny = ( "" ) }
+$HTTP["url"] =^ "/throw" { bodytest.mode = "throw" }
 ${extra}`,
     { modules },
   );
@@ -109,4 +110,16 @@ test('an Upgrade request that no module takes is answered like any other and the
   assert.ok(await c.waitFor('"query":"plain"'));
   assert.equal(c.closed, false);
   assert.ok(!c.text().includes('Connection: close'));
+});
+
+test('a module listener that throws costs its connection, not the server', async (t) => {
+  const s = await server(t);
+  const c = await openRaw(t, s.port);
+  c.write('GET /throw HTTP/1.1\r\nHost: x\r\n\r\n');
+  assert.ok(await c.waitClosed());
+  assert.ok(c.text().endsWith('\r\n\r\nok'));
+  const d = await openRaw(t, s.port);
+  d.write('GET /probe HTTP/1.1\r\nHost: x\r\n\r\n');
+  assert.ok(await d.waitFor('"tag":"p"'));
+  assert.match(s.stderr(), /request handling failed: listener bug/);
 });
