@@ -4,7 +4,7 @@ import { checkConfigKeys } from './check-keys.js';
 import { effectiveModules } from './module-list.js';
 import { closestSpelling } from './suggest.js';
 import { valueHasType } from './value-types.js';
-import { LIGHTTPD_MODULES } from './key-catalogue.js';
+import { catalogueKeys, LIGHTTPD_MODULES } from './key-catalogue.js';
 import { arr, int, str, TreeBuilder } from '../../test/helpers/tree-builder.js';
 
 function base(...modules: string[]): TreeBuilder {
@@ -153,4 +153,10 @@ test('the catalogue has every module of config-keys-1.4.69.md with its keys', ()
   assert.equal(ws?.keys['wstunnel.server']?.type, 'array-kv-array');
   const mbed = LIGHTTPD_MODULES.find((m) => m.name === 'mod_mbedtls');
   assert.equal(mbed?.keys['ssl.stapling-file'], undefined);
+});
+
+test('catalogueKeys gives a module its catalogue table, and refuses a name the catalogue lacks', () => {
+  assert.deepEqual(Object.keys(catalogueKeys('mod_alias')), ['alias.url']);
+  assert.equal(catalogueKeys('mod_wstunnel')['wstunnel.ping-interval']?.type, 'short');
+  assert.throws(() => catalogueKeys('mod_nonesuch'), /no module mod_nonesuch/);
 });

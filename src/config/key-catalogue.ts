@@ -553,6 +553,13 @@ export const IMPLEMENTED_MODULES: ReadonlySet<string> = new Set([
   'mod_wstunnel',
 ]);
 
+/** The keys lighttpd's module `name` claims, as the catalogue lists them (a module that claims exactly these uses this). */
+export function catalogueKeys(name: string): KeyTable {
+  const mod = LIGHTTPD_MODULES.find((m) => m.name === name);
+  if (!mod) throw new Error(`key catalogue: no module ${name}`);
+  return mod.keys;
+}
+
 function withoutKey(table: KeyTable, key: string): KeyTable {
   return Object.fromEntries(Object.entries(table).filter(([k]) => k !== key));
 }

@@ -12,6 +12,7 @@ import type { DiagnosticSink } from '../diagnostics.js';
 import type { BlockValues, Module, Outcome } from './module.js';
 import type { RequestCtx } from '../request/context.js';
 import { readStringList } from './values.js';
+import { catalogueKeys } from '../config/key-catalogue.js';
 
 /** Effective mod_access settings. */
 export interface AccessConf {
@@ -36,7 +37,7 @@ function check(req: RequestCtx, _res: HttpResponse, conf: AccessConf): Outcome {
 export function createAccessModule(): Module<AccessConf> {
   return {
     name: 'mod_access',
-    keys: { 'url.access-deny': { type: 'array-of-strings' }, 'url.access-allow': { type: 'array-of-strings' } },
+    keys: catalogueKeys('mod_access'),
     defaults: { deny: [], allow: [] },
     compile(values: BlockValues, report: DiagnosticSink): Partial<AccessConf> {
       const out: { deny?: string[]; allow?: string[] } = {};

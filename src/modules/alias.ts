@@ -12,6 +12,7 @@ import type { DiagnosticSink } from '../diagnostics.js';
 import type { BlockValues, Module, Outcome } from './module.js';
 import type { RequestCtx } from '../request/context.js';
 import { readKvStrings } from './values.js';
+import { catalogueKeys } from '../config/key-catalogue.js';
 
 /** Effective mod_alias settings: prefix → directory, in list order. */
 export interface AliasConf {
@@ -48,7 +49,7 @@ function onPhysical(req: RequestCtx, _res: HttpResponse, conf: AliasConf): Outco
 export function createAliasModule(): Module<AliasConf> {
   return {
     name: 'mod_alias',
-    keys: { 'alias.url': { type: 'array-kv-strings' } },
+    keys: catalogueKeys('mod_alias'),
     defaults: { aliases: [] },
     compile(values: BlockValues, report: DiagnosticSink): Partial<AliasConf> {
       const e = values.entries.get('alias.url');

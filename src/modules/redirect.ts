@@ -12,6 +12,7 @@ import type { BlockValues, Module, Outcome } from './module.js';
 import type { RequestCtx } from '../request/context.js';
 import { applyRules, compileRuleEntry, type RuleList } from './url-rules.js';
 import { readShort } from './values.js';
+import { catalogueKeys } from '../config/key-catalogue.js';
 
 /** Effective mod_redirect settings. */
 export interface RedirectConf {
@@ -33,7 +34,7 @@ function onUriClean(req: RequestCtx, res: HttpResponse, conf: RedirectConf): Out
 export function createRedirectModule(): Module<RedirectConf> {
   return {
     name: 'mod_redirect',
-    keys: { 'url.redirect': { type: 'array-kv-strings' }, 'url.redirect-code': { type: 'short' } },
+    keys: catalogueKeys('mod_redirect'),
     defaults: { redirect: null, code: 301 },
     compile(values: BlockValues, report: DiagnosticSink): Partial<RedirectConf> {
       const out: { redirect?: RuleList; code?: number } = {};

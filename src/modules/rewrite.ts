@@ -17,6 +17,7 @@ import type { DiagnosticSink } from '../diagnostics.js';
 import type { BlockValues, Module, ModuleEnv, Outcome } from './module.js';
 import type { RequestCtx } from '../request/context.js';
 import { applyRules, compileRuleEntry, type RuleList, type UrlRule } from './url-rules.js';
+import { catalogueKeys } from '../config/key-catalogue.js';
 
 /** A block's joined rule list; rules before `repeatFrom` are "once" rules. */
 export interface RewriteList extends RuleList {
@@ -85,14 +86,7 @@ export function createRewriteModule(): Module<RewriteConf> {
 
   return {
     name: 'mod_rewrite',
-    keys: {
-      'url.rewrite-once': { type: 'array-kv-strings' },
-      'url.rewrite-final': { type: 'array-kv-strings' },
-      'url.rewrite': { type: 'array-kv-strings' },
-      'url.rewrite-repeat': { type: 'array-kv-strings' },
-      'url.rewrite-if-not-file': { type: 'array-kv-strings' },
-      'url.rewrite-repeat-if-not-file': { type: 'array-kv-strings' },
-    },
+    keys: catalogueKeys('mod_rewrite'),
     defaults: { rewrite: null, rewriteNotFile: null },
     compile(values: BlockValues, report: DiagnosticSink): Partial<RewriteConf> {
       const out: { rewrite?: RewriteList; rewriteNotFile?: RewriteList } = {};

@@ -2,17 +2,7 @@
  * Host header validation and normalisation as lighttpd 1.4.69 does with `host-strict` (the default):
  * http-core.md §3.4, src/request.c (http_request_host_policy / host_normalize).
  */
-import { isIPv6 } from 'node:net';
-
-/** Canonical text of an IPv6 address (without brackets), or null if invalid. */
-export function canonicalIPv6(addr: string): string | null {
-  if (!isIPv6(addr)) return null;
-  try {
-    return new URL(`http://[${addr}]/`).hostname.slice(1, -1);
-  } catch {
-    return null;
-  }
-}
+import { canonicalIPv6 } from '../config/host-normalize.js';
 
 function isIPv4Dotted(s: string): boolean {
   const parts = s.split('.');

@@ -8,7 +8,8 @@
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import type { ConfigBlock, ConfigValue, Condition } from '../config/tree.js';
 import { headerOf, type RequestCtx } from './context.js';
-import { canonicalIPv6, stripPort } from './host.js';
+import { canonicalIPv6 } from '../config/host-normalize.js';
+import { stripPort } from './host.js';
 
 type Tester = (value: string) => boolean;
 

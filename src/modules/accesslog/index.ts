@@ -13,6 +13,7 @@ import type { RequestCtx, RequestDone } from '../../request/context.js';
 import { readBool, readString } from '../../server/read-values.js';
 import { DEFAULT_FORMAT, parseFormat, renderLine, type Field } from './format.js';
 import { LogWriter } from './writer.js';
+import { catalogueKeys } from '../../config/key-catalogue.js';
 
 /** Effective accesslog settings. */
 export interface AccesslogConf {
@@ -31,13 +32,7 @@ export function createAccesslogModule(): Module<AccesslogConf> {
 
   return {
     name: 'mod_accesslog',
-    keys: {
-      'accesslog.filename': { type: 'string' },
-      'accesslog.format': { type: 'string' },
-      'accesslog.use-syslog': { type: 'boolean' },
-      'accesslog.syslog-level': { type: 'short' },
-      'accesslog.escaping': { type: 'string' },
-    },
+    keys: catalogueKeys('mod_accesslog'),
     defaults: { filename: '', fields: parseFormat(DEFAULT_FORMAT), json: false, syslog: false },
 
     compile(values: BlockValues, report: DiagnosticSink): Partial<AccesslogConf> {

@@ -4,7 +4,7 @@
  */
 import type { DiagnosticSink, SourceLoc } from '../../diagnostics.js';
 import { findEntry, type ConfigBlock, type ConfigValue } from '../../config/tree.js';
-import type { BlockValues, KeySpec } from '../module.js';
+import type { BlockValues } from '../module.js';
 import { BALANCE_ALGORITHMS, type BalanceAlgorithm } from '../../backend/balance.js';
 import type { BackendGroup } from '../../backend/pool.js';
 import type { BackendRegistry } from '../../backend/registry.js';
@@ -12,6 +12,7 @@ import { parseMapExtensions, parseServerSpec, type MapExtension } from '../../ba
 import { PRODUCT } from '../../product.js';
 import { NO_HEADER_OPTS, type ForwardedOpts, type ProxyHeaderOpts } from './options.js';
 import { boolOf, parseForwardedOpts, parseHeaderOpts } from './header-opts.js';
+import { catalogueKeys, type KeyTable } from '../../config/key-catalogue.js';
 
 /** The effective proxy config of one request. */
 export interface ProxyConf {
@@ -34,15 +35,7 @@ export interface ProxyConf {
 }
 
 /** The keys mod_proxy claims. */
-export const PROXY_KEYS: Readonly<Record<string, KeySpec>> = {
-  'proxy.server': { type: 'array-kv-array' },
-  'proxy.balance': { type: 'string' },
-  'proxy.debug': { type: 'integer' },
-  'proxy.map-extensions': { type: 'array-kv-strings' },
-  'proxy.forwarded': { type: 'array-kv-any' },
-  'proxy.header': { type: 'array-kv-any' },
-  'proxy.replace-http-host': { type: 'boolean' },
-};
+export const PROXY_KEYS: KeyTable = catalogueKeys('mod_proxy');
 
 /** Defaults of lighttpd 1.4.69. */
 export const PROXY_DEFAULTS: ProxyConf = {

@@ -4,11 +4,12 @@
  */
 import type { DiagnosticSink, SourceLoc } from '../../diagnostics.js';
 import { findEntry, type ConfigBlock, type ConfigValue } from '../../config/tree.js';
-import type { BlockValues, KeySpec } from '../module.js';
+import type { BlockValues } from '../module.js';
 import { BALANCE_ALGORITHMS, type BalanceAlgorithm } from '../../backend/balance.js';
 import type { BackendGroup } from '../../backend/pool.js';
 import type { BackendRegistry } from '../../backend/registry.js';
 import { parseMapExtensions, parseServerSpec, type MapExtension } from '../../backend/spec.js';
+import { catalogueKeys, type KeyTable } from '../../config/key-catalogue.js';
 
 /** The effective wstunnel config of one request. */
 export interface WstunnelConf {
@@ -27,15 +28,7 @@ export interface WstunnelConf {
 }
 
 /** The keys mod_wstunnel claims. */
-export const WSTUNNEL_KEYS: Readonly<Record<string, KeySpec>> = {
-  'wstunnel.server': { type: 'array-kv-array' },
-  'wstunnel.balance': { type: 'string' },
-  'wstunnel.debug': { type: 'integer' },
-  'wstunnel.map-extensions': { type: 'array-kv-strings' },
-  'wstunnel.frame-type': { type: 'string' },
-  'wstunnel.origins': { type: 'array-of-strings' },
-  'wstunnel.ping-interval': { type: 'short' },
-};
+export const WSTUNNEL_KEYS: KeyTable = catalogueKeys('mod_wstunnel');
 
 /** Defaults of lighttpd 1.4.69. */
 export const WSTUNNEL_DEFAULTS: WstunnelConf = {
