@@ -155,10 +155,13 @@ function passResult(req: RequestCtx, p: Pipeline, out: PassOut): RouteResult | t
 /** One pass of the request: what withRestarts runs (a module-level function: no closure per request). */
 type PassBody<A> = (req: RequestCtx, p: Pipeline, pass: Pass, arg: A) => PassOut | Promise<PassOut>;
 
-/** Runs a pass loop over `body`, restarting on rewrites (synchronous while the passes are). */
-function withRestarts<A>(req: RequestCtx, p: Pipeline, body: PassBody<A>, arg: A, from = 0): RouteResult | Promise<RouteResult> {
+/**
+ * Runs a pass loop over `body`, restarting on rewrites (synchronous while the passes are). `first`: a
+ * pass begun for this very request state, used for the first round instead of beginning another.
+ */
+function withRestarts<A>(req: RequestCtx, p: Pipeline, body: PassBody<A>, arg: A, from = 0, first: Pass | null = null): RouteResult | Promise<RouteResult> {
   for (let i = from; i <= 100; i++) {
-    const out = body(req, p, beginPass(req, p), arg);
+    const out = body(req, p, i === from && first !== null ? first : beginPass(req, p), arg);
     if (out instanceof Promise) {
       return out.then((o) => {
         const r = passResult(req, p, o);
@@ -218,10 +221,12 @@ function unclaimed(req: RequestCtx): RouteResult {
 
 /**
  * Routes a normal HTTP request through every phase. The result is a plain value when every hook
- * answered synchronously (the common static-file case), else a promise.
+ * answered synchronously (the common static-file case), else a promise. `first`: a pass the caller
+ * began for the request as it stands (beginPass) — the first round then runs with it, and its
+ * condition results stay cached, as lighttpd keeps one condition cache per request until a rewrite.
  */
-export function routeRequest(req: RequestCtx, res: HttpResponse, p: Pipeline): RouteResult | Promise<RouteResult> {
-  return withRestarts(req, p, requestPass, res);
+export function routeRequest(req: RequestCtx, res: HttpResponse, p: Pipeline, first: Pass | null = null): RouteResult | Promise<RouteResult> {
+  return withRestarts(req, p, requestPass, res, 0, first);
 }
 
 /** Result of routing an upgrade: a module took the socket, or the request goes on as a normal one. */

@@ -10,7 +10,7 @@ import type { UpgradeControl } from '../http1/handler.js';
 import type { HttpRequest } from '../http1/request.js';
 import type { HttpResponse } from '../http1/response.js';
 import type { RequestCtx } from '../request/context.js';
-import { beginPass, routeRequest, routeUpgrade, type RouteResult } from '../request/router.js';
+import { beginPass, routeRequest, routeUpgrade, type Pass, type RouteResult } from '../request/router.js';
 import { finish, isAnswered } from './finish.js';
 import { buildCtx, type BuiltCtx, type ConnInfo } from './request-ctx.js';
 import { RequestRun, type App } from './request-run.js';
@@ -114,12 +114,15 @@ function answer(run: RequestRun, res: HttpResponse, result: RouteResult): void |
   return finish(run, res, result).catch((e: unknown) => failed(run, res, e));
 }
 
-/** Routes a request that passed the checks, synchronously as far as the modules allow. */
-function route(run: RequestRun, res: HttpResponse): void | Promise<void> {
+/**
+ * Routes a request that passed the checks, synchronously as far as the modules allow. `first`: the
+ * pass begun with the request when nothing ran since (its condition results still hold), else null.
+ */
+function route(run: RequestRun, res: HttpResponse, first: Pass | null): void | Promise<void> {
   const req: RequestCtx = run.req;
   const target = req.target;
   const method = req.method;
-  const routed = routeRequest(req, res, run.app.pipeline);
+  const routed = routeRequest(req, res, run.app.pipeline, first);
   if (routed instanceof Promise) {
     return routed.then(
       (result) => {
@@ -142,7 +145,8 @@ export function handleRequest(app: App, conn: ConnInfo, raw: HttpRequest, res: H
       void finish(run, res, { kind: 'status', status: refused }).catch((e: unknown) => failed(run, res, e));
       return;
     }
-    void route(run, res);
+    // nothing ran since begin(): its pass is the first routing pass (one condition pass, not two)
+    void route(run, res, run.pass);
   } catch (e) {
     failed(run, res, e);
   }
@@ -181,7 +185,7 @@ export async function handleUpgrade(app: App, conn: ConnInfo, raw: HttpRequest, 
     }
     control.resume();
     if (result.kind === 'not-upgraded') {
-      await route(run, res);
+      await route(run, res, null);
       return;
     }
     settle(run, target, method);
