@@ -3,8 +3,12 @@
  * per second too, in server.c's trigger): idle limits, pings, backend read/write timeouts and close
  * grace periods are all counted in whole seconds against `now`, so a tunnel needs no timers of its own.
  *
- * `now` is a monotonic second counter updated on each tick (and when the first member joins), so
- * stamping activity on the data path is a field read, not a clock call.
+ * `now` is a second counter advanced on each tick, so stamping activity on the data path is a field
+ * read, not a clock call. It counts the seconds that passed since the previous tick, rounded (at least
+ * one): a tick that fires a few milliseconds late never counts two seconds. Counting wall-clock seconds
+ * instead (floor of the clock) did: a tick at x.99 s followed by one at (x+2).00 s moved `now` by 2,
+ * and a stamp taken just before was then two seconds old although one had passed — with
+ * `server.max-read-idle = 1` a tunnel with traffic every 250 ms was closed as idle.
  */
 
 /** Something the ticker visits once per second. */
@@ -12,17 +16,18 @@ export interface Tickable {
   tick(now: number): void;
 }
 
-/** Seconds since some fixed point; monotonic. */
-function monotonicSeconds(): number {
-  return Math.floor(performance.now() / 1000);
+/** How many seconds a tick `elapsedMs` after the previous one counts for (≥ 1; a blocked loop counts them all). */
+export function secondsBetweenTicks(elapsedMs: number): number {
+  return Math.max(1, Math.round(elapsedMs / 1000));
 }
 
 /** The shared timer: runs (unref'd) only while it has members. */
 export class Ticker {
   readonly #members = new Set<Tickable>();
   #timer: NodeJS.Timeout | null = null;
-  /** The current second (monotonic). */
-  now = monotonicSeconds();
+  /** The current second (a monotonic counter, see the file header). */
+  now = 0;
+  #lastTickMs = 0;
 
   get size(): number {
     return this.#members.size;
@@ -30,7 +35,7 @@ export class Ticker {
 
   add(member: Tickable): void {
     if (this.#timer === null) {
-      this.now = monotonicSeconds();
+      this.#lastTickMs = performance.now();
       this.#timer = setInterval(this.#onTick, 1000);
       this.#timer.unref();
     }
@@ -46,7 +51,9 @@ export class Ticker {
   }
 
   #onTick = (): void => {
-    const now = monotonicSeconds();
+    const ms = performance.now();
+    const now = this.now + secondsBetweenTicks(ms - this.#lastTickMs);
+    this.#lastTickMs = ms;
     this.now = now;
     for (const m of this.#members) m.tick(now);
   };
