@@ -41,6 +41,8 @@ export interface ConnectionOwner {
   /** Graceful shutdown: no new keep-alive. */
   readonly closing: boolean;
   connectionClosed(conn: Http1Connection): void;
+  /** A module took the socket: the connection object is done with; the socket counts until it closes. */
+  connectionUpgraded(conn: Http1Connection): void;
 }
 
 function headFromError(scan: Extract<HeadScan, { kind: 'error' }>): RequestHead {
@@ -71,6 +73,14 @@ function isUpgradeCandidate(head: RequestHead): boolean {
 function unmapV4(addr: string): string {
   return addr.startsWith('::ffff:') && addr.includes('.') ? addr.slice(7) : addr;
 }
+
+/** The engine's 'error' listener: 'close' follows, nothing to report (lighttpd drops ECONNRESET quietly). */
+function ignoreSocketError(): void {
+  // deliberately empty; module-level so that it keeps nothing alive on a socket handed to a module
+}
+
+/** Socket events the engine listens to; on an upgrade not taken, what a module added to them is removed. */
+const LENT_EVENTS = ['data', 'end', 'error', 'close', 'drain'] as const;
 
 /** Lets the next 'data' listener (ws, a pipe) start the flow again, as node:http does before 'upgrade'. */
 function releaseFlow(socket: Socket): void {
@@ -107,6 +117,7 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
   readonly #onData = (chunk: Buffer): void => this.#data(chunk);
   readonly #onEnd = (): void => this.#end();
   readonly #onDrain = (): void => this.#res?.drained();
+  readonly #onClose = (): void => this.#closed();
   readonly endCallback = (err?: Error | null): void => {
     try {
       this.#res?.ended(err ?? null);
@@ -127,8 +138,8 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
     socket.on('data', this.#onData);
     socket.on('end', this.#onEnd);
     socket.on('drain', this.#onDrain);
-    socket.on('error', () => undefined); // 'close' follows; nothing to report (lighttpd drops ECONNRESET quietly)
-    socket.on('close', () => this.#closed());
+    socket.on('error', ignoreSocketError);
+    socket.on('close', this.#onClose);
     socket.resume();
   }
 
@@ -248,22 +259,22 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
     socket.off('end', this.#onEnd);
     socket.off('drain', this.#onDrain);
     releaseFlow(socket);
-    const before = new Map((['data', 'end', 'error', 'close', 'drain'] as const).map((ev) => [ev, socket.listeners(ev)]));
+    const before = LENT_EVENTS.map((ev) => socket.listenerCount(ev));
     let decided = false;
     const control: UpgradeControl = {
       taken: () => {
         if (decided) return;
         decided = true;
-        this.#req = null;
-        this.#res = null;
-        this.#decoder = null;
+        this.#handOff();
       },
       resume: () => {
         if (decided) return;
         decided = true;
         if (socket.destroyed) return;
         // listeners the modules added while looking at the socket belong to them no longer
-        for (const [ev, kept] of before) for (const l of socket.listeners(ev)) if (!kept.includes(l)) socket.off(ev, l as (...a: unknown[]) => void);
+        LENT_EVENTS.forEach((ev, i) => {
+          for (const l of socket.listeners(ev).slice(before[i])) socket.off(ev, l as (...a: unknown[]) => void);
+        });
         this.#state = 'request';
         socket.on('data', this.#onData);
         socket.on('end', this.#onEnd);
@@ -281,6 +292,19 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
       this.#owner.options.log('connection.ts', `upgrade handler failed: ${(e as Error).message}`);
       socket.destroy();
     }
+  }
+
+  /**
+   * The socket belongs to a module now: nothing of this connection stays reachable from it (the
+   * server counts the socket itself until it closes), so an open tunnel costs the engine nothing.
+   */
+  #handOff(): void {
+    this.#req = null;
+    this.#res = null;
+    this.#decoder = null;
+    this.#pending = null;
+    this.socket.off('close', this.#onClose);
+    this.#owner.connectionUpgraded(this);
   }
 
   /** Decodes body bytes; returns how many belonged to the body. */

@@ -4,7 +4,8 @@
  * keeps `server.max-connections` the way lighttpd does: at the limit it stops serving new connections —
  * they wait unread, like connections in the listen backlog, until a slot frees ("[note] sockets
  * disabled, connection limit reached" / "[note] sockets enabled again"); only when `waitQueue` of them
- * already wait is a new one closed. Connections handed to a module (Upgrade) count until they close.
+ * already wait is a new one closed. Connections handed to a module (Upgrade) count until they close:
+ * the engine forgets their connection objects and keeps only a count (one shared 'close' listener).
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { tick } from './clock.js';
@@ -19,6 +20,12 @@ export class Http1Server implements ConnectionOwner {
   readonly handler: Http1Handler;
   readonly #conns = new Set<Http1Connection>();
   readonly #waiting = new Set<Socket>();
+  /** Sockets handed to a module (upgraded) and not closed yet. */
+  #upgraded = 0;
+  readonly #upgradedClosed = (): void => {
+    this.#upgraded--;
+    this.#slotFreed();
+  };
   #closing = false;
   #disabled = false;
   #timer: NodeJS.Timeout | null = null;
@@ -43,7 +50,7 @@ export class Http1Server implements ConnectionOwner {
 
   /** Connections being served (upgraded ones included until they close). */
   get connectionCount(): number {
-    return this.#conns.size;
+    return this.#conns.size + this.#upgraded;
   }
 
   #accept(socket: Socket): void {
@@ -51,7 +58,7 @@ export class Http1Server implements ConnectionOwner {
       socket.destroy();
       return;
     }
-    if (this.#conns.size < this.options.maxConnections) {
+    if (this.connectionCount < this.options.maxConnections) {
       this.#serve(socket);
       return;
     }
@@ -73,15 +80,24 @@ export class Http1Server implements ConnectionOwner {
   }
 
   connectionClosed(conn: Http1Connection): void {
+    if (this.#conns.delete(conn)) this.#slotFreed();
+  }
+
+  connectionUpgraded(conn: Http1Connection): void {
     if (!this.#conns.delete(conn)) return;
+    this.#upgraded++;
+    conn.socket.on('close', this.#upgradedClosed);
+  }
+
+  #slotFreed(): void {
     for (const next of this.#waiting) {
-      if (this.#conns.size >= this.options.maxConnections) break;
+      if (this.connectionCount >= this.options.maxConnections) break;
       this.#waiting.delete(next);
       next.removeAllListeners('close');
       next.removeAllListeners('error');
       if (!next.destroyed) this.#serve(next);
     }
-    if (this.#disabled && this.#conns.size < this.options.maxConnections) {
+    if (this.#disabled && this.connectionCount < this.options.maxConnections) {
       this.#disabled = false;
       this.options.log('server.c.1081', '[note] sockets enabled again');
     }
