@@ -17,6 +17,7 @@ import { formatHttpDate } from './http-date.js';
 import { planRange, multipartLength, sliceRanges, MULTIPART_BOUNDARY } from './range.js';
 import { CONTENT_MAX, openEntry, readSmallFile, type FileEntry } from './stat-cache.js';
 import { pumpFile } from './file-pump.js';
+import { answerTemplate } from './static-answer.js';
 
 /** The request facts and settings sending a file needs. */
 export interface SendFileInput {
@@ -115,25 +116,33 @@ export function sendFile(res: HttpResponse, input: SendFileInput): SendFileResul
   }
 }
 
+/** Files up to this size are written from their kept content as a latin1 string (no Buffer per answer). */
+const TEXT_MAX = 16 * 1024;
+
+/** Content-Type, and ETag / Last-Modified when there are any, one by one (304 and 206 answers). */
+function setFileHeaders(res: HttpResponse, type: string, etag: string | null, lastModified: string | null): void {
+  res.setHeader('Content-Type', type);
+  if (etag !== null) res.setHeader('ETag', etag);
+  if (lastModified !== null) res.setHeader('Last-Modified', lastModified);
+}
+
 function sendOpenFile(res: HttpResponse, input: SendFileInput, body: Body): SendFileResult | 'streaming' {
   const file = input.file;
   const size = typeof body === 'number' ? file.size : body.length;
   const type = input.contentType ?? 'application/octet-stream';
-  res.setHeader('Content-Type', type);
   let etag: string | null = null;
   let lastModified: string | null = null;
   // lighttpd: no caching headers for the implicit octet-stream
   if (input.contentType !== null) {
     etag = etagOf(file, input.etag);
-    if (etag !== null) res.setHeader('ETag', etag);
     lastModified = lastModifiedOf(file);
-    res.setHeader('Last-Modified', lastModified);
     const ifNoneMatch = input.headers.get('if-none-match');
     const ifModifiedSince = input.headers.get('if-modified-since');
     if (ifNoneMatch !== undefined || ifModifiedSince !== undefined) {
       const verdict = evaluateConditional({ method: input.method, ifNoneMatch, ifModifiedSince, hasRange: input.headers.has('range'), etag, lastModified, mtime: file.mtimeSeconds });
       if (verdict === 412) return 412;
       if (verdict === 304) {
+        setFileHeaders(res, type, etag, lastModified);
         res.writeHead(304);
         res.end();
         return 'sent';
@@ -150,14 +159,25 @@ function sendOpenFile(res: HttpResponse, input: SendFileInput, body: Body): Send
   if (plan.kind === 'unsatisfiable') return 416;
   const isHead = input.method === 'HEAD';
   if (plan.kind === 'full' || plan.ranges.length === 0) {
+    if (typeof body !== 'number') {
+      // the same headers as set one by one, from the entry's template (checked and serialised once)
+      res.setHeaderTemplate(answerTemplate(file, type, etag, lastModified, size, rangeable));
+      res.writeHead(200);
+      const text = body === file.content && size <= TEXT_MAX ? file.contentText : null;
+      if (isHead || size === 0) res.end();
+      else if (text !== null) res.end(text, 'latin1');
+      else res.end(body);
+      return 'sent';
+    }
+    setFileHeaders(res, type, etag, lastModified);
     res.setHeader('Content-Length', size);
     if (rangeable) res.setHeader('Accept-Ranges', 'bytes');
     res.writeHead(200);
     if (isHead || size === 0) res.end();
-    else if (typeof body !== 'number') res.end(body);
     else return stream(res, body, [{ start: 0, end: size - 1 }], null, size);
     return 'sent';
   }
+  setFileHeaders(res, type, etag, lastModified);
   const ranges = plan.ranges;
   const [only] = ranges;
   if (ranges.length === 1 && only) {

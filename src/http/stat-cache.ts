@@ -10,13 +10,14 @@
  *
  * An entry also keeps what only depends on the file's identity (device, inode, size, mtime, ctime):
  * the ETag per `etag.use-*` flag set, the Last-Modified string, the Content-Type per mimetype table,
- * and the content of small regular files (at most CONTENT_MAX bytes each, CONTENT_BUDGET in all). A
+ * the header template of a 200 (static-answer.ts), and the content of small regular files (at most CONTENT_MAX bytes each, CONTENT_BUDGET in all). A
  * content is kept only when the file's ctime is more than 1 s old when it is read: any later change
  * then gives the file a new ctime, so the next revalidation (≤ 1 s) notices it even on file systems
  * with coarse timestamps. Opening a file refreshes its entry from fstat() of the opened descriptor, so
  * the headers sent always describe the bytes sent.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
+import type { StaticAnswer } from './static-answer.js';
 
 /** How lookups use the cache (`server.stat-cache-engine`). */
 export type StatCacheEngine = 'simple' | 'disable';
@@ -56,6 +57,8 @@ export class FileEntry {
   #lastModified: string | null = null;
   #typeTable: unknown = undefined;
   #type: string | null = null;
+  #text: string | null = null;
+  #answer: StaticAnswer | null = null;
 
   constructor(path: string, st: BigIntStats, now: number, kept: boolean) {
     this.path = path;
@@ -94,6 +97,7 @@ export class FileEntry {
       this.#dropContent();
       this.#etags = [];
       this.#lastModified = null;
+      this.#answer = null;
     }
     this.#st = st;
     this.checkedAt = now;
@@ -131,6 +135,24 @@ export class FileEntry {
     return this.#content;
   }
 
+  /**
+   * The kept content as a latin1 string (one char per byte: what the engine writes without a Buffer),
+   * made on first use; null when no content is kept.
+   */
+  get contentText(): string | null {
+    if (this.#text === null && this.#content !== null) this.#text = this.#content.toString('latin1');
+    return this.#text;
+  }
+
+  /** The 200 header template built from this file's identity (static-answer.ts), dropped when the file changes. */
+  get answer(): StaticAnswer | null {
+    return this.#answer;
+  }
+
+  set answer(v: StaticAnswer | null) {
+    this.#answer = v;
+  }
+
   /** Keeps `data` as the file's content when allowed (see the file header). */
   keepContent(data: Buffer, wallNowMs: number): void {
     if (!this.#kept || this.#content !== null) return;
@@ -145,6 +167,7 @@ export class FileEntry {
     if (this.#content === null) return;
     contentBytes -= this.#content.length;
     this.#content = null;
+    this.#text = null;
   }
 
   /** Called when the entry leaves the cache. */

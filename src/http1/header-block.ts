@@ -40,12 +40,15 @@ export interface BlockInfo {
   readonly serverTag: string;
 }
 
+/** What headerLines saw besides the lines (one scratch object: it is read right after the call). */
+export const LINES_SEEN = { date: false, server: false };
+
 /**
- * Serialises the block, ending with the empty line. The handler's headers come in the order they were
- * set, as three parallel lists: spelling, lower-case name, value.
+ * The handler's headers as `\r\nName: value` lines, in the order they were set (three parallel lists:
+ * spelling, lower-case name, value), and whether a Date or Server header was among them (LINES_SEEN).
  */
-export function headerBlock(names: readonly string[], lowers: readonly string[], values: readonly HeaderValue[], info: BlockInfo): string {
-  let s = `${info.version} ${info.status} ${info.reason !== '' ? info.reason : reasonPhrase(info.status)}`;
+export function headerLines(names: readonly string[], lowers: readonly string[], values: readonly HeaderValue[]): string {
+  let s = '';
   let hasDate = false;
   let hasServer = false;
   for (let i = 0; i < names.length; i++) {
@@ -64,9 +67,26 @@ export function headerBlock(names: readonly string[], lowers: readonly string[],
       for (const v of value) if (v !== '') s += `\r\n${name}: ${v}`;
     }
   }
+  LINES_SEEN.date = hasDate;
+  LINES_SEEN.server = hasServer;
+  return s;
+}
+
+/** The block around the handler's lines: status line first; framing, Connection, Date, Server and the empty line after. */
+export function wrapLines(lines: string, hasDate: boolean, hasServer: boolean, info: BlockInfo): string {
+  let s = `${info.version} ${info.status} ${info.reason !== '' ? info.reason : reasonPhrase(info.status)}${lines}`;
   if (info.framing !== '') s += info.framing;
   if (info.connection !== '') s += `\r\nConnection: ${info.connection}`;
   if (!hasDate) s += dateLine();
   if (!hasServer && info.serverTag !== '') s += `\r\nServer: ${info.serverTag}`;
   return `${s}\r\n\r\n`;
+}
+
+/**
+ * Serialises the block, ending with the empty line. The handler's headers come in the order they were
+ * set, as three parallel lists: spelling, lower-case name, value.
+ */
+export function headerBlock(names: readonly string[], lowers: readonly string[], values: readonly HeaderValue[], info: BlockInfo): string {
+  const lines = headerLines(names, lowers, values);
+  return wrapLines(lines, LINES_SEEN.date, LINES_SEEN.server, info);
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { connect, createServer, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { HttpResponse, type ResponseOwner } from './response.js';
+import { HeaderTemplate } from './header-template.js';
 
 interface Outcome {
   readonly wire: string;
@@ -189,4 +190,37 @@ test('destroy drops the connection: close without finish', async () => {
   });
   assert.deepEqual(r.events, ['started', 'close']);
   assert.equal(r.keepAlive, null);
+});
+
+test('a header template answers exactly as the same headers set one by one; a change afterwards makes it an ordinary list', async () => {
+  const t = new HeaderTemplate(['Content-Type', 'text/plain', 'ETag', '"1"', 'Content-Length', '5']);
+  const byHand = await onWire({}, (res) => {
+    res.setHeader('Content-Type', 'text/plain');
+    res.setHeader('ETag', '"1"');
+    res.setHeader('Content-Length', '5');
+    res.end('hello', 'latin1');
+  });
+  for (let i = 0; i < 2; i++) {
+    const r = await onWire({}, (res) => {
+      res.setHeaderTemplate(t);
+      res.end('hello', 'latin1');
+    });
+    assert.equal(r.wire, byHand.wire);
+  }
+  const changed = await onWire({}, (res) => {
+    res.setHeaderTemplate(t);
+    res.setHeader('X-Added', '1');
+    res.removeHeader('ETag');
+    res.setHeader('Content-Type', 'text/x-other');
+    res.end('hello', 'latin1');
+  });
+  assert.equal(changed.wire, 'HTTP/1.1 200 OK\r\nContent-Type: text/x-other\r\nContent-Length: 5\r\nX-Added: 1\r\nServer: tsw\r\n\r\nhello');
+  // the template itself is untouched by that response's changes
+  assert.deepEqual(t.names, ['Content-Type', 'ETag', 'Content-Length']);
+  const after = await onWire({ version: 'HTTP/1.0' }, (res) => {
+    res.setHeader('X-First', 'a');
+    res.setHeaderTemplate(t);
+    res.end('hello', 'latin1');
+  });
+  assert.equal(after.wire, 'HTTP/1.0 200 OK\r\nX-First: a\r\nContent-Type: text/plain\r\nETag: "1"\r\nContent-Length: 5\r\nConnection: keep-alive\r\nServer: tsw\r\n\r\nhello');
 });

@@ -13,7 +13,9 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { headerBlock, type BlockInfo, type HeaderValue } from './header-block.js';
+import { dateLine, headerBlock, type BlockInfo, type HeaderValue } from './header-block.js';
+import type { HeaderTemplate } from './header-template.js';
+import { checkHeader, checkName, checkValue, lowerOf } from './response-checks.js';
 
 export type { HeaderValue } from './header-block.js';
 
@@ -52,58 +54,16 @@ const EMPTY = Buffer.alloc(0);
 /** Scratch for the block's facts (filled and used synchronously, so one object serves every response). */
 const BLOCK: { -readonly [K in keyof BlockInfo]: BlockInfo[K] } = { version: 'HTTP/1.1', status: 200, reason: '', connection: '', framing: '', serverTag: '' };
 
+/** The empty header list every response starts with (frozen: copied before the first change). */
+const NO_NAMES: string[] = [];
+const NO_VALUES: HeaderValue[] = [];
+Object.freeze(NO_NAMES);
+Object.freeze(NO_VALUES);
+
 /** Body bytes on their way out: a Buffer, or a latin1 string (one char per byte, written as such). */
 type Payload = Buffer | string;
 
 type WriteCallback = (err?: Error | null) => void;
-
-/** Header names already checked, with their lower-case form (handlers use a handful of constant names). */
-const goodNames = new Map<string, string>();
-
-function isTokenChar(c: number): boolean {
-  // RFC 9110 tchar: ALPHA DIGIT ! # $ % & ' * + - . ^ _ ` | ~
-  if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39)) return true;
-  return c === 0x2d || c === 0x21 || (c >= 0x23 && c <= 0x27) || c === 0x2a || c === 0x2b || c === 0x2e || c === 0x5e || c === 0x5f || c === 0x60 || c === 0x7c || c === 0x7e;
-}
-
-function headerError(code: string, message: string): TypeError {
-  const e = new TypeError(message) as TypeError & { code: string };
-  e.code = code;
-  return e;
-}
-
-function checkValue(name: string, v: string): void {
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    // node's rule: TAB, SP..~, and 0x80..0xFF
-    if ((c < 0x20 && c !== 0x09) || c === 0x7f || c > 0xff) throw headerError('ERR_INVALID_CHAR', `Invalid character in header content ["${name}"]`);
-  }
-}
-
-/** Checks a header name (node's token rule) and returns its lower-case form. */
-function checkName(name: string): string {
-  let lower = goodNames.get(name);
-  if (lower === undefined) {
-    let ok = name.length > 0;
-    for (let i = 0; ok && i < name.length; i++) ok = isTokenChar(name.charCodeAt(i));
-    if (!ok) throw headerError('ERR_INVALID_HTTP_TOKEN', `Header name must be a valid HTTP token ["${name}"]`);
-    lower = name.toLowerCase();
-    if (goodNames.size < 1024) goodNames.set(name, lower);
-  }
-  return lower;
-}
-
-/** Lower-case form of a name for lookups (from the checked names when known). */
-function lowerOf(name: string): string {
-  return goodNames.get(name) ?? name.toLowerCase();
-}
-
-/** Throws like node's setHeader for a name that is not a token or a value with CR, LF or NUL. */
-export function checkHeader(name: string, value: HeaderValue): void {
-  checkName(name);
-  if (typeof value === 'string') checkValue(name, value);
-  else if (typeof value === 'object') for (const v of value) checkValue(name, v);
-}
 
 /** A latin1 string stays a string (the cheapest thing to write); anything else becomes a Buffer. */
 function toPayload(chunk: string | Uint8Array, encoding: BufferEncoding | undefined): Payload {
@@ -147,9 +107,13 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
 
   readonly #socket: Socket;
   readonly #owner: ResponseOwner;
-  readonly #names: string[] = [];
-  readonly #lowers: string[] = [];
-  readonly #values: HeaderValue[] = [];
+  // the header list: spelling, lower-case name, value; shared (with NO_HEADERS or a template) until changed
+  #names: string[] = NO_NAMES;
+  #lowers: string[] = NO_NAMES;
+  #values: HeaderValue[] = NO_VALUES;
+  #shared = true;
+  /** The template the list still is, untouched (null: an ordinary list). */
+  #template: HeaderTemplate | null = null;
   #committed = false;
   #hooked = false;
   #endCb: (() => void) | undefined = undefined;
@@ -201,12 +165,41 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
     return -1;
   }
 
+  /** Makes the header list this response's own before a change (it is no template any more). */
+  #own(): void {
+    this.#template = null;
+    if (!this.#shared) return;
+    this.#shared = false;
+    this.#names = this.#names.slice();
+    this.#lowers = this.#lowers.slice();
+    this.#values = this.#values.slice();
+  }
+
+  /**
+   * Sets every header of `t` (see header-template.ts): on a response without headers yet the list is
+   * the template's until something changes it; otherwise the headers are set one by one.
+   */
+  setHeaderTemplate(t: HeaderTemplate): this {
+    if (this.#committed) return this;
+    if (this.#names.length !== 0) {
+      for (let i = 0; i < t.names.length; i++) this.setHeader(t.names[i] ?? '', t.values[i] ?? '');
+      return this;
+    }
+    this.#names = t.names as string[];
+    this.#lowers = t.lowers as string[];
+    this.#values = t.values as HeaderValue[];
+    this.#shared = true;
+    this.#template = t;
+    return this;
+  }
+
   setHeader(name: string, value: HeaderValue): this {
     if (this.#committed) return this;
     const lower = checkName(name);
     if (typeof value === 'string') checkValue(name, value);
     else if (typeof value === 'object') for (const v of value) checkValue(name, v);
     const v = typeof value === 'object' ? [...value] : value;
+    this.#own();
     const i = this.#find(lower);
     if (i >= 0) {
       this.#names[i] = name;
@@ -225,6 +218,7 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
     const i = this.#find(lowerOf(name));
     if (i < 0) return this.setHeader(name, value);
     checkHeader(name, value);
+    this.#own();
     const prev = this.#values[i] ?? '';
     const add = typeof value === 'object' ? value : [String(value)];
     this.#values[i] = [...(typeof prev === 'object' ? prev : [String(prev)]), ...add];
@@ -244,6 +238,7 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
     if (this.#committed) return;
     const i = this.#find(lowerOf(name));
     if (i < 0) return;
+    this.#own();
     this.#names.splice(i, 1);
     this.#lowers.splice(i, 1);
     this.#values.splice(i, 1);
@@ -343,7 +338,8 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
     info.connection = connection;
     info.framing = framing;
     info.serverTag = this.serverTag;
-    const head = headerBlock(this.#names, this.#lowers, this.#values, info);
+    const t = this.#template;
+    const head = t !== null ? t.head(info, dateLine()) : headerBlock(this.#names, this.#lowers, this.#values, info);
     this.headerBytes = head.length;
     this.#owner.responseStarted(this);
     return head;
@@ -361,7 +357,7 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
     if (head !== null && !this.#flushed) {
       this.#flushed = true;
       if (body === false || body.length === 0) ok = socket.write(head, 'latin1', cb);
-      else if (typeof body === 'string') ok = socket.write(head + body, 'latin1', cb);
+      else if (typeof body === 'string') ok = socket.write(this.#template !== null ? this.#template.join(head, body) : head + body, 'latin1', cb);
       else if (body.length <= COALESCE_LIMIT) ok = socket.write(head + body.toString('latin1', 0, body.length), 'latin1', cb);
       else {
         socket.cork();

@@ -62,7 +62,10 @@ function containsSymlink(p: string): boolean {
   return false;
 }
 
-const STATIC_METHODS = new Set(['GET', 'HEAD', 'QUERY', 'POST']);
+/** The methods mod_staticfile serves (a comparison, not a Set lookup, per request). */
+function isStaticMethod(m: string): boolean {
+  return m === 'GET' || m === 'HEAD' || m === 'POST' || m === 'QUERY';
+}
 
 /** Every combination of the `etag.use-*` flags, by bit set (inode 1, size 2, mtime 4): no object per request. */
 const ETAG_FLAGS: readonly EtagFlags[] = Array.from({ length: 8 }, (_, b) => Object.freeze({ inode: (b & 1) !== 0, size: (b & 2) !== 0, mtime: (b & 4) !== 0 }));
@@ -73,7 +76,7 @@ function etagFlagsOf(conf: StaticfileConf): EtagFlags {
 }
 
 function onRequest(req: RequestCtx, res: HttpResponse, conf: StaticfileConf): Outcome {
-  if (req.handler || !STATIC_METHODS.has(req.method) || req.physicalPath === undefined) return 'continue';
+  if (req.handler || !isStaticMethod(req.method) || req.physicalPath === undefined) return 'continue';
   if (conf.disablePathinfo && req.pathInfo) return 'continue';
   const phys = req.physicalPath;
   const ex = conf.excludeExtensions;

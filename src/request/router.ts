@@ -29,6 +29,10 @@ export interface Pipeline {
   readonly statCacheEngine: StatCacheEngine;
   /** For each phase, the modules that have its hook, in load order (built by createPipeline). */
   readonly phases: Readonly<Record<Hook, readonly PhaseHook[]>>;
+  /** The modules with an onResponseStart hook, in load order (built by createPipeline). */
+  readonly responseStart: readonly CompiledModule<object>[];
+  /** The modules with an onRequestDone hook, in load order (built by createPipeline). */
+  readonly requestDone: readonly CompiledModule<object>[];
 }
 
 type Hook = 'onUriRaw' | 'onUriClean' | 'onPhysical' | 'onRequest';
@@ -44,7 +48,7 @@ interface PhaseHook {
 const HOOKS: readonly Hook[] = ['onUriRaw', 'onUriClean', 'onPhysical', 'onRequest'];
 
 /** Builds the pipeline, with each phase's hook list worked out once (no per-request lookups). */
-export function createPipeline(parts: Omit<Pipeline, 'phases'>): Pipeline {
+export function createPipeline(parts: Omit<Pipeline, 'phases' | 'responseStart' | 'requestDone'>): Pipeline {
   const phases: Record<Hook, PhaseHook[]> = { onUriRaw: [], onUriClean: [], onPhysical: [], onRequest: [] };
   for (const cm of parts.modules) {
     for (const hook of HOOKS) {
@@ -52,7 +56,9 @@ export function createPipeline(parts: Omit<Pipeline, 'phases'>): Pipeline {
       if (run !== undefined) phases[hook].push({ cm, run });
     }
   }
-  return { ...parts, phases };
+  const responseStart = parts.modules.filter((cm) => cm.module.onResponseStart !== undefined);
+  const requestDone = parts.modules.filter((cm) => cm.module.onRequestDone !== undefined);
+  return { ...parts, phases, responseStart, requestDone };
 }
 
 function bindHook(m: Module<object>, hook: Hook): HookFn | undefined {

@@ -40,6 +40,10 @@ function hostOf(value: string, scheme: 'http' | 'https'): string | null {
   return h;
 }
 
+function fail(ctx: RequestCtx, status: number, reason: string): BuiltCtx {
+  return { ctx, status, reason };
+}
+
 /** Builds the context; `status` is non-zero when lighttpd would reject the request. */
 export function buildCtx(raw: HttpRequest, conn: ConnInfo, server: ServerConf): BuiltCtx {
   const head = raw.head;
@@ -65,16 +69,15 @@ export function buildCtx(raw: HttpRequest, conn: ConnInfo, server: ServerConf): 
     keepAliveIndex: raw.keepAliveIndex,
     startTime: performance.timeOrigin + performance.now(),
   };
-  const fail = (status: number, reason: string): BuiltCtx => ({ ctx, status, reason });
-  if (head.status !== 0) return fail(head.status, head.reason);
+  if (head.status !== 0) return fail(ctx, head.status, head.reason);
 
   const target = head.target;
   if (head.method === 'CONNECT' || (head.method === 'OPTIONS' && target === '*')) {
     ctx.path = target;
   } else {
-    if (target.charCodeAt(0) !== 0x2f) return fail(400, 'uri-path does not begin with \'/\'');
+    if (target.charCodeAt(0) !== 0x2f) return fail(ctx, 400, 'uri-path does not begin with \'/\'');
     const n = normaliseTarget(target, server.url);
-    if (!n) return fail(400, 'invalid character in URI');
+    if (!n) return fail(ctx, 400, 'invalid character in URI');
     ctx.target = n.target;
     ctx.path = n.path;
     ctx.query = n.query;
@@ -82,23 +85,23 @@ export function buildCtx(raw: HttpRequest, conn: ConnInfo, server: ServerConf): 
 
   if (head.host !== null) {
     const h = server.hostStrict ? hostOf(head.host, conn.scheme) : head.host;
-    if (h === null) return fail(400, 'Invalid Hostname');
-    Object.assign(ctx, { host: h });
+    if (h === null) return fail(ctx, 400, 'Invalid Hostname');
+    (ctx as { host: string }).host = h;
   } else if (head.version === '1.1') {
-    return fail(400, 'HTTP/1.1 but Host missing');
+    return fail(ctx, 400, 'HTTP/1.1 but Host missing');
   }
 
   if (head.version !== '1.1' && (head.headers.has('upgrade') || head.headers.has('http2-settings'))) {
-    return fail(400, 'invalid hop-by-hop header w/o HTTP/1.1');
+    return fail(ctx, 400, 'invalid hop-by-hop header w/o HTTP/1.1');
   }
   if (head.bodyLength === 0) {
-    if (head.method === 'POST' && !head.hasContentLength) return fail(411, 'POST-request, but content-length missing');
+    if (head.method === 'POST' && !head.hasContentLength) return fail(ctx, 411, 'POST-request, but content-length missing');
   } else {
     if (head.bodyLength === -1 && head.hasContentLength) {
-      if (server.headerStrict) return fail(400, 'invalid Transfer-Encoding + Content-Length');
+      if (server.headerStrict) return fail(ctx, 400, 'invalid Transfer-Encoding + Content-Length');
       head.headers.delete('content-length');
     }
-    if ((head.method === 'GET' || head.method === 'HEAD') && !server.methodGetBody) return fail(400, 'GET/HEAD with content-length');
+    if ((head.method === 'GET' || head.method === 'HEAD') && !server.methodGetBody) return fail(ctx, 400, 'GET/HEAD with content-length');
   }
   return { ctx, status: 0, reason: '' };
 }

@@ -67,10 +67,9 @@ export class RequestRun implements ResponseHooks {
     const pass = this.hooksPass;
     const app = this.app;
     if (pass) {
-      for (const cm of app.pipeline.modules) {
-        if (!cm.module.onResponseStart) continue;
+      for (const cm of app.pipeline.responseStart) {
         try {
-          cm.module.onResponseStart(this.req, res, confOf(cm, pass));
+          cm.module.onResponseStart?.(this.req, res, confOf(cm, pass));
         } catch (e) {
           app.log('response.ts', `${cm.module.name}: response-start failed: ${(e as Error).message}`);
         }
@@ -85,11 +84,10 @@ export class RequestRun implements ResponseHooks {
     this.finished = true;
     const app = this.app;
     let facts: RequestDone | null = null;
-    for (const cm of app.pipeline.modules) {
-      if (!cm.module.onRequestDone) continue;
+    for (const cm of app.pipeline.requestDone) {
       facts ??= doneFacts(this.req, res, aborted);
       try {
-        cm.module.onRequestDone(this.req, facts, confOf(cm, this.pass));
+        cm.module.onRequestDone?.(this.req, facts, confOf(cm, this.pass));
       } catch (e) {
         app.log('response.ts', `${cm.module.name}: request-done failed: ${(e as Error).message}`);
       }
