@@ -8,9 +8,10 @@
  * and shutdown → 1001, protocol errors → 1002 / 1007 / 1009. Idle means no traffic either way.
  *
  * Cost per tunnel is kept small on purpose: no timers of its own (the module's `Ticker` visits it
- * once per second), no per-message allocation on the client → backend path (payload is unmasked in
- * place and written by reference), and backend reads land in one shared buffer (`onread`) from which
- * each frame is built in a single allocation and written with a single call.
+ * once per second), and both sockets read into shared buffers (`onread`; the client socket is moved
+ * to one by client-reads.ts): each backend read becomes one frame cut from a reusable slab, each client
+ * payload is unmasked in place and copied into a slab for the backend — no allocation per message.
+ * A client socket that could not be moved delivers 'data' chunks, whose payload is written by reference.
  */
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -20,6 +21,7 @@ import type { Tickable, Ticker } from './ticker.js';
 import { decodeBase64Strict, incompleteUtf8Tail } from './utf8.js';
 import type { TunnelEncoding } from './handshake.js';
 import { atEndOfTurn } from './write-batch.js';
+import { CLIENT_READ_BUFFER, type ClientReads, type ClientReadSink } from './client-reads.js';
 
 /**
  * Stop reading one side while more than this is queued in Node towards the other (lighttpd: ~60 KiB
@@ -78,7 +80,7 @@ export interface TunnelOptions {
 }
 
 /** One running tunnel between a WebSocket client socket and a backend stream. */
-export class Tunnel implements FrameSink, Tickable {
+export class Tunnel implements FrameSink, Tickable, ClientReadSink {
   readonly #client: Duplex;
   readonly #backend: net.Socket;
   readonly #opts: TunnelOptions;
@@ -110,25 +112,30 @@ export class Tunnel implements FrameSink, Tickable {
   #clientBatched = false;
   /** A frame written through a TCP socket can be reused at once (see releaseFrame). */
   readonly #reuseFrames: boolean;
+  /** Client bytes arrive in the shared CLIENT_READ_BUFFER: what goes to the backend must be copied. */
+  readonly #sharedClientReads: boolean;
 
   /**
    * Starts the tunnel on a client socket that just got its 101 and a connected, paused backend
    * socket whose reads arrive through `reads`; `head` holds client bytes that came with the request.
+   * `clientReads`: the client socket reads through it (client-reads.ts), else it emits 'data'.
    */
-  constructor(client: Duplex, backend: net.Socket, reads: BackendReads, head: Buffer, ticker: Ticker, opts: TunnelOptions) {
+  constructor(client: Duplex, backend: net.Socket, reads: BackendReads, clientReads: ClientReads | null, head: Buffer, ticker: Ticker, opts: TunnelOptions) {
     this.#client = client;
     this.#backend = backend;
     this.#opts = opts;
     this.#ticker = ticker;
     this.#parser = new FrameParser(this);
     this.#reuseFrames = client instanceof net.Socket;
+    this.#sharedClientReads = clientReads !== null;
     const now = ticker.now;
     this.#lastActivity = now;
     this.#lastBackendData = now;
     this.#lastPing = now;
     this.#writeStalledSince = now;
     reads.tunnel = this;
-    client.on('data', this.#clientOnData);
+    if (clientReads !== null) clientReads.sink = this;
+    else client.on('data', this.#clientOnData);
     client.on('end', this.#clientOnEnd);
     client.on('close', this.#clientOnClose);
     client.on('error', this.#clientOnError);
@@ -154,6 +161,11 @@ export class Tunnel implements FrameSink, Tickable {
   }
 
   // ---- client → backend -------------------------------------------------------------------
+
+  /** `n` client bytes are in the shared CLIENT_READ_BUFFER. */
+  clientRead(n: number): void {
+    this.#clientOnData(CLIENT_READ_BUFFER.subarray(0, n));
+  }
 
   #clientOnData = (chunk: Buffer): void => {
     this.#lastActivity = this.#ticker.now;
@@ -194,7 +206,8 @@ export class Tunnel implements FrameSink, Tickable {
     // several frames in one client read: gather their writes into one writev
     const backend = this.#backend;
     if (++this.#writesInChunk === 2) backend.cork();
-    backend.write(bytes);
+    if (this.#sharedClientReads) writeFrame(backend, copyToFrame(bytes), true);
+    else backend.write(bytes);
     // judge by what is still queued, not by write()'s answer: that is false for any write larger
     // than 16 KiB even when the kernel took it at once, and pausing then costs two epoll changes
     if (!this.#clientPaused && backend.writableLength > (this.#backendBatched ? BATCH_LIMIT : HIGH_WATER)) {
@@ -476,6 +489,15 @@ export class Tunnel implements FrameSink, Tickable {
     this.#opts.onClosed();
     this.#whenClosed?.();
   }
+}
+
+/** `bytes` copied into frame memory (frames.ts), to be written with writeFrame before the next copy. */
+function copyToFrame(bytes: Buffer): Buffer {
+  const n = bytes.length;
+  const out = allocFrame(n);
+  if (n < SMALL_COPY) for (let i = 0; i < n; i++) out[i] = bytes[i] as number;
+  else bytes.copy(out);
+  return out;
 }
 
 /** A TCP client socket gets Nagle-free writes and no inactivity timer (the tunnel keeps its own). */
