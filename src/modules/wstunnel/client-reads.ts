@@ -39,10 +39,9 @@ export class ClientReads {
   };
 }
 
-/** The part of Node's TCP handle (net.Socket's internal `_handle`) the move uses. */
+/** The part of Node's TCP handle (net.Socket's internal `_handle`) the move checks for. */
 interface StreamHandle {
   reading: boolean;
-  readStop(): number;
 }
 
 /** net.Socket with its internal handle field. */
@@ -51,7 +50,7 @@ interface HandleSlot {
 }
 
 function isStreamHandle(h: unknown): h is StreamHandle {
-  return typeof h === 'object' && h !== null && 'readStop' in h && typeof h.readStop === 'function' && 'reading' in h;
+  return typeof h === 'object' && h !== null && 'readStart' in h && typeof h.readStart === 'function' && 'reading' in h;
 }
 
 function hasHandleSlot(s: net.Socket): s is net.Socket & HandleSlot {
@@ -61,13 +60,15 @@ function hasHandleSlot(s: net.Socket): s is net.Socket & HandleSlot {
 /** What `new net.Socket` takes besides its documented options (Node's net.js reads both). */
 type MovedSocketOptions = net.SocketConstructorOpts & {
   readonly handle: StreamHandle;
-  readonly pauseOnCreate: boolean;
+  readonly manualStart: boolean;
   readonly onread: net.OnReadOpts;
 };
 
 /**
- * Moves `accepted`'s TCP handle to a new paused socket reading into CLIENT_READ_BUFFER through
- * `reads`; returns null (and changes nothing) when that cannot be done without loss.
+ * Moves `accepted`'s TCP handle to a new socket reading into CLIENT_READ_BUFFER through `reads`;
+ * returns null (and changes nothing) when that cannot be done without loss. The handle keeps reading
+ * if it was (stopping and restarting it would cost two epoll_ctl calls): the caller attaches the sink
+ * before the next event-loop turn, and `resume()` starts reading if it was stopped.
  */
 export function moveToSharedReads(accepted: Duplex, reads: ClientReads): net.Socket | null {
   if (!(accepted instanceof net.Socket) || Object.getPrototypeOf(accepted) !== net.Socket.prototype) return null;
@@ -76,15 +77,13 @@ export function moveToSharedReads(accepted: Duplex, reads: ClientReads): net.Soc
   if (!hasHandleSlot(accepted)) return null;
   const handle = accepted._handle;
   if (!isStreamHandle(handle)) return null;
-  handle.readStop();
-  handle.reading = false;
   accepted._handle = null;
   const options: MovedSocketOptions = {
     handle,
     allowHalfOpen: true,
     readable: true,
     writable: true,
-    pauseOnCreate: true,
+    manualStart: true,
     onread: { buffer: CLIENT_READ_BUFFER, callback: reads.callback },
   };
   const moved = new net.Socket(options);
