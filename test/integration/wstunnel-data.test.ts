@@ -138,3 +138,34 @@ test('16 MiB messages both ways arrive intact', async (t) => {
   c.ws.close();
   await c.closed();
 });
+
+test('a busy tunnel (its client socket moves to the shared read buffer after a few reads) keeps every byte in order, both ways', async (t) => {
+  let backendEnded = false;
+  // binary frames: the large message is random bytes (a text frame would have to be valid UTF-8)
+  const { srv } = await setup(t, { 'wstunnel.frame-type': 'binary' }, (sock: net.Socket) => {
+    sock.on('end', () => {
+      backendEnded = true;
+      sock.end();
+    });
+    sock.pipe(sock, { end: false });
+  });
+  const c = await openClient(`${srv.url}/`);
+  // one message at a time: each is its own client read, so the move happens on the way
+  for (let i = 0; i < 20; i++) {
+    c.ws.send(`message ${i}`);
+    assert.equal((await c.next()).data.toString(), `message ${i}`);
+  }
+  // then a burst of small messages in few reads, and a large one the moved socket reads in pieces
+  const burst = Array.from({ length: 50 }, (_, i) => `b${i};`);
+  for (const m of burst) c.ws.send(m);
+  assert.equal((await c.collect(burst.join('').length)).toString(), burst.join(''));
+  const big = randomBytes(3 * 1024 * 1024 + 7);
+  c.ws.send(big);
+  assert.ok((await c.collect(big.length)).equals(big));
+  c.ws.close(4001, 'done');
+  assert.deepEqual(await c.closed(), { code: 4001, reason: 'done' });
+  const deadline = Date.now() + 3000;
+  while (!(backendEnded && srv.module.tunnelCount === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(backendEnded, 'the backend saw EOF');
+  assert.equal(srv.module.tunnelCount, 0);
+});

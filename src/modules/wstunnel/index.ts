@@ -35,7 +35,6 @@ import {
   type Negotiated,
 } from './handshake.js';
 import { BackendReads, prepareClientSocket, Tunnel } from './tunnel.js';
-import { ClientReads, moveToSharedReads } from './client-reads.js';
 import { Ticker } from './ticker.js';
 
 export type { WstunnelConf } from './config.js';
@@ -136,14 +135,11 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
   }
 
   /** Answers 101 and runs the tunnel (kept apart from onUpgrade so a tunnel does not hold the request). */
-  function startTunnel(accepted: Duplex, head: Buffer, key: string, negotiated: Negotiated, lease: BackendLease, reads: BackendReads, conf: WstunnelConf): void {
-    prepareClientSocket(accepted);
-    const clientReads = new ClientReads();
-    const moved = moveToSharedReads(accepted, clientReads);
-    const socket: Duplex = moved ?? accepted;
+  function startTunnel(socket: Duplex, head: Buffer, key: string, negotiated: Negotiated, lease: BackendLease, reads: BackendReads, conf: WstunnelConf): void {
+    prepareClientSocket(socket);
     socket.write(switchingProtocols(key, negotiated.protocol), 'latin1');
     const spec = lease.host.spec;
-    const tunnel: Tunnel = new Tunnel(socket, lease.socket, reads, moved === null ? null : clientReads, head, ticker, {
+    const tunnel: Tunnel = new Tunnel(socket, lease.socket, reads, head, ticker, {
       encoding: negotiated.encoding,
       pingInterval: conf.pingInterval,
       maxReadIdle: conf.maxReadIdle,

@@ -8,10 +8,12 @@
  * and shutdown → 1001, protocol errors → 1002 / 1007 / 1009. Idle means no traffic either way.
  *
  * Cost per tunnel is kept small on purpose: no timers of its own (the module's `Ticker` visits it
- * once per second), and both sockets read into shared buffers (`onread`; the client socket is moved
- * to one by client-reads.ts): each backend read becomes one frame cut from a reusable slab, each client
- * payload is unmasked in place and copied into a slab for the backend — no allocation per message.
- * A client socket that could not be moved delivers 'data' chunks, whose payload is written by reference.
+ * once per second), and both sockets read into shared buffers (`onread`): each backend read becomes
+ * one frame cut from a reusable slab. The client socket is moved to a shared buffer (client-reads.ts)
+ * once the tunnel has carried a few reads — a tunnel that only shakes hands and closes does not pay
+ * for the move; from then on each client payload is unmasked in place and copied into a slab for the
+ * backend (no allocation per message). Before the move, or when it cannot be done, the client socket
+ * delivers 'data' chunks whose payload is written by reference.
  */
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -21,7 +23,7 @@ import type { Tickable, Ticker } from './ticker.js';
 import { decodeBase64Strict, incompleteUtf8Tail } from './utf8.js';
 import type { TunnelEncoding } from './handshake.js';
 import { atEndOfTurn } from './write-batch.js';
-import { CLIENT_READ_BUFFER, type ClientReads, type ClientReadSink } from './client-reads.js';
+import { CLIENT_READ_BUFFER, ClientReads, moveToSharedReads, type ClientReadSink } from './client-reads.js';
 
 /**
  * Stop reading one side while more than this is queued in Node towards the other (lighttpd: ~60 KiB
@@ -36,6 +38,8 @@ const FULL_CLIENT_READ = 64 * 1024;
 const CLOSE_GRACE_S = 3;
 /** A base64 client message is decoded whole; larger ones are refused with 1009. */
 const MAX_BASE64_MESSAGE = 256 * 1024 * 1024;
+/** Client reads ('data' events) after which the client socket is moved to the shared read buffer. */
+const MOVE_AFTER_READS = 4;
 /** Size of the shared backend read buffer: one read, one frame (lighttpd's frames reach 128 KiB too). */
 const READ_SIZE = 128 * 1024;
 
@@ -81,7 +85,7 @@ export interface TunnelOptions {
 
 /** One running tunnel between a WebSocket client socket and a backend stream. */
 export class Tunnel implements FrameSink, Tickable, ClientReadSink {
-  readonly #client: Duplex;
+  #client: Duplex;
   readonly #backend: net.Socket;
   readonly #opts: TunnelOptions;
   readonly #ticker: Ticker;
@@ -113,33 +117,29 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink {
   /** A frame written through a TCP socket can be reused at once (see releaseFrame). */
   readonly #reuseFrames: boolean;
   /** Client bytes arrive in the shared CLIENT_READ_BUFFER: what goes to the backend must be copied. */
-  readonly #sharedClientReads: boolean;
+  #sharedClientReads = false;
+  /** 'data' events seen (until the move is tried). */
+  #clientDataEvents = 0;
 
   /**
    * Starts the tunnel on a client socket that just got its 101 and a connected, paused backend
    * socket whose reads arrive through `reads`; `head` holds client bytes that came with the request.
-   * `clientReads`: the client socket reads through it (client-reads.ts), else it emits 'data'.
    */
-  constructor(client: Duplex, backend: net.Socket, reads: BackendReads, clientReads: ClientReads | null, head: Buffer, ticker: Ticker, opts: TunnelOptions) {
+  constructor(client: Duplex, backend: net.Socket, reads: BackendReads, head: Buffer, ticker: Ticker, opts: TunnelOptions) {
     this.#client = client;
     this.#backend = backend;
     this.#opts = opts;
     this.#ticker = ticker;
     this.#parser = new FrameParser(this);
     this.#reuseFrames = client instanceof net.Socket;
-    this.#sharedClientReads = clientReads !== null;
     const now = ticker.now;
     this.#lastActivity = now;
     this.#lastBackendData = now;
     this.#lastPing = now;
     this.#writeStalledSince = now;
     reads.tunnel = this;
-    if (clientReads !== null) clientReads.sink = this;
-    else client.on('data', this.#clientOnData);
-    client.on('end', this.#clientOnEnd);
-    client.on('close', this.#clientOnClose);
-    client.on('error', this.#clientOnError);
-    client.on('drain', this.#clientOnDrain);
+    client.on('data', this.#clientOnData);
+    this.#listenToClient(client);
     backend.on('end', this.#backendOnEnd);
     backend.on('close', this.#backendOnClose);
     backend.on('error', this.#backendOnError);
@@ -147,7 +147,7 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink {
     ticker.add(this);
     if (opts.debug >= 3) opts.log(`will recv ${opts.encoding === 'binary' ? 'binary' : 'text'} data from backend ${opts.backendName}`);
     client.resume();
-    if (head.length > 0) this.#clientOnData(head);
+    if (head.length > 0) this.#chunk(head);
     // reading starts now (also after a CLOSE in `head`: the backend's EOF must still be seen)
     backend.resume();
   }
@@ -160,14 +160,47 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink {
     this.#state = state;
   }
 
+  #listenToClient(client: Duplex): void {
+    client.on('end', this.#clientOnEnd);
+    client.on('close', this.#clientOnClose);
+    client.on('error', this.#clientOnError);
+    client.on('drain', this.#clientOnDrain);
+  }
+
   // ---- client → backend -------------------------------------------------------------------
 
   /** `n` client bytes are in the shared CLIENT_READ_BUFFER. */
   clientRead(n: number): void {
-    this.#clientOnData(CLIENT_READ_BUFFER.subarray(0, n));
+    this.#chunk(CLIENT_READ_BUFFER.subarray(0, n));
   }
 
+  /** A 'data' event of a client socket not moved (yet). */
   #clientOnData = (chunk: Buffer): void => {
+    this.#chunk(chunk);
+    // after the read is handled, outside the socket's own 'data' emit
+    if (++this.#clientDataEvents === MOVE_AFTER_READS) atEndOfTurn(this.#moveClient);
+  };
+
+  /** Moves a busy client socket to the shared read buffer, when nothing is in flight (else it stays). */
+  #moveClient = (): void => {
+    const old = this.#client;
+    if (this.#state !== 'open' || this.#clientPaused || this.#clientBatched || old.writableLength > 0) return;
+    const reads = new ClientReads();
+    const moved = moveToSharedReads(old, reads);
+    if (moved === null) return;
+    old.off('data', this.#clientOnData);
+    old.off('end', this.#clientOnEnd);
+    old.off('close', this.#clientOnClose);
+    old.off('error', this.#clientOnError);
+    old.off('drain', this.#clientOnDrain);
+    this.#client = moved;
+    this.#sharedClientReads = true;
+    reads.sink = this;
+    this.#listenToClient(moved);
+    moved.resume();
+  };
+
+  #chunk(chunk: Buffer): void {
     this.#lastActivity = this.#ticker.now;
     if (chunk.length >= FULL_CLIENT_READ && !this.#backendBatched && this.#state === 'open') {
       this.#backendBatched = true;
@@ -177,7 +210,7 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink {
     this.#writesInChunk = 0;
     this.#parser.write(chunk);
     if (this.#writesInChunk > 1) this.#backend.uncork();
-  };
+  }
 
   #flushBatches = (): void => {
     if (this.#backendBatched) {
