@@ -70,7 +70,7 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
   const tunnels = new Set<Tunnel>();
   let closing = false;
 
-  function onUpgrade(req: RequestCtx, socket: Duplex, head: Buffer, conf: WstunnelConf): Outcome {
+  function onUpgrade(req: RequestCtx, socket: Duplex, head: Buffer, conf: WstunnelConf): Outcome | Promise<Outcome> {
     if (!conf.server || closing) return 'continue';
     const headers = req.headers;
     if (!isWebSocketUpgrade(req.method, req.protocol, headers)) return 'continue';
@@ -113,18 +113,7 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
       target,
       debug: conf.debug,
     };
-    // the module has the socket from here on (the engine lets go at once); the rest runs when the connect ends
-    acquireBackend(registry, ext, conf.balance, leaseReq, { onread: reads })
-      .then((lease) => connected(socket, head, headers, target, conf, earlyError, reads, lease))
-      .catch((err: unknown) => internalError(socket, err));
-    return 'handled';
-  }
-
-  /** A failure of our own while answering the handshake: logged, and 500 to the client. */
-  function internalError(socket: Duplex, err: unknown): Outcome {
-    log(`internal error: ${err instanceof Error ? err.message : String(err)}`);
-    writeHttpError(socket, 500);
-    return 'handled';
+    return acquireBackend(registry, ext, conf.balance, leaseReq, { onread: reads }).then((lease) => connected(socket, head, headers, target, conf, earlyError, reads, lease));
   }
 
   /** The backend connect is done (or failed): 503, or the key check, 101 and the tunnel. */
@@ -137,28 +126,29 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
     earlyError: (e: Error) => void,
     reads: BackendReads,
     lease: BackendLease | null,
-  ): void {
+  ): Outcome {
     if (!lease) {
       writeHttpError(socket, 503);
-      return;
+      return 'handled';
     }
     lease.socket.on('error', ignoreError); // the tunnel reports backend errors once it runs
     if (socket.destroyed || closing) {
       dropLease(lease);
       socket.destroy();
-      return;
+      return 'handled';
     }
     const key = headers.get('sec-websocket-key');
     if (!isValidKey(key)) {
       if (conf.debug >= 1) log(`Sec-WebSocket-Key is invalid: ${target} → ${lease.proc.name}`);
       dropLease(lease);
       writeHttpError(socket, 400);
-      return;
+      return 'handled';
     }
     const negotiated = negotiateSubprotocol(headers.get('sec-websocket-protocol'), conf.frameType);
     if (conf.debug >= 4) log(`send handshake response: ${target} → ${lease.proc.name}`);
     socket.off('error', earlyError);
     startTunnel(socket, head, key, negotiated, lease, reads, conf);
+    return 'handled';
   }
 
   /** Answers 101 and runs the tunnel (kept apart from onUpgrade so a tunnel does not hold the request). */
@@ -199,10 +189,16 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
       if (!opts.log) writeLog = (line) => env.log(line);
     },
     onUpgrade: (req, socket, head, conf) => {
+      const internalError = (err: unknown): Outcome => {
+        log(`internal error: ${err instanceof Error ? err.message : String(err)}`);
+        writeHttpError(socket, 500);
+        return 'handled';
+      };
       try {
-        return onUpgrade(req, socket, head, conf);
+        const out = onUpgrade(req, socket, head, conf);
+        return out instanceof Promise ? out.catch(internalError) : out;
       } catch (err) {
-        return internalError(socket, err);
+        return internalError(err);
       }
     },
     async start(report: DiagnosticSink): Promise<void> {
