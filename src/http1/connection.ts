@@ -21,8 +21,7 @@ import { clock, tick } from './clock.js';
 import type { Http1Handler, Http1Options, UpgradeControl } from './handler.js';
 import { HeadReader, type HeadScan } from './head-reader.js';
 import { hasToken, parseRequestHead, type RequestHead } from './request-head.js';
-import { SocketPeer } from './peer.js';
-import { HttpRequest, type BodyOwner } from './request.js';
+import { HttpRequest, type BodyOwner, type Peer } from './request.js';
 import { HttpResponse, type ResponseOwner } from './response.js';
 
 type ConnState = 'head' | 'request' | 'upgrade' | 'linger' | 'closed';
@@ -71,6 +70,10 @@ function isUpgradeCandidate(head: RequestHead): boolean {
   return head.headers.has('upgrade') && connection !== undefined && hasToken(connection, 'upgrade');
 }
 
+function unmapV4(addr: string): string {
+  return addr.startsWith('::ffff:') && addr.includes('.') ? addr.slice(7) : addr;
+}
+
 /** The engine's 'error' listener: 'close' follows, nothing to report (lighttpd drops ECONNRESET quietly). */
 function ignoreSocketError(): void {
   // deliberately empty; module-level so that it keeps nothing alive on a socket handed to a module
@@ -109,7 +112,7 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
   #restWaiting = false;
   /** A response finished while the socket was lent: its keep-alive verdict, applied on resume. */
   #doneWhileLent: boolean | null = null;
-  #peer: SocketPeer | null = null;
+  #peer: Peer | null = null;
   readonly #sink = (payload: Buffer): void => this.#req?.deliver(payload);
   readonly #onData = (chunk: Buffer): void => this.#data(chunk);
   readonly #onEnd = (): void => this.#end();
@@ -208,8 +211,7 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
 
   /** Starts handling one request; `rest`: bytes after its head. */
   #begin(head: RequestHead, rest: Buffer): void {
-    const lend = head.status === 0 && isUpgradeCandidate(head);
-    const req = new HttpRequest(head, this.socket, this, this.#requests - 1, this.#peerInfo(lend));
+    const req = new HttpRequest(head, this.socket, this, this.#requests - 1, this.#peerInfo());
     const opts = this.#owner.options;
     const res = new HttpResponse(this.socket, this, head.version === '1.1' ? 'HTTP/1.1' : 'HTTP/1.0', head.status === 0 && head.keepAlive && !this.#owner.closing, head.method === 'HEAD');
     res.readIdle = opts.readIdle;
@@ -224,7 +226,7 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
     if (head.status === 0 && head.bodyLength !== 0) {
       this.#decoder = head.bodyLength > 0 ? new LengthDecoder(head.bodyLength) : new ChunkedDecoder(0, opts.maxHeadSize);
     }
-    if (lend) {
+    if (head.status === 0 && isUpgradeCandidate(head)) {
       this.#lend(req, res, rest);
       return;
     }
@@ -241,10 +243,11 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
     if (rest.length > 0 && this.#state === 'request') this.#moreForRequest(rest);
   }
 
-  /** The connection's peer; read at once for a normal request, on demand while an upgrade candidate is lent. */
-  #peerInfo(lent: boolean): SocketPeer {
-    this.#peer ??= new SocketPeer(this.socket);
-    if (!lent) this.#peer.settle();
+  #peerInfo(): Peer {
+    if (this.#peer === null) {
+      const s = this.socket;
+      this.#peer = { remoteAddr: unmapV4(s.remoteAddress ?? ''), remotePort: s.remotePort ?? 0, localAddr: unmapV4(s.localAddress ?? ''), localPort: s.localPort ?? 0 };
+    }
     return this.#peer;
   }
 
@@ -268,8 +271,6 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
         if (decided) return;
         decided = true;
         if (socket.destroyed) return;
-        // the request goes on as a normal one: its addresses while the socket still knows them
-        this.#peer?.settle();
         // listeners the modules added while looking at the socket belong to them no longer
         LENT_EVENTS.forEach((ev, i) => {
           for (const l of socket.listeners(ev).slice(before[i])) socket.off(ev, l as (...a: unknown[]) => void);

@@ -48,7 +48,6 @@ function fail(ctx: RequestCtx, status: number, reason: string): BuiltCtx {
 export function buildCtx(raw: HttpRequest, conn: ConnInfo, server: ServerConf): BuiltCtx {
   const head = raw.head;
   const peer = raw.peer;
-  let remote: string | null = null;
   const ctx: RequestCtx = {
     raw,
     method: head.method,
@@ -59,23 +58,10 @@ export function buildCtx(raw: HttpRequest, conn: ConnInfo, server: ServerConf): 
     query: '',
     host: '',
     scheme: conn.scheme,
-    // read from the peer on demand (an upgrade's peer costs system calls only if asked); settable for mod_extforward
-    get remoteAddr(): string {
-      remote ??= peer.remoteAddr !== '' ? peer.remoteAddr : conn.serverSocket;
-      return remote;
-    },
-    set remoteAddr(addr: string) {
-      remote = addr;
-    },
-    get remotePort(): number {
-      return peer.remotePort;
-    },
-    get localAddr(): string {
-      return peer.localAddr;
-    },
-    get localPort(): number {
-      return peer.localPort;
-    },
+    remoteAddr: peer.remoteAddr !== '' ? peer.remoteAddr : conn.serverSocket,
+    remotePort: peer.remotePort,
+    localAddr: peer.localAddr,
+    localPort: peer.localPort,
     serverSocket: conn.serverSocket,
     headers: head.headers,
     env: new Map(),
