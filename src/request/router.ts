@@ -238,47 +238,20 @@ export function routeRequest(req: RequestCtx, res: HttpResponse, p: Pipeline, fi
 /** Result of routing an upgrade: a module took the socket, or the request goes on as a normal one. */
 export type UpgradeResult = RouteResult | { kind: 'not-upgraded' };
 
-/** Marks a pass that no onUpgrade hook claimed (the request then goes on as a normal one). */
-const NOT_UPGRADED: RouteResult = { kind: 'drop', reason: 'not-upgraded' };
-
-/** What one upgrade pass needs besides the request (a module-level body: no closure per request). */
-interface UpgradeArg {
-  readonly res: HttpResponse;
-  readonly socket: Duplex;
-  readonly head: Buffer;
-}
-
-/** One pass of an upgrade request: uri phases, then the onUpgrade hooks in module order. */
-function upgradePass(req: RequestCtx, p: Pipeline, pass: Pass, arg: UpgradeArg): PassOut | Promise<PassOut> {
-  const uri = uriPhases(req, arg.res, p, pass);
-  if (uri instanceof Promise) return uri.then((o) => (o !== 'continue' ? o : upgradeHooks(req, p, pass, arg, 0)));
-  if (uri !== 'continue') return uri;
-  return upgradeHooks(req, p, pass, arg, 0);
-}
-
-/** The onUpgrade hooks from module `from` on; synchronous while they are. */
-function upgradeHooks(req: RequestCtx, p: Pipeline, pass: Pass, arg: UpgradeArg, from: number): PassOut | Promise<PassOut> {
-  const modules = p.modules;
-  for (let i = from; i < modules.length; i++) {
-    const cm = modules[i];
-    if (cm?.module.onUpgrade === undefined) continue;
-    if (req.handler && req.handler !== cm.module.name) continue;
-    const out = cm.module.onUpgrade(req, arg.socket, arg.head, confOf(cm, pass));
-    if (out instanceof Promise) return out.then((o) => (o !== 'continue' ? o : upgradeHooks(req, p, pass, arg, i + 1)));
-    if (out !== 'continue') return out;
-  }
-  return NOT_UPGRADED;
-}
-
-function upgradeResult(r: RouteResult): UpgradeResult {
-  return r === NOT_UPGRADED ? { kind: 'not-upgraded' } : r;
-}
-
-/**
- * Routes an upgrade request: uri phases, then the onUpgrade hooks in module order. A plain value when
- * every step answered synchronously, else a promise (e.g. a module waiting for its backend connect).
- */
-export function routeUpgrade(req: RequestCtx, res: HttpResponse, socket: Duplex, head: Buffer, p: Pipeline): UpgradeResult | Promise<UpgradeResult> {
-  const r = withRestarts(req, p, upgradePass, { res, socket, head });
-  return r instanceof Promise ? r.then(upgradeResult) : upgradeResult(r);
+/** Routes an upgrade request: uri phases, then the onUpgrade hooks in module order. */
+export async function routeUpgrade(req: RequestCtx, res: HttpResponse, socket: Duplex, head: Buffer, p: Pipeline): Promise<UpgradeResult> {
+  let notUpgraded = false;
+  const r = await withRestarts(req, p, async (_req, _p, pass) => {
+    const uri = await uriPhases(req, res, p, pass);
+    if (uri !== 'continue') return uri;
+    for (const cm of p.modules) {
+      if (!cm.module.onUpgrade) continue;
+      if (req.handler && req.handler !== cm.module.name) continue;
+      const out = await cm.module.onUpgrade(req, socket, head, confOf(cm, pass));
+      if (out !== 'continue') return out;
+    }
+    notUpgraded = true;
+    return HANDLED;
+  }, null);
+  return notUpgraded ? { kind: 'not-upgraded' } : r;
 }

@@ -10,7 +10,7 @@ import type { UpgradeControl } from '../http1/handler.js';
 import type { HttpRequest } from '../http1/request.js';
 import type { HttpResponse } from '../http1/response.js';
 import type { RequestCtx } from '../request/context.js';
-import { beginPass, routeRequest, routeUpgrade, type Pass, type RouteResult, type UpgradeResult } from '../request/router.js';
+import { beginPass, routeRequest, routeUpgrade, type Pass, type RouteResult } from '../request/router.js';
 import { finish, isAnswered } from './finish.js';
 import { buildCtx, type BuiltCtx, type ConnInfo } from './request-ctx.js';
 import { RequestRun, type App } from './request-run.js';
@@ -162,51 +162,37 @@ function upgraded(run: RequestRun, raw: HttpRequest, control: UpgradeControl): v
   else raw.socket.once('close', () => app.activity.end());
 }
 
-/** What the upgrade's routing decided: hand the socket over, or answer on the connection. */
-function upgradeRouted(run: RequestRun, raw: HttpRequest, res: HttpResponse, control: UpgradeControl, result: UpgradeResult, target: string, method: string): void | Promise<void> {
-  if (result.kind === 'handled' && !res.headersSent && run.req.status === undefined) {
-    upgraded(run, raw, control);
-    return;
-  }
-  control.resume();
-  if (result.kind === 'not-upgraded') return route(run, res, null);
-  settle(run, target, method);
-  return finish(run, res, result);
-}
-
-/** A failure while routing an upgrade: logged, and the connection is dropped. */
-function upgradeFailed(app: App, req: RequestCtx, raw: HttpRequest, control: UpgradeControl, e: unknown): void {
-  app.log('response.ts', `upgrade ${req.target}: ${e instanceof Error ? e.message : String(e)}`);
-  control.resume();
-  raw.socket.destroy();
-}
-
 /**
  * Handles an Upgrade / CONNECT candidate: the modules' onUpgrade hooks; when one takes the socket the
- * engine lets go of it, otherwise the request is answered on the connection like any other. Synchronous
- * as far as the modules are (a tunnel's backend connect is the first real wait).
+ * engine lets go of it, otherwise the request is answered on the connection like any other.
  */
-export function handleUpgrade(app: App, conn: ConnInfo, raw: HttpRequest, res: HttpResponse, head: Buffer, control: UpgradeControl): void {
+export async function handleUpgrade(app: App, conn: ConnInfo, raw: HttpRequest, res: HttpResponse, head: Buffer, control: UpgradeControl): Promise<void> {
   const { built, run } = begin(app, conn, raw, res);
   const req = built.ctx;
-  const fail = (e: unknown): void => upgradeFailed(app, req, raw, control, e);
   try {
     const refused = refusal(run, built, res);
     if (refused !== 0) {
       control.resume();
-      finish(run, res, { kind: 'status', status: refused }).catch(fail);
+      await finish(run, res, { kind: 'status', status: refused });
       return;
     }
     const target = req.target;
     const method = req.method;
-    const routed = routeUpgrade(req, res, raw.socket, head, app.pipeline);
-    if (routed instanceof Promise) {
-      routed.then((result) => upgradeRouted(run, raw, res, control, result, target, method)).catch(fail);
+    const result = await routeUpgrade(req, res, raw.socket, head, app.pipeline);
+    if (result.kind === 'handled' && !res.headersSent && req.status === undefined) {
+      upgraded(run, raw, control);
       return;
     }
-    const done = upgradeRouted(run, raw, res, control, routed, target, method);
-    if (done instanceof Promise) done.catch(fail);
+    control.resume();
+    if (result.kind === 'not-upgraded') {
+      await route(run, res, null);
+      return;
+    }
+    settle(run, target, method);
+    await finish(run, res, result);
   } catch (e) {
-    fail(e);
+    app.log('response.ts', `upgrade ${req.target}: ${e instanceof Error ? e.message : String(e)}`);
+    control.resume();
+    raw.socket.destroy();
   }
 }

@@ -39,7 +39,7 @@ export function createListenerServer(spec: ListenSpec, app: App): Http1Server {
   const conn = { serverSocket: spec.token, scheme: 'http' as const };
   const handler: Http1Handler = {
     request: (req, res) => handleRequest(app, conn, req, res),
-    upgrade: (req, res, head, control) => handleUpgrade(app, conn, req, res, head, control),
+    upgrade: (req, res, head, control) => void handleUpgrade(app, conn, req, res, head, control),
     bodyError: (req, res, error) => handleBodyError(app, req, res, error),
   };
   return new Http1Server(

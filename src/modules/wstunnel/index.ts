@@ -70,7 +70,7 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
   const tunnels = new Set<Tunnel>();
   let closing = false;
 
-  function onUpgrade(req: RequestCtx, socket: Duplex, head: Buffer, conf: WstunnelConf): Outcome | Promise<Outcome> {
+  async function onUpgrade(req: RequestCtx, socket: Duplex, head: Buffer, conf: WstunnelConf): Promise<Outcome> {
     if (!conf.server || closing) return 'continue';
     const headers = req.headers;
     if (!isWebSocketUpgrade(req.method, req.protocol, headers)) return 'continue';
@@ -103,30 +103,13 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
     }
 
     const reads = new BackendReads();
-    // the client address only when the balancer reads it (sticky): it may cost a getpeername()
-    const leaseReq = {
-      path: req.path,
-      authority: req.host,
-      get remoteAddr(): string {
-        return req.remoteAddr;
-      },
-      target,
-      debug: conf.debug,
-    };
-    return acquireBackend(registry, ext, conf.balance, leaseReq, { onread: reads }).then((lease) => connected(socket, head, headers, target, conf, earlyError, reads, lease));
-  }
-
-  /** The backend connect is done (or failed): 503, or the key check, 101 and the tunnel. */
-  function connected(
-    socket: Duplex,
-    head: Buffer,
-    headers: ReadonlyMap<string, string>,
-    target: string,
-    conf: WstunnelConf,
-    earlyError: (e: Error) => void,
-    reads: BackendReads,
-    lease: BackendLease | null,
-  ): Outcome {
+    const lease = await acquireBackend(
+      registry,
+      ext,
+      conf.balance,
+      { path: req.path, authority: req.host, remoteAddr: req.remoteAddr, target, debug: conf.debug },
+      { onread: reads },
+    );
     if (!lease) {
       writeHttpError(socket, 503);
       return 'handled';
@@ -188,17 +171,13 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
       // the server's error log (server.errorlog or stderr) once it exists
       if (!opts.log) writeLog = (line) => env.log(line);
     },
-    onUpgrade: (req, socket, head, conf) => {
-      const internalError = (err: unknown): Outcome => {
+    onUpgrade: async (req, socket, head, conf) => {
+      try {
+        return await onUpgrade(req, socket, head, conf);
+      } catch (err) {
         log(`internal error: ${err instanceof Error ? err.message : String(err)}`);
         writeHttpError(socket, 500);
         return 'handled';
-      };
-      try {
-        const out = onUpgrade(req, socket, head, conf);
-        return out instanceof Promise ? out.catch(internalError) : out;
-      } catch (err) {
-        return internalError(err);
       }
     },
     async start(report: DiagnosticSink): Promise<void> {
