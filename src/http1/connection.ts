@@ -122,8 +122,7 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
     try {
       this.#res?.ended(err ?? null);
     } catch (e) {
-      this.#owner.options.log('connection.ts', `request handling failed: ${e instanceof Error ? e.message : String(e)}`);
-      this.socket.destroy();
+      this.#handlerFailed(e);
     }
   };
   /** Inside a 'data' event: a response flushed meanwhile is finished once the handlers return. */
@@ -169,11 +168,16 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
     } catch (e) {
       // a listener on a response threw: this connection is in an unknown state, the server is not
       this.#finishLater = null;
-      this.#owner.options.log('connection.ts', `request handling failed: ${e instanceof Error ? e.message : String(e)}`);
-      this.socket.destroy();
+      this.#handlerFailed(e);
     } finally {
       this.#inTurn = false;
     }
+  }
+
+  /** A listener on a response threw: logged, and the connection (in an unknown state) is dropped. */
+  #handlerFailed(e: unknown): void {
+    this.#owner.options.log('connection.ts', `request handling failed: ${e instanceof Error ? e.message : String(e)}`);
+    this.socket.destroy();
   }
 
   flushedNow(res: HttpResponse): void {

@@ -42,8 +42,7 @@ export class HeaderTemplate {
     for (let i = 0; i + 1 < pairs.length; i += 2) {
       const name = pairs[i] ?? '';
       const value = pairs[i + 1] ?? '';
-      checkHeader(name, value);
-      const lower = name.toLowerCase();
+      const lower = checkHeader(name, value);
       if (lowers.includes(lower)) throw new TypeError(`HeaderTemplate: ${name} given twice`);
       names.push(name);
       lowers.push(lower);

@@ -46,9 +46,13 @@ export function lowerOf(name: string): string {
   return goodNames.get(name) ?? name.toLowerCase();
 }
 
-/** Throws like node's setHeader for a name that is not a token or a value with CR, LF or NUL. */
-export function checkHeader(name: string, value: HeaderValue): void {
-  checkName(name);
+/**
+ * Throws like node's setHeader for a name that is not a token or a value with CR, LF or NUL; returns
+ * the name's lower-case form.
+ */
+export function checkHeader(name: string, value: HeaderValue): string {
+  const lower = checkName(name);
   if (typeof value === 'string') checkValue(name, value);
   else if (typeof value === 'object') for (const v of value) checkValue(name, v);
+  return lower;
 }

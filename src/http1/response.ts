@@ -15,7 +15,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { dateLine, headerBlock, type BlockInfo, type HeaderValue } from './header-block.js';
 import type { HeaderTemplate } from './header-template.js';
-import { checkHeader, checkName, checkValue, lowerOf } from './response-checks.js';
+import { checkHeader, lowerOf } from './response-checks.js';
 
 export type { HeaderValue } from './header-block.js';
 
@@ -195,9 +195,7 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
 
   setHeader(name: string, value: HeaderValue): this {
     if (this.#committed) return this;
-    const lower = checkName(name);
-    if (typeof value === 'string') checkValue(name, value);
-    else if (typeof value === 'object') for (const v of value) checkValue(name, v);
+    const lower = checkHeader(name, value);
     const v = typeof value === 'object' ? [...value] : value;
     this.#own();
     const i = this.#find(lower);

@@ -23,7 +23,7 @@ import type { Tickable, Ticker } from './ticker.js';
 import { decodeBase64Strict, incompleteUtf8Tail } from './utf8.js';
 import type { TunnelEncoding } from './handshake.js';
 import { atEndOfTurn } from './write-batch.js';
-import { CLIENT_READ_BUFFER, ClientReads, moveToSharedReads, type ClientReadSink } from './client-reads.js';
+import { CLIENT_READ_BUFFER, CLIENT_READ_SIZE, ClientReads, moveToSharedReads, type ClientReadSink } from './client-reads.js';
 
 /**
  * Stop reading one side while more than this is queued in Node towards the other (lighttpd: ~60 KiB
@@ -32,8 +32,8 @@ import { CLIENT_READ_BUFFER, ClientReads, moveToSharedReads, type ClientReadSink
 const HIGH_WATER = 64 * 1024;
 /** While a bulk transfer is batched (write-batch.ts), this much may gather before reading pauses. */
 const BATCH_LIMIT = 512 * 1024;
-/** A client read this large filled Node's buffer: more is probably waiting (libuv reads 64 KiB). */
-const FULL_CLIENT_READ = 64 * 1024;
+/** A client read this large filled its buffer (libuv's, or the shared one): more is probably waiting. */
+const FULL_CLIENT_READ = CLIENT_READ_SIZE;
 /** After a close starts, how many seconds both ends get before their sockets are dropped. */
 const CLOSE_GRACE_S = 3;
 /** A base64 client message is decoded whole; larger ones are refused with 1009. */
@@ -139,7 +139,7 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink {
     this.#writeStalledSince = now;
     reads.tunnel = this;
     client.on('data', this.#clientOnData);
-    this.#listenToClient(client);
+    this.#listenToClient(client, true);
     backend.on('end', this.#backendOnEnd);
     backend.on('close', this.#backendOnClose);
     backend.on('error', this.#backendOnError);
@@ -160,11 +160,13 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink {
     this.#state = state;
   }
 
-  #listenToClient(client: Duplex): void {
-    client.on('end', this.#clientOnEnd);
-    client.on('close', this.#clientOnClose);
-    client.on('error', this.#clientOnError);
-    client.on('drain', this.#clientOnDrain);
+  /** Adds (or, with `on` false, removes) the tunnel's end / close / error / drain listeners of a client socket. */
+  #listenToClient(client: Duplex, on: boolean): void {
+    const change = on ? client.on.bind(client) : client.off.bind(client);
+    change('end', this.#clientOnEnd);
+    change('close', this.#clientOnClose);
+    change('error', this.#clientOnError);
+    change('drain', this.#clientOnDrain);
   }
 
   // ---- client → backend -------------------------------------------------------------------
@@ -189,14 +191,11 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink {
     const moved = moveToSharedReads(old, reads);
     if (moved === null) return;
     old.off('data', this.#clientOnData);
-    old.off('end', this.#clientOnEnd);
-    old.off('close', this.#clientOnClose);
-    old.off('error', this.#clientOnError);
-    old.off('drain', this.#clientOnDrain);
+    this.#listenToClient(old, false);
     this.#client = moved;
     this.#sharedClientReads = true;
     reads.sink = this;
-    this.#listenToClient(moved);
+    this.#listenToClient(moved, true);
     moved.resume();
   };
 
@@ -331,12 +330,7 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink {
       at += carried;
       this.#carry = null;
     }
-    if (end - start < SMALL_COPY) {
-      // a plain loop beats Buffer#copy's setup for a few bytes (the common chat-sized message)
-      for (let i = start; i < end; i++) frame[at++] = READ_BUFFER[i] as number;
-    } else {
-      READ_BUFFER.copy(frame, at, start, end);
-    }
+    copyBytes(READ_BUFFER, start, end, frame, at);
     this.#toClient(frame);
   }
 
@@ -524,12 +518,16 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink {
   }
 }
 
+/** Copies `src[start..end)` to `dst` at `at`: a plain loop beats Buffer#copy's setup for a few bytes (chat-sized messages). */
+function copyBytes(src: Buffer, start: number, end: number, dst: Buffer, at: number): void {
+  if (end - start < SMALL_COPY) for (let i = start; i < end; i++) dst[at++] = src[i] as number;
+  else src.copy(dst, at, start, end);
+}
+
 /** `bytes` copied into frame memory (frames.ts), to be written with writeFrame before the next copy. */
 function copyToFrame(bytes: Buffer): Buffer {
-  const n = bytes.length;
-  const out = allocFrame(n);
-  if (n < SMALL_COPY) for (let i = 0; i < n; i++) out[i] = bytes[i] as number;
-  else bytes.copy(out);
+  const out = allocFrame(bytes.length);
+  copyBytes(bytes, 0, bytes.length, out, 0);
   return out;
 }
 
