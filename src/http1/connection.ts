@@ -23,6 +23,7 @@ import { HeadReader, type HeadScan } from './head-reader.js';
 import { hasToken, parseRequestHead, type RequestHead } from './request-head.js';
 import { HttpRequest, type BodyOwner, type Peer } from './request.js';
 import { HttpResponse, type ResponseOwner } from './response.js';
+import { shareReads, streamReads } from './socket-io.js';
 
 type ConnState = 'head' | 'request' | 'upgrade' | 'linger' | 'closed';
 
@@ -114,7 +115,14 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
   #doneWhileLent: boolean | null = null;
   #peer: Peer | null = null;
   readonly #sink = (payload: Buffer): void => this.#req?.deliver(payload);
-  readonly #onData = (chunk: Buffer): void => this.#data(chunk);
+  readonly #onData = (chunk: Buffer): void => this.#data(chunk, false);
+  /** Reads in the shared buffer (socket-io.ts): used or copied before this returns. */
+  readonly #onShared = (n: number, buf: Buffer): boolean => {
+    this.#data(buf.subarray(0, n), true);
+    return true;
+  };
+  /** Whether reads arrive through #onShared (else as 'data' events). */
+  #shared: boolean;
   readonly #onEnd = (): void => this.#end();
   readonly #onDrain = (): void => this.#res?.drained();
   readonly #onClose = (): void => this.#closed();
@@ -125,6 +133,10 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
       this.#handlerFailed(e);
     }
   };
+  readonly directDone = (status: number): void => {
+    if (status < 0) this.socket.destroy();
+    this.endCallback(status < 0 ? new Error(`write failed (${status})`) : null);
+  };
   /** Inside a 'data' event: a response flushed meanwhile is finished once the handlers return. */
   #inTurn = false;
   #finishLater: HttpResponse | null = null;
@@ -134,7 +146,8 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
     this.#owner = owner;
     this.#reader = new HeadReader(owner.options.maxHeadSize);
     this.#keepAliveIdle = owner.options.keepAliveIdle;
-    socket.on('data', this.#onData);
+    this.#shared = shareReads(socket, this.#onShared);
+    if (!this.#shared) socket.on('data', this.#onData);
     socket.on('end', this.#onEnd);
     socket.on('drain', this.#onDrain);
     socket.on('error', ignoreSocketError);
@@ -152,12 +165,13 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
     return this.#state !== 'upgrade' && this.#state !== 'closed';
   }
 
-  #data(chunk: Buffer): void {
+  /** Bytes read; `borrowed`: they are in the shared read buffer (copied where they are kept). */
+  #data(chunk: Buffer, borrowed: boolean): void {
     this.#lastRead = tick();
     this.#inTurn = true;
     try {
-      if (this.#state === 'head') this.#parse(chunk);
-      else if (this.#state === 'request') this.#moreForRequest(chunk);
+      if (this.#state === 'head') this.#parse(chunk, borrowed);
+      else if (this.#state === 'request') this.#moreForRequest(borrowed ? Buffer.from(chunk) : chunk);
       // else linger: dropped; upgrade/closed: not ours
       // answers completed meanwhile (the common, synchronous case): finish them here, in order — a
       // pipelined request that follows is then handled in this same loop
@@ -201,7 +215,7 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
   }
 
   /** Parses request heads out of `data` until one is complete (then it is dispatched). */
-  #parse(data: Buffer): void {
+  #parse(data: Buffer, borrowed: boolean): void {
     const scan = this.#reader.feed(data);
     if (scan.kind === 'more') return;
     this.#requests++;
@@ -210,7 +224,7 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
       return;
     }
     const head = parseRequestHead(scan.text, scan.lineStarts, scan.headLength, this.#owner.options);
-    this.#begin(head, scan.rest);
+    this.#begin(head, borrowed && scan.rest.length > 0 ? Buffer.from(scan.rest) : scan.rest);
   }
 
   /** Starts handling one request; `rest`: bytes after its head. */
@@ -259,7 +273,13 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
   #lend(req: HttpRequest, res: HttpResponse, rest: Buffer): void {
     this.#state = 'upgrade';
     const socket = this.socket;
-    socket.off('data', this.#onData);
+    if (this.#shared) {
+      // modules see 'data' events; the connection reads them too if it gets the socket back
+      this.#shared = false;
+      streamReads(socket);
+    } else {
+      socket.off('data', this.#onData);
+    }
     socket.off('end', this.#onEnd);
     socket.off('drain', this.#onDrain);
     releaseFlow(socket);
@@ -409,7 +429,7 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
     }
     const pending = this.#pending;
     this.#pending = null;
-    if (pending !== null) this.#parse(pending);
+    if (pending !== null) this.#parse(pending, false);
   }
 
   abort(res: HttpResponse): void {

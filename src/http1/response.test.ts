@@ -27,6 +27,7 @@ async function onWire(opts: { version?: 'HTTP/1.0' | 'HTTP/1.1'; isHead?: boolea
       },
       abort: () => socket.destroy(),
       endCallback: (err) => res.ended(err ?? null),
+      directDone: (status) => res.ended(status < 0 ? new Error('write failed') : null),
       flushedNow: (r) => queueMicrotask(() => r.ended(null)),
     };
     const res: HttpResponse = new HttpResponse(socket, owner, opts.version ?? 'HTTP/1.1', true, opts.isHead ?? false);

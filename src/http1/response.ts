@@ -16,6 +16,7 @@ import type { Socket } from 'node:net';
 import { dateLine, headerBlock, type BlockInfo, type HeaderValue } from './header-block.js';
 import type { HeaderTemplate } from './header-template.js';
 import { checkHeader, lowerOf } from './response-checks.js';
+import { writeDirect, type WriteDone } from './socket-io.js';
 
 export type { HeaderValue } from './header-block.js';
 
@@ -33,6 +34,8 @@ export interface ResponseOwner {
   abort(res: HttpResponse): void;
   /** The write callback of a response's last bytes (one function per connection, no closure per response). */
   readonly endCallback: (err?: Error | null) => void;
+  /** The completion of end()'s bytes written straight to the handle that the kernel did not take at once. */
+  readonly directDone: WriteDone;
   /** All of the response reached the kernel during end(): call `res.ended(null)` soon, not from within end(). */
   flushedNow(res: HttpResponse): void;
 }
@@ -125,6 +128,8 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
   #keepAlive = false;
   #needDrain = false;
   #closed = false;
+  /** end()'s bytes went straight to the handle and are not all written yet (owner.directDone follows). */
+  #inFlight = false;
 
   constructor(socket: Socket, owner: ResponseOwner, version: 'HTTP/1.0' | 'HTTP/1.1', keepAlive: boolean, isHead: boolean) {
     super();
@@ -351,12 +356,13 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
     const socket = this.#socket;
     if (socket.destroyed) return false;
     this.#owner.wrote();
-    let ok: boolean;
+    let text: string | null = null;
+    let ok = true;
     if (head !== null && !this.#flushed) {
       this.#flushed = true;
-      if (body === false || body.length === 0) ok = socket.write(head, 'latin1', cb);
-      else if (typeof body === 'string') ok = socket.write(this.#template !== null ? this.#template.join(head, body) : head + body, 'latin1', cb);
-      else if (body.length <= COALESCE_LIMIT) ok = socket.write(head + body.toString('latin1', 0, body.length), 'latin1', cb);
+      if (body === false || body.length === 0) text = head;
+      else if (typeof body === 'string') text = this.#template !== null ? this.#template.join(head, body) : head + body;
+      else if (body.length <= COALESCE_LIMIT) text = head + body.toString('latin1', 0, body.length);
       else {
         socket.cork();
         socket.write(head, 'latin1');
@@ -364,12 +370,18 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
         socket.uncork();
       }
     } else if (body === false) {
-      ok = true;
       if (cb) process.nextTick(cb);
     } else if (typeof body === 'string') {
-      ok = socket.write(body, 'latin1', cb);
+      text = body;
     } else {
       ok = socket.write(body, cb);
+    }
+    if (text !== null) {
+      // end()'s last bytes (no per-write callback): straight to the handle when nothing is queued
+      const direct = this.writableEnded && cb === undefined ? writeDirect(socket, text, this.#owner.directDone) : 'queued-path';
+      if (direct === 'queued-path') ok = socket.write(text, 'latin1', cb);
+      else if (direct === 'async') this.#inFlight = true;
+      else if (direct === 'failed') ok = false;
     }
     if (!ok) this.#needDrain = true;
     return ok;
@@ -425,7 +437,7 @@ export class HttpResponse extends EventEmitter implements NodeJS.WritableStream 
     // written without a callback (node then needs no tick per write): done now if it all reached the
     // kernel, else once what is queued is (an empty write's callback comes after it)
     const socket = this.#socket;
-    if (socket.destroyed) return this;
+    if (socket.destroyed || this.#inFlight) return this;
     if (socket.writableLength === 0) this.#owner.flushedNow(this);
     else socket.write(EMPTY, this.#owner.endCallback);
     return this;

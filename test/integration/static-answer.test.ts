@@ -13,6 +13,7 @@ import { utimesSync, writeFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import path from 'node:path';
 import { rawRequest, type RawResponse } from '../helpers/raw-http.js';
+import { openRaw } from '../helpers/raw-conn.js';
 import { startTestServer } from '../helpers/server.js';
 import { REVALIDATE_MS } from '../../src/http/stat-cache.js';
 
@@ -155,3 +156,28 @@ for (const engine of ['simple', 'disable'] as const) {
     }
   });
 }
+
+test('pipelined answers to a client that reads late arrive whole and in order (writes the kernel takes only in part)', { timeout: 30_000 }, async (t) => {
+  // 12 KiB answers are written straight to the socket handle (src/http1/socket-io.ts); 1,500 of them
+  // (18 MB) overfill the loopback buffers while the client does not read, so some complete asynchronously
+  const big = `${'0123456789abcdef'.repeat(768)}`;
+  const conf = 'server.modules = ( "mod_staticfile" )\nmimetype.assign = ( ".html" => "text/html" )\nserver.max-keep-alive-requests = 10000\n';
+  const s = await startTestServer(t, conf, { files: { 'f.html': BODY, 'g.html': big } });
+  await ageCtime();
+  const c = await openRaw(t, s.port, { read: false });
+  const n = 1500;
+  const target = (i: number): string => (i % 3 === 2 ? '/f.html' : `/g.html?${i}`);
+  const request = Array.from({ length: n }, (_, i) => (i === n - 1 ? get(target(i), 'Connection: close') : get(target(i)))).join('');
+  c.write(request);
+  await delay(500);
+  const chunks: Buffer[] = [];
+  c.socket.on('data', (d: Buffer) => chunks.push(d));
+  c.socket.resume();
+  assert.ok(await c.waitClosed(20_000), 'the server closes after the last answer');
+  const answers = Buffer.concat(chunks).toString('latin1').split('HTTP/1.1 200 OK\r\n').slice(1);
+  assert.equal(answers.length, n);
+  answers.forEach((a, i) => {
+    const body = a.slice(a.indexOf('\r\n\r\n') + 4);
+    assert.equal(body, i % 3 === 2 ? BODY : big, `answer ${i}`);
+  });
+});

@@ -1,0 +1,175 @@
+/**
+ * The engine's socket I/O without node's stream layer, where node allows it (http-core.md §5):
+ *
+ * - **Reads into one shared buffer.** node gives accepted sockets no `onread` option, so each read
+ *   allocates 64 KiB, shrinks it and goes through Readable.push and a 'data' event. `shareReads` turns
+ *   the same switch node's constructor turns for `onread` (its internal kBuffer / kBufferCb slots, found
+ *   by their symbol descriptions, and the handle's `useUserBuffer`) on the accepted socket itself: node's
+ *   own read callback then hands each read to the engine, in SHARED_READ_BUFFER, and still handles EOF
+ *   ('end'), errors and pause / resume (readStop / readStart). Everything in the buffer must be used or
+ *   copied before the callback returns. `streamReads` makes a socket emit 'data' again (a copy per read),
+ *   for a module that takes or looks at the socket (Upgrade); a socket never goes back to shared reads.
+ * - **Writes straight to the handle.** `writeDirect` hands a latin1 string to the TCP handle
+ *   (`writeLatin1String` with a WriteWrap, what node's Writable does at its end) when the socket's
+ *   Writable holds nothing (libuv queues writes in order, so nothing can overtake queued bytes); no
+ *   WriteWrap callback chain, no nextTick per write. A write the kernel did not take whole completes
+ *   later through `done`.
+ *
+ * Both fall back to the ordinary stream calls when node's internals are not what this expects
+ * (`DIRECT_IO`; socket-io.test.ts fails when that happens on a supported node).
+ */
+import net from 'node:net';
+
+/** Size of the shared read buffer (what libuv asks for per read: 64 KiB). */
+const READ_SIZE = 64 * 1024;
+
+/** Every engine connection reads into this buffer (see the file header). */
+export const SHARED_READ_BUFFER = Buffer.allocUnsafeSlow(READ_SIZE);
+
+/** node's read callback for `onread` sockets: `this` is the socket, `n` the bytes read; false stops reading. */
+type ReadCallback = (this: net.Socket, n: number, buf: Buffer) => boolean;
+
+/** The completion of a direct write that went asynchronous (status < 0: failed). */
+export type WriteDone = (status: number) => void;
+
+/** The parts of node's stream_wrap binding a direct write uses. */
+interface StreamWrapBinding {
+  readonly WriteWrap: new () => WriteReq;
+  readonly kLastWriteWasAsync: number;
+  readonly streamBaseState: Int32Array;
+}
+
+/** A WriteWrap request object (node's C++ calls `oncomplete` on it when an asynchronous write ends). */
+interface WriteReq {
+  handle: unknown;
+  oncomplete: (this: WriteReq, status: number) => void;
+  async: boolean;
+  done: WriteDone | null;
+}
+
+/** The parts of a TCP / Pipe handle used here. */
+interface IoHandle {
+  readonly reading: boolean;
+  useUserBuffer(buf: Uint8Array): void;
+  writeLatin1String(req: WriteReq, data: string): number;
+}
+
+function isIoHandle(h: unknown): h is IoHandle {
+  return typeof h === 'object' && h !== null && 'useUserBuffer' in h && typeof h.useUserBuffer === 'function' && 'writeLatin1String' in h && typeof h.writeLatin1String === 'function' && 'reading' in h;
+}
+
+function handleOf(socket: net.Socket): IoHandle | null {
+  const h: unknown = (socket as unknown as { _handle: unknown })._handle;
+  return isIoHandle(h) ? h : null;
+}
+
+function isBinding(b: unknown): b is StreamWrapBinding {
+  return typeof b === 'object' && b !== null && 'WriteWrap' in b && typeof b.WriteWrap === 'function' && 'kLastWriteWasAsync' in b && typeof b.kLastWriteWasAsync === 'number' && 'streamBaseState' in b && b.streamBaseState instanceof Int32Array;
+}
+
+function loadBinding(): StreamWrapBinding | null {
+  try {
+    const b: unknown = (process as unknown as { binding(name: string): unknown }).binding('stream_wrap');
+    return isBinding(b) ? b : null;
+  } catch {
+    return null;
+  }
+}
+
+/** node's internal onread slots on a Socket (own symbol properties, null when unused). */
+interface ReadSlots {
+  readonly buffer: symbol;
+  readonly callback: symbol;
+  readonly generator: symbol;
+}
+
+function findReadSlots(): ReadSlots | null {
+  const probe = new net.Socket();
+  const own = Object.getOwnPropertySymbols(probe);
+  const find = (name: string): symbol | undefined => own.find((s) => s.description === name);
+  const buffer = find('kBuffer');
+  const callback = find('kBufferCb');
+  const generator = find('kBufferGen');
+  probe.destroy();
+  if (buffer === undefined || callback === undefined || generator === undefined) return null;
+  return { buffer, callback, generator };
+}
+
+const binding = loadBinding();
+const slots = findReadSlots();
+
+/** Whether this node lets the engine read and write without the stream layer. */
+export const DIRECT_IO = binding !== null && slots !== null;
+
+type SlotHolder = Record<symbol, unknown>;
+
+/** A plain net.Socket with its TCP / Pipe handle, nothing buffered or ended: what the switch needs. */
+function plainSocket(socket: net.Socket): IoHandle | null {
+  if (Object.getPrototypeOf(socket) !== net.Socket.prototype) return null;
+  if (socket.destroyed || socket.connecting || socket.readableLength > 0 || socket.readableEnded) return null;
+  const h = handleOf(socket);
+  return h !== null && !h.reading ? h : null;
+}
+
+/**
+ * Makes `socket` (accepted, not reading yet) deliver its reads to `callback` in SHARED_READ_BUFFER
+ * instead of 'data' events; false (nothing changed) when that cannot be done.
+ */
+export function shareReads(socket: net.Socket, callback: ReadCallback): boolean {
+  if (slots === null) return false;
+  const handle = plainSocket(socket);
+  if (handle === null) return false;
+  const s = socket as unknown as SlotHolder;
+  if (s[slots.buffer] !== null || s[slots.generator] !== null) return false;
+  handle.useUserBuffer(SHARED_READ_BUFFER);
+  s[slots.buffer] = SHARED_READ_BUFFER;
+  s[slots.callback] = callback;
+  return true;
+}
+
+/** A read of a shared-read socket as an ordinary 'data' chunk (copied out of the shared buffer). */
+function pushCopy(this: net.Socket, n: number, buf: Buffer): boolean {
+  const copy = Buffer.allocUnsafe(n);
+  buf.copy(copy, 0, 0, n);
+  return this.push(copy);
+}
+
+/** Makes a shared-read socket emit 'data' (and honour the Readable's flow control) again. */
+export function streamReads(socket: net.Socket): void {
+  if (slots === null) return;
+  const s = socket as unknown as SlotHolder;
+  if (s[slots.buffer] === SHARED_READ_BUFFER) s[slots.callback] = pushCopy;
+}
+
+/** Routes an asynchronous write's completion to its `done`. */
+function onComplete(this: WriteReq, status: number): void {
+  const done = this.done;
+  this.done = null;
+  done?.(status);
+}
+
+/**
+ * Writes `data` (latin1) to the socket's handle now if nothing is queued in its Writable. Returns
+ * 'sync' when the kernel took it all, 'async' when the rest follows (`done` is called then, once),
+ * 'failed' when the handle refused it (the socket is destroyed), or 'queued-path' when the caller
+ * must use socket.write (no direct write was made).
+ */
+export function writeDirect(socket: net.Socket, data: string, done: WriteDone): 'sync' | 'async' | 'failed' | 'queued-path' {
+  if (binding === null || socket.writableLength !== 0 || socket.writableCorked !== 0 || socket.writableEnded || socket.destroyed) return 'queued-path';
+  const handle = handleOf(socket);
+  if (handle === null) return 'queued-path';
+  const req = new binding.WriteWrap();
+  req.handle = handle;
+  req.oncomplete = onComplete;
+  req.async = false;
+  req.done = null;
+  const err = handle.writeLatin1String(req, data);
+  if (err !== 0) {
+    socket.destroy(new Error(`write failed (${err})`));
+    return 'failed';
+  }
+  if (binding.streamBaseState[binding.kLastWriteWasAsync] === 0) return 'sync';
+  req.async = true;
+  req.done = done;
+  return 'async';
+}
