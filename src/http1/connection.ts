@@ -421,7 +421,8 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
     }
     this.#state = 'head';
     this.#reader.reset(true);
-    this.#lastRead = tick();
+    // inside a read event the clock was read when it began
+    this.#lastRead = this.#inTurn ? clock.now : tick();
     if (this.#pausedBody || this.#pausedPending) {
       this.#pausedBody = false;
       this.#pausedPending = false;

@@ -41,9 +41,7 @@ interface StreamWrapBinding {
 
 /** A WriteWrap request object (node's C++ calls `oncomplete` on it when an asynchronous write ends). */
 interface WriteReq {
-  handle: unknown;
   oncomplete: (this: WriteReq, status: number) => void;
-  async: boolean;
   done: WriteDone | null;
 }
 
@@ -149,6 +147,21 @@ function onComplete(this: WriteReq, status: number): void {
 }
 
 /**
+ * A request object no write holds: one the kernel took whole never became a native write request (node
+ * writes what it can at once before it makes one), so it serves the next write; one that went
+ * asynchronous belongs to its write until it completes, and a fresh one is made.
+ */
+let spare: WriteReq | null = null;
+
+function writeReq(b: StreamWrapBinding): WriteReq {
+  const req = spare ?? new b.WriteWrap();
+  spare = null;
+  req.oncomplete = onComplete;
+  req.done = null;
+  return req;
+}
+
+/**
  * Writes `data` (latin1) to the socket's handle now if nothing is queued in its Writable. Returns
  * 'sync' when the kernel took it all, 'async' when the rest follows (`done` is called then, once),
  * 'failed' when the handle refused it (the socket is destroyed), or 'queued-path' when the caller
@@ -158,18 +171,16 @@ export function writeDirect(socket: net.Socket, data: string, done: WriteDone): 
   if (binding === null || socket.writableLength !== 0 || socket.writableCorked !== 0 || socket.writableEnded || socket.destroyed) return 'queued-path';
   const handle = handleOf(socket);
   if (handle === null) return 'queued-path';
-  const req = new binding.WriteWrap();
-  req.handle = handle;
-  req.oncomplete = onComplete;
-  req.async = false;
-  req.done = null;
+  const req = writeReq(binding);
   const err = handle.writeLatin1String(req, data);
   if (err !== 0) {
     socket.destroy(new Error(`write failed (${err})`));
     return 'failed';
   }
-  if (binding.streamBaseState[binding.kLastWriteWasAsync] === 0) return 'sync';
-  req.async = true;
+  if (binding.streamBaseState[binding.kLastWriteWasAsync] === 0) {
+    spare = req;
+    return 'sync';
+  }
   req.done = done;
   return 'async';
 }

@@ -5,6 +5,7 @@
  * HTTP/1.1 (400), POST without length (411), Transfer-Encoding with Content-Length (400), GET/HEAD with a
  * body (400). The head parser (src/http1/request-head.ts) already answered the syntax errors.
  */
+import { clock } from '../http1/clock.js';
 import type { HttpRequest } from '../http1/request.js';
 import type { RequestCtx } from '../request/context.js';
 import { normaliseHost } from '../request/host.js';
@@ -67,7 +68,8 @@ export function buildCtx(raw: HttpRequest, conn: ConnInfo, server: ServerConf): 
     env: new Map(),
     captures: new Map(),
     keepAliveIndex: raw.keepAliveIndex,
-    startTime: performance.timeOrigin + performance.now(),
+    // the engine's clock, read when the bytes that completed the head arrived (lighttpd: the start of the read)
+    startTime: performance.timeOrigin + clock.now,
   };
   if (head.status !== 0) return fail(ctx, head.status, head.reason);
 
