@@ -115,10 +115,10 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
   #doneWhileLent: boolean | null = null;
   #peer: Peer | null = null;
   readonly #sink = (payload: Buffer): void => this.#req?.deliver(payload);
-  readonly #onData = (chunk: Buffer): void => this.#data(chunk, false);
+  readonly #onData = (chunk: Buffer): void => this.#data(chunk, chunk.length, false);
   /** Reads in the shared buffer (socket-io.ts): used or copied before this returns. */
   readonly #onShared = (n: number, buf: Buffer): boolean => {
-    this.#data(buf.subarray(0, n), true);
+    this.#data(buf, n, true);
     return true;
   };
   /** Whether reads arrive through #onShared (else as 'data' events). */
@@ -165,13 +165,13 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
     return this.#state !== 'upgrade' && this.#state !== 'closed';
   }
 
-  /** Bytes read; `borrowed`: they are in the shared read buffer (copied where they are kept). */
-  #data(chunk: Buffer, borrowed: boolean): void {
+  /** Bytes read: `chunk[0, end)`; `borrowed`: in the shared read buffer (copied where they are kept). */
+  #data(chunk: Buffer, end: number, borrowed: boolean): void {
     this.#lastRead = tick();
     this.#inTurn = true;
     try {
-      if (this.#state === 'head') this.#parse(chunk, borrowed);
-      else if (this.#state === 'request') this.#moreForRequest(borrowed ? Buffer.from(chunk) : chunk);
+      if (this.#state === 'head') this.#parse(chunk, end, borrowed);
+      else if (this.#state === 'request') this.#moreForRequest(borrowed ? Buffer.from(chunk.subarray(0, end)) : chunk);
       // else linger: dropped; upgrade/closed: not ours
       // answers completed meanwhile (the common, synchronous case): finish them here, in order — a
       // pipelined request that follows is then handled in this same loop
@@ -215,8 +215,8 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
   }
 
   /** Parses request heads out of `data` until one is complete (then it is dispatched). */
-  #parse(data: Buffer, borrowed: boolean): void {
-    const scan = this.#reader.feed(data);
+  #parse(data: Buffer, end: number, borrowed: boolean): void {
+    const scan = this.#reader.feed(data, end);
     if (scan.kind === 'more') return;
     this.#requests++;
     if (scan.kind === 'error') {
@@ -430,7 +430,7 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
     }
     const pending = this.#pending;
     this.#pending = null;
-    if (pending !== null) this.#parse(pending, false);
+    if (pending !== null) this.#parse(pending, pending.length, false);
   }
 
   abort(res: HttpResponse): void {

@@ -45,7 +45,7 @@ type ScanResult = 'head' | 'more' | 'discarded' | 'oversized' | 'blank';
 export class HeadReader {
   #text = '';
   #lineStart = 0;
-  readonly #lineStarts: number[] = [0];
+  #lineStarts: number[] = [0];
   #discardBlank = false;
   /** Only one (skippable) empty line arrived so far. */
   #pendingBlank = false;
@@ -62,8 +62,8 @@ export class HeadReader {
   reset(keptAlive: boolean): void {
     this.#text = '';
     this.#lineStart = 0;
-    // reused: the previous head was parsed before the next reset
-    this.#lineStarts.length = 1;
+    // a fresh list (the previous head was parsed before the next reset): cheaper than truncating
+    if (this.#lineStarts.length !== 1) this.#lineStarts = [0];
     this.#discardBlank = keptAlive;
     this.#pendingBlank = false;
   }
@@ -73,13 +73,13 @@ export class HeadReader {
     return this.#text.length > 0;
   }
 
-  /** Adds bytes; returns the head once complete. */
-  feed(chunk: Buffer): HeadScan {
+  /** Adds `chunk[0, end)`; returns the head once complete. */
+  feed(chunk: Buffer, end = chunk.length): HeadScan {
     let base = this.#text.length; // text index of chunk[0]
     let off = 0;
     let step = FIRST_STEP;
-    while (off < chunk.length) {
-      const n = Math.min(chunk.length - off, this.#max + 1 - this.#text.length, step);
+    while (off < end) {
+      const n = Math.min(end - off, this.#max + 1 - this.#text.length, step);
       this.#text += chunk.toString('latin1', off, off + n);
       off += n;
       step *= 2;
@@ -89,7 +89,7 @@ export class HeadReader {
         r = this.#scan();
       }
       if (r === 'head') {
-        return { kind: 'head', text: this.#text, lineStarts: this.#lineStarts, headLength: this.#headLength, rest: this.#headLength - base === chunk.length ? NOTHING : chunk.subarray(this.#headLength - base) };
+        return { kind: 'head', text: this.#text, lineStarts: this.#lineStarts, headLength: this.#headLength, rest: this.#headLength - base === end ? NOTHING : chunk.subarray(this.#headLength - base, end) };
       }
       if (r === 'oversized' || this.#text.length > this.#max) return this.#error(431, 'oversized');
       if (r === 'blank') return this.#error(400, 'first-byte');
@@ -123,7 +123,7 @@ export class HeadReader {
         this.#pendingBlank = false;
         this.#removed = nl + 1;
         this.#text = text.slice(nl + 1);
-        this.#lineStarts.length = 1;
+        this.#lineStarts = [0];
         return 'discarded';
       }
       this.#lineStart = nl + 1;
