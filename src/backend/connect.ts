@@ -2,6 +2,8 @@
  * Opening a stream to a backend address with lighttpd's `connect-timeout` (backends.md §7.3).
  */
 import net from 'node:net';
+import { ConnectFailure, connectHandle } from '../net/connect-handle.js';
+import type { HandleReads, HandleStream } from '../net/handle-stream.js';
 import type { BackendAddress } from './spec.js';
 
 /** A connect failure with the errno-style code (`ECONNREFUSED`, `ETIMEDOUT`, …). */
@@ -82,4 +84,21 @@ export function connectBackend(address: BackendAddress, timeoutSec: number, opts
       timer = setTimeout(() => settle(new BackendConnectError('ETIMEDOUT', describeErrno('ETIMEDOUT'))), timeoutSec * 1000);
     }
   });
+}
+
+/**
+ * Like connectBackend with `onread`, but without a net.Socket where Node's stream handles allow it
+ * (net/handle-stream.ts; an IP literal or a Unix path): a paused stream whose reads go to `reads`.
+ * A host name, or a Node without usable handles, gets a net.Socket. The stream ends its side when
+ * the backend does (allowHalfOpen false, as net.connect).
+ */
+export async function connectStream(address: BackendAddress, timeoutSec: number, reads: HandleReads & NonNullable<BackendReadOptions['onread']>): Promise<HandleStream | net.Socket> {
+  const pending = connectHandle(address, timeoutSec * 1000, reads, false);
+  if (pending === null) return connectBackend(address, timeoutSec, { onread: reads });
+  try {
+    return await pending;
+  } catch (err) {
+    const code = err instanceof ConnectFailure ? err.code : 'EIO';
+    throw new BackendConnectError(code, describeErrno(code));
+  }
 }

@@ -13,14 +13,29 @@ import type { BalanceAlgorithm, BalanceRequest } from './balance.js';
 import { BackendConnectError, connectBackend, type BackendReadOptions } from './connect.js';
 import type { KeepAlivePool } from './keepalive.js';
 import { setProcState, type BackendExtension, type BackendHost, type BackendProc } from './pool.js';
+import type { BackendAddress } from './spec.js';
 import type { BackendRegistry } from './registry.js';
 
 /** lighttpd retries a request on another backend up to 5 times. */
 const MAX_RETRIES = 5;
 
+/** What a lease holds: a connection that can be dropped. */
+export interface BackendConn {
+  destroy(): unknown;
+}
+
+/** Opens a connection; rejects with BackendConnectError (after `timeoutSec` seconds at most, 0 = no limit). */
+export type Connector<S extends BackendConn> = (address: BackendAddress, timeoutSec: number) => Promise<S>;
+
+/** Idle connections to use before connecting (KeepAlivePool for sockets). */
+interface IdleConns<S extends BackendConn> {
+  take(proc: BackendProc): S | null;
+  put(proc: BackendProc, conn: S, keepAliveMs: number | null): unknown;
+}
+
 /** A connected backend, counted in the load until `release()` (idempotent). */
-export interface BackendLease {
-  readonly socket: Socket;
+export interface BackendLease<S extends BackendConn = Socket> {
+  readonly socket: S;
   readonly host: BackendHost;
   readonly proc: BackendProc;
   /** The socket came from the keep-alive pool: it served an earlier request and may have been closed since. */
@@ -52,15 +67,36 @@ export interface LeaseRequest extends BalanceRequest {
  * answers 503); never rejects for backend failures. `opts` may offer idle connections (`idle`) and
  * choose how a new socket reads (`onread`).
  */
-export async function acquireBackend(
+export function acquireBackend(
   registry: BackendRegistry,
   ext: BackendExtension,
   algorithm: BalanceAlgorithm,
   req: LeaseRequest,
   opts: AcquireOptions = {},
 ): Promise<BackendLease | null> {
+  return acquireWith(registry, ext, algorithm, req, (address, timeoutSec) => connectBackend(address, timeoutSec, opts), opts.idle ?? null);
+}
+
+/** acquireBackend with the caller's kind of connection (no keep-alive pool). */
+export function acquireConn<S extends BackendConn>(
+  registry: BackendRegistry,
+  ext: BackendExtension,
+  algorithm: BalanceAlgorithm,
+  req: LeaseRequest,
+  connect: Connector<S>,
+): Promise<BackendLease<S> | null> {
+  return acquireWith(registry, ext, algorithm, req, connect, null);
+}
+
+async function acquireWith<S extends BackendConn>(
+  registry: BackendRegistry,
+  ext: BackendExtension,
+  algorithm: BalanceAlgorithm,
+  req: LeaseRequest,
+  connect: Connector<S>,
+  idle: IdleConns<S> | null,
+): Promise<BackendLease<S> | null> {
   const log = registry.log;
-  const idle = opts.idle ?? null;
   for (let attempt = 0; attempt <= MAX_RETRIES; attempt++) {
     let host = ext.pickHost(algorithm, req, registry.clock.now(), log);
     if (!host) host = await spawnOnDemand(registry, ext);
@@ -80,7 +116,7 @@ export async function acquireBackend(
       return new Lease(registry, kept, host, proc, req.debug, idle, true);
     }
     try {
-      const socket = await connectBackend(proc.address, host.spec.connectTimeout, opts);
+      const socket = await connect(proc.address, host.spec.connectTimeout);
       if (req.debug >= 2) log(`connect succeeded: ${proc.name}`);
       ext.downLogged = false;
       return new Lease(registry, socket, host, proc, req.debug, idle, false);
@@ -101,17 +137,17 @@ export async function acquireBackend(
   return null;
 }
 
-class Lease implements BackendLease {
-  readonly socket: Socket;
+class Lease<S extends BackendConn> implements BackendLease<S> {
+  readonly socket: S;
   readonly host: BackendHost;
   readonly proc: BackendProc;
   readonly reused: boolean;
   readonly #registry: BackendRegistry;
   readonly #debug: number;
-  readonly #idle: KeepAlivePool | null;
+  readonly #idle: IdleConns<S> | null;
   #released = false;
 
-  constructor(registry: BackendRegistry, socket: Socket, host: BackendHost, proc: BackendProc, debug: number, idle: KeepAlivePool | null, reused: boolean) {
+  constructor(registry: BackendRegistry, socket: S, host: BackendHost, proc: BackendProc, debug: number, idle: IdleConns<S> | null, reused: boolean) {
     this.socket = socket;
     this.host = host;
     this.proc = proc;

@@ -2,7 +2,11 @@
  * Frames the server sends (RFC 6455 §5.2): always FIN, never masked, never fragmented — one
  * complete frame per backend read, as lighttpd's mod_wstunnel does (wstunnel.md §6–§7).
  */
-import type { Writable } from 'node:stream';
+/** Where frames are written: a socket, or anything with its write and queue length. */
+export interface FrameWriter {
+  write(data: Uint8Array, callback?: () => void): boolean;
+  readonly writableLength: number;
+}
 
 /** Frames are cut from slabs of this size (larger frames get a buffer of their own). */
 const SLAB_SIZE = 1024 * 1024;
@@ -49,7 +53,7 @@ export function allocFrame(size: number): Buffer {
  * `reuse`: the socket copies what it takes at once (a TCP socket does), so a frame written through
  * can be overwritten by the next one.
  */
-export function writeFrame(socket: Writable, frame: Buffer, reuse: boolean): number {
+export function writeFrame(socket: FrameWriter, frame: Buffer, reuse: boolean): number {
   const slab = current;
   if (frame.buffer !== slab.buf.buffer) {
     socket.write(frame);

@@ -21,7 +21,12 @@ import type { DiagnosticSink } from '../../diagnostics.js';
 import type { Module, ModuleEnv, Outcome } from '../module.js';
 import type { RequestCtx } from '../../request/context.js';
 import { BackendRegistry } from '../../backend/registry.js';
-import { acquireBackend, type BackendLease } from '../../backend/lease.js';
+import { acquireConn, type BackendLease } from '../../backend/lease.js';
+import { connectStream } from '../../backend/connect.js';
+import { takeHandle } from '../../net/take-handle.js';
+import type { HandleStream } from '../../net/handle-stream.js';
+import type { Socket } from 'node:net';
+import { CLIENT_READ_BUFFER, ClientReads } from './client-reads.js';
 import type { Clock } from '../../backend/pool.js';
 import { compileWstunnel, WSTUNNEL_DEFAULTS, WSTUNNEL_KEYS, type WstunnelConf } from './config.js';
 import {
@@ -103,12 +108,12 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
     }
 
     const reads = new BackendReads();
-    const lease = await acquireBackend(
+    const lease = await acquireConn(
       registry,
       ext,
       conf.balance,
       { path: req.path, authority: req.host, remoteAddr: req.remoteAddr, target, debug: conf.debug },
-      { onread: reads },
+      (address, timeoutSec) => connectStream(address, timeoutSec, reads),
     );
     if (!lease) {
       writeHttpError(socket, 503);
@@ -135,11 +140,16 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
   }
 
   /** Answers 101 and runs the tunnel (kept apart from onUpgrade so a tunnel does not hold the request). */
-  function startTunnel(socket: Duplex, head: Buffer, key: string, negotiated: Negotiated, lease: BackendLease, reads: BackendReads, conf: WstunnelConf): void {
+  function startTunnel(socket: Duplex, head: Buffer, key: string, negotiated: Negotiated, lease: Lease, reads: BackendReads, conf: WstunnelConf): void {
     prepareClientSocket(socket);
-    socket.write(switchingProtocols(key, negotiated.protocol), 'latin1');
+    // the client's TCP handle leaves its net.Socket (which stays as the engine's stand-in) when it can
+    const clientReads = new ClientReads();
+    const stream = takeHandle(socket, { buffer: CLIENT_READ_BUFFER, callback: clientReads.callback });
+    const response = switchingProtocols(key, negotiated.protocol);
+    if (stream) stream.writeLatin1(response);
+    else socket.write(response, 'latin1');
     const spec = lease.host.spec;
-    const tunnel: Tunnel = new Tunnel(socket, lease.socket, reads, head, ticker, {
+    const tunnel: Tunnel = new Tunnel(stream ?? socket, stream ? clientReads : null, lease.socket, reads, head, ticker, {
       encoding: negotiated.encoding,
       pingInterval: conf.pingInterval,
       maxReadIdle: conf.maxReadIdle,
@@ -196,7 +206,10 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
   };
 }
 
-function dropLease(lease: BackendLease): void {
+/** A backend connection of a tunnel: a stream handle, or a net.Socket (host names, no usable handles). */
+type Lease = BackendLease<HandleStream | Socket>;
+
+function dropLease(lease: Lease): void {
   lease.socket.destroy();
   lease.release();
 }

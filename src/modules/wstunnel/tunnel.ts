@@ -24,6 +24,33 @@ import { decodeBase64Strict, incompleteUtf8Tail } from './utf8.js';
 import type { TunnelEncoding } from './handshake.js';
 import { atEndOfTurn } from './write-batch.js';
 import { CLIENT_READ_BUFFER, CLIENT_READ_SIZE, ClientReads, moveToSharedReads, type ClientReadSink } from './client-reads.js';
+import { HandleStream } from '../../net/handle-stream.js';
+
+/**
+ * What the tunnel uses of each end: a net.Socket (or another Duplex for the client) or a HandleStream
+ * (net/handle-stream.ts), which drives the libuv handle without the stream machinery.
+ */
+export interface TunnelEnd {
+  write(data: Uint8Array, callback?: () => void): boolean;
+  readonly writableLength: number;
+  readonly writable: boolean;
+  readonly writableEnded: boolean;
+  cork(): void;
+  uncork(): void;
+  pause(): unknown;
+  resume(): unknown;
+  end(): unknown;
+  destroy(): unknown;
+  on(event: 'end' | 'close' | 'drain', listener: () => void): unknown;
+  on(event: 'error', listener: (err: NodeJS.ErrnoException) => void): unknown;
+  off(event: 'end' | 'close' | 'drain', listener: () => void): unknown;
+  off(event: 'error', listener: (err: NodeJS.ErrnoException) => void): unknown;
+}
+
+/** The backend end also reports its progress (for write-timeout). */
+export interface BackendEnd extends TunnelEnd {
+  readonly bytesWritten: number;
+}
 
 /**
  * Stop reading one side while more than this is queued in Node towards the other (lighttpd: ~60 KiB
@@ -85,8 +112,10 @@ export interface TunnelOptions {
 
 /** One running tunnel between a WebSocket client socket and a backend stream. */
 export class Tunnel implements FrameSink, Tickable, ClientReadSink {
-  #client: Duplex;
-  readonly #backend: net.Socket;
+  #client: TunnelEnd;
+  /** The client as a Duplex while it delivers 'data' events (not moved to shared reads yet). */
+  #dataClient: Duplex | null;
+  readonly #backend: BackendEnd;
   readonly #opts: TunnelOptions;
   readonly #ticker: Ticker;
   readonly #parser: FrameParser;
@@ -122,23 +151,31 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink {
   #clientDataEvents = 0;
 
   /**
-   * Starts the tunnel on a client socket that just got its 101 and a connected, paused backend
-   * socket whose reads arrive through `reads`; `head` holds client bytes that came with the request.
+   * Starts the tunnel on a client that just got its 101 and a connected, paused backend whose reads
+   * arrive through `reads`; `head` holds client bytes that came with the request. A client that is a
+   * HandleStream reads through `clientReads`; another one delivers 'data' events.
    */
-  constructor(client: Duplex, backend: net.Socket, reads: BackendReads, head: Buffer, ticker: Ticker, opts: TunnelOptions) {
+  constructor(client: Duplex | HandleStream, clientReads: ClientReads | null, backend: BackendEnd, reads: BackendReads, head: Buffer, ticker: Ticker, opts: TunnelOptions) {
     this.#client = client;
     this.#backend = backend;
     this.#opts = opts;
     this.#ticker = ticker;
     this.#parser = new FrameParser(this);
-    this.#reuseFrames = client instanceof net.Socket;
+    this.#reuseFrames = client instanceof net.Socket || client instanceof HandleStream;
     const now = ticker.now;
     this.#lastActivity = now;
     this.#lastBackendData = now;
     this.#lastPing = now;
     this.#writeStalledSince = now;
     reads.tunnel = this;
-    client.on('data', this.#clientOnData);
+    if (client instanceof HandleStream) {
+      this.#dataClient = null;
+      this.#sharedClientReads = true;
+      if (clientReads) clientReads.sink = this;
+    } else {
+      this.#dataClient = client;
+      client.on('data', this.#clientOnData);
+    }
     this.#listenToClient(client, true);
     backend.on('end', this.#backendOnEnd);
     backend.on('close', this.#backendOnClose);
@@ -161,12 +198,18 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink {
   }
 
   /** Adds (or, with `on` false, removes) the tunnel's end / close / error / drain listeners of a client socket. */
-  #listenToClient(client: Duplex, on: boolean): void {
-    const change = on ? client.on.bind(client) : client.off.bind(client);
-    change('end', this.#clientOnEnd);
-    change('close', this.#clientOnClose);
-    change('error', this.#clientOnError);
-    change('drain', this.#clientOnDrain);
+  #listenToClient(client: TunnelEnd, on: boolean): void {
+    if (on) {
+      client.on('end', this.#clientOnEnd);
+      client.on('close', this.#clientOnClose);
+      client.on('error', this.#clientOnError);
+      client.on('drain', this.#clientOnDrain);
+    } else {
+      client.off('end', this.#clientOnEnd);
+      client.off('close', this.#clientOnClose);
+      client.off('error', this.#clientOnError);
+      client.off('drain', this.#clientOnDrain);
+    }
   }
 
   // ---- client → backend -------------------------------------------------------------------
@@ -185,14 +228,15 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink {
 
   /** Moves a busy client socket to the shared read buffer, when nothing is in flight (else it stays). */
   #moveClient = (): void => {
-    const old = this.#client;
-    if (this.#state !== 'open' || this.#clientPaused || this.#clientBatched || old.writableLength > 0) return;
+    const old = this.#dataClient;
+    if (old === null || this.#state !== 'open' || this.#clientPaused || this.#clientBatched || old.writableLength > 0) return;
     const reads = new ClientReads();
     const moved = moveToSharedReads(old, reads);
     if (moved === null) return;
     old.off('data', this.#clientOnData);
     this.#listenToClient(old, false);
     this.#client = moved;
+    this.#dataClient = null;
     this.#sharedClientReads = true;
     reads.sink = this;
     this.#listenToClient(moved, true);
