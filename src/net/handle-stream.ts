@@ -37,14 +37,32 @@ function errnoError(status: number, syscall: string): NodeJS.ErrnoException {
   return err;
 }
 
-function noop(): void {
-  // a write whose completion nobody waits for
-}
-
-/** One write in flight: its bytes and callbacks. */
-interface InFlight {
+/** A write request with what its completion needs (no closure per write). */
+interface WriteReq extends StreamReq {
+  stream: HandleStream | null;
   bytes: number;
   callbacks: Array<() => void> | null;
+}
+
+/**
+ * A write the kernel takes whole completes inside the call and Node keeps nothing of its request, so
+ * the next write can use the same object; only a write that goes asynchronous keeps its own.
+ */
+let spareReq: WriteReq | null = null;
+
+function completeWrite(this: WriteReq, status: number): void {
+  this.stream?.written(this, status);
+}
+
+function takeReq(b: StreamBinding, handle: StreamHandle, stream: HandleStream, bytes: number, callbacks: Array<() => void> | null): WriteReq {
+  let req = spareReq;
+  if (req === null) req = b.newWriteReq(handle, completeWrite) as WriteReq;
+  else spareReq = null;
+  req.handle = handle;
+  req.stream = stream;
+  req.bytes = bytes;
+  req.callbacks = callbacks;
+  return req;
 }
 
 export class HandleStream {
@@ -183,20 +201,20 @@ export class HandleStream {
       this.write(Buffer.from(text, 'latin1'));
       return;
     }
-    const flight: InFlight = { bytes: text.length, callbacks: null };
-    const req = this.#b.newWriteReq(this.#handle, (status) => this.#written(flight, status));
-    this.#afterDispatch(req, this.#handle.writeLatin1String(req, text), flight, null);
+    const req = takeReq(this.#b, this.#handle, this, text.length, null);
+    this.#afterDispatch(req, this.#handle.writeLatin1String(req, text), null);
   }
 
   #dispatch(data: Uint8Array | Uint8Array[], bytes: number, callbacks: Array<() => void> | null): void {
-    const flight: InFlight = { bytes, callbacks };
     const h = this.#handle;
-    const req = this.#b.newWriteReq(h, (status) => this.#written(flight, status));
+    const req = takeReq(this.#b, h, this, bytes, callbacks);
     const err = Array.isArray(data) ? h.writev(req, data, true) : h.writeBuffer(req, data);
-    this.#afterDispatch(req, err, flight, data);
+    this.#afterDispatch(req, err, data);
   }
 
-  #afterDispatch(req: StreamReq, err: number, flight: InFlight, data: Uint8Array | Uint8Array[] | null): void {
+  #afterDispatch(req: WriteReq, err: number, data: Uint8Array | Uint8Array[] | null): void {
+    const bytes = req.bytes;
+    const callbacks = req.callbacks;
     if (err < 0) {
       this.#failSoon(err, 'write');
       return;
@@ -204,18 +222,25 @@ export class HandleStream {
     if (this.#b.state[this.#b.lastWriteWasAsync] !== 0) {
       // libuv still points into the bytes: the request (held by Node until it completes) keeps them reachable
       req.data = data;
-      this.#queued += flight.bytes;
+      this.#queued += bytes;
       return;
     }
-    req.oncomplete = noop;
-    this.bytesWritten += flight.bytes;
-    if (flight.callbacks) for (const cb of flight.callbacks) cb();
+    req.stream = null;
+    req.callbacks = null;
+    spareReq = req;
+    this.bytesWritten += bytes;
+    if (callbacks) for (const cb of callbacks) cb();
   }
 
-  #written(flight: InFlight, status: number): void {
-    this.#queued -= flight.bytes;
-    if (status >= 0) this.bytesWritten += flight.bytes;
-    if (flight.callbacks) for (const cb of flight.callbacks) cb();
+  /** An asynchronous write ended (completeWrite); not for other callers. */
+  written(req: WriteReq, status: number): void {
+    const callbacks = req.callbacks;
+    req.stream = null;
+    req.callbacks = null;
+    req.data = null;
+    this.#queued -= req.bytes;
+    if (status >= 0) this.bytesWritten += req.bytes;
+    if (callbacks) for (const cb of callbacks) cb();
     if (status < 0) {
       if (!this.#destroyed) this.#fail(errnoError(status, 'write'));
       return;
