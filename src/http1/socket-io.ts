@@ -15,10 +15,12 @@
  *   WriteWrap callback chain, no nextTick per write. A write the kernel did not take whole completes
  *   later through `done`.
  *
- * Both fall back to the ordinary stream calls when node's internals are not what this expects
+ * The write request class and the write state come from src/net/stream-binding.ts (one place checks
+ * node's stream handles). Both fall back to the ordinary stream calls when node's internals are not what this expects
  * (`DIRECT_IO`; socket-io.test.ts fails when that happens on a supported node).
  */
 import net from 'node:net';
+import { streamBinding, type StreamBinding, type StreamHandle, type StreamReq } from '../net/stream-binding.js';
 
 /** Size of the shared read buffer (what libuv asks for per read: 64 KiB). */
 const READ_SIZE = 64 * 1024;
@@ -32,25 +34,13 @@ type ReadCallback = (this: net.Socket, n: number, buf: Buffer) => boolean;
 /** The completion of a direct write that went asynchronous (status < 0: failed). */
 export type WriteDone = (status: number) => void;
 
-/** The parts of node's stream_wrap binding a direct write uses. */
-interface StreamWrapBinding {
-  readonly WriteWrap: new () => WriteReq;
-  readonly kLastWriteWasAsync: number;
-  readonly streamBaseState: Int32Array;
-}
-
-/** A WriteWrap request object (node's C++ calls `oncomplete` on it when an asynchronous write ends). */
-interface WriteReq {
-  oncomplete: (this: WriteReq, status: number) => void;
+/** A write request (node's C++ calls `oncomplete` on it when an asynchronous write ends), with its `done`. */
+interface WriteReq extends StreamReq {
   done: WriteDone | null;
 }
 
-/** The parts of a TCP / Pipe handle used here. */
-interface IoHandle {
-  readonly reading: boolean;
-  useUserBuffer(buf: Uint8Array): void;
-  writeLatin1String(req: WriteReq, data: string): number;
-}
+/** An accepted socket's TCP / Pipe handle (its class's methods are checked by stream-binding.ts), and whether it reads. */
+type IoHandle = StreamHandle & { readonly reading: boolean };
 
 function isIoHandle(h: unknown): h is IoHandle {
   return typeof h === 'object' && h !== null && 'useUserBuffer' in h && typeof h.useUserBuffer === 'function' && 'writeLatin1String' in h && typeof h.writeLatin1String === 'function' && 'reading' in h;
@@ -59,19 +49,6 @@ function isIoHandle(h: unknown): h is IoHandle {
 function handleOf(socket: net.Socket): IoHandle | null {
   const h: unknown = (socket as unknown as { _handle: unknown })._handle;
   return isIoHandle(h) ? h : null;
-}
-
-function isBinding(b: unknown): b is StreamWrapBinding {
-  return typeof b === 'object' && b !== null && 'WriteWrap' in b && typeof b.WriteWrap === 'function' && 'kLastWriteWasAsync' in b && typeof b.kLastWriteWasAsync === 'number' && 'streamBaseState' in b && b.streamBaseState instanceof Int32Array;
-}
-
-function loadBinding(): StreamWrapBinding | null {
-  try {
-    const b: unknown = (process as unknown as { binding(name: string): unknown }).binding('stream_wrap');
-    return isBinding(b) ? b : null;
-  } catch {
-    return null;
-  }
 }
 
 /** node's internal onread slots on a Socket (own symbol properties, null when unused). */
@@ -93,7 +70,7 @@ function findReadSlots(): ReadSlots | null {
   return { buffer, callback, generator };
 }
 
-const binding = loadBinding();
+const binding = streamBinding;
 const slots = findReadSlots();
 
 /** Whether this node lets the engine read and write without the stream layer. */
@@ -153,9 +130,10 @@ function onComplete(this: WriteReq, status: number): void {
  */
 let spare: WriteReq | null = null;
 
-function writeReq(b: StreamWrapBinding): WriteReq {
-  const req = spare ?? new b.WriteWrap();
+function writeReq(b: StreamBinding, handle: IoHandle): WriteReq {
+  const req = (spare ?? b.newWriteReq(handle, onComplete)) as WriteReq;
   spare = null;
+  req.handle = handle;
   req.oncomplete = onComplete;
   req.done = null;
   return req;
@@ -171,13 +149,13 @@ export function writeDirect(socket: net.Socket, data: string, done: WriteDone): 
   if (binding === null || socket.writableLength !== 0 || socket.writableCorked !== 0 || socket.writableEnded || socket.destroyed) return 'queued-path';
   const handle = handleOf(socket);
   if (handle === null) return 'queued-path';
-  const req = writeReq(binding);
+  const req = writeReq(binding, handle);
   const err = handle.writeLatin1String(req, data);
   if (err !== 0) {
     socket.destroy(new Error(`write failed (${err})`));
     return 'failed';
   }
-  if (binding.streamBaseState[binding.kLastWriteWasAsync] === 0) {
+  if (binding.state[binding.lastWriteWasAsync] === 0) {
     spare = req;
     return 'sync';
   }
