@@ -1,34 +1,9 @@
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { DIRECT_IO, SHARED_READ_BUFFER, shareReads, streamReads, writeDirect } from './socket-io.js';
-
-/** A server that pauses accepted sockets (as the engine does) and a connected client. */
-async function pair(t: TestContext): Promise<{ accepted: net.Socket; client: net.Socket }> {
-  let take: (s: net.Socket) => void = () => undefined;
-  const got = new Promise<net.Socket>((r) => (take = r));
-  const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true }, take);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const addr = server.address();
-  const client = net.connect(typeof addr === 'object' && addr !== null ? addr.port : 0, '127.0.0.1');
-  client.on('error', () => undefined);
-  const accepted = await got;
-  accepted.on('error', () => undefined);
-  t.after(() => {
-    client.destroy();
-    accepted.destroy();
-    server.close();
-  });
-  return { accepted, client };
-}
-
-async function until(cond: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+import { waitFor } from '../../test/helpers/wait.js';
+import { acceptedPair } from '../../test/helpers/socket-pair.js';
 
 // Fails when node's internals change under the engine: it then falls back to the stream layer, correct
 // but slower (docs/benchmarks.md, "Small files: third round").
@@ -37,7 +12,7 @@ test('this node lets the engine read and write without the stream layer', () => 
 });
 
 test('shared reads: each read reaches the callback in the shared buffer, EOF still ends the socket, pause stops reading', async (t) => {
-  const { accepted, client } = await pair(t);
+  const { accepted, client } = await acceptedPair(t);
   const got: string[] = [];
   let calledOnSocket = false;
   assert.equal(
@@ -55,21 +30,21 @@ test('shared reads: each read reaches the callback in the shared buffer, EOF sti
   accepted.on('end', () => (ended = true));
   accepted.resume();
   client.write('one');
-  await until(() => got.join('') === 'one', 'first read');
+  await waitFor(() => got.join('') === 'one', 5000, 'first read');
   assert.equal(calledOnSocket, true, 'the callback runs with the socket as this');
   accepted.pause();
   client.write('two');
   await new Promise((r) => setTimeout(r, 100));
   assert.equal(got.join(''), 'one', 'nothing is read while paused');
   accepted.resume();
-  await until(() => got.join('') === 'onetwo', 'read after resume');
+  await waitFor(() => got.join('') === 'onetwo', 5000, 'read after resume');
   client.end();
-  await until(() => ended, "'end' after the peer's FIN");
+  await waitFor(() => ended, 5000, "'end' after the peer's FIN");
   assert.equal(dataEvents, 0);
 });
 
 test('a socket that reads already, or is not a plain net.Socket, is left alone', async (t) => {
-  const { accepted } = await pair(t);
+  const { accepted } = await acceptedPair(t);
   accepted.resume();
   await new Promise((r) => setImmediate(r));
   assert.equal(
@@ -84,7 +59,7 @@ test('a socket that reads already, or is not a plain net.Socket, is left alone',
 });
 
 test("streamReads: the socket emits copies as 'data' again, with the Readable's flow control", async (t) => {
-  const { accepted, client } = await pair(t);
+  const { accepted, client } = await acceptedPair(t);
   const got: string[] = [];
   shareReads(accepted, (n, buf) => {
     got.push(buf.toString('latin1', 0, n));
@@ -92,14 +67,14 @@ test("streamReads: the socket emits copies as 'data' again, with the Readable's 
   });
   accepted.resume();
   client.write('shared');
-  await until(() => got.length === 1, 'shared read');
+  await waitFor(() => got.length === 1, 5000, 'shared read');
   accepted.pause();
   streamReads(accepted);
   const chunks: Buffer[] = [];
   accepted.on('data', (d: Buffer) => chunks.push(d));
   accepted.resume();
   client.write('streamed');
-  await until(() => Buffer.concat(chunks).toString() === 'streamed', "'data' after the switch");
+  await waitFor(() => Buffer.concat(chunks).toString() === 'streamed', 5000, "'data' after the switch");
   assert.deepEqual(got, ['shared']);
   const first = chunks[0];
   assert.ok(first);
@@ -107,7 +82,7 @@ test("streamReads: the socket emits copies as 'data' again, with the Readable's 
 });
 
 test('writeDirect: taken at once, or completed later in order when the peer reads slowly; falls back while the Writable holds bytes', async (t) => {
-  const { accepted, client } = await pair(t);
+  const { accepted, client } = await acceptedPair(t);
   assert.equal(
     writeDirect(accepted, 'hello ', () => assert.fail('no completion for a write taken at once')),
     'sync',
@@ -142,7 +117,7 @@ test('writeDirect: taken at once, or completed later in order when the peer read
     last = (last + d.toString('latin1')).slice(-10);
   });
   client.resume();
-  await until(() => received === sent + 4, 'all bytes');
+  await waitFor(() => received === sent + 4, 5000, 'all bytes');
   assert.equal(status, 0);
   assert.ok(last.endsWith('xxxxxxtail'), last);
 });

@@ -4,6 +4,7 @@ import net from 'node:net';
 import { connectHandle } from './connect-handle.js';
 import type { HandleStream } from './handle-stream.js';
 import { takeHandle } from './take-handle.js';
+import { waitFor } from '../../test/helpers/wait.js';
 
 /** A server on 127.0.0.1 port 0 whose accepted sockets go to `onSocket`, and a connected HandleStream. */
 async function connected(t: TestContext, onSocket: (s: net.Socket) => void, allowHalfOpen = false): Promise<{ stream: HandleStream; got: () => string }> {
@@ -18,14 +19,6 @@ async function connected(t: TestContext, onSocket: (s: net.Socket) => void, allo
   const stream = await p;
   t.after(() => stream.destroy());
   return { stream, got: () => chunks.join('') };
-}
-
-async function until(cond: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 test('writes (plain, corked into one writev, latin1) arrive in order; end() sends FIN after them', async (t) => {
@@ -46,7 +39,7 @@ test('writes (plain, corked into one writev, latin1) arrive in order; end() send
   stream.end();
   assert.equal(stream.writable, false);
   assert.equal(stream.writableEnded, true);
-  await until(() => peerEnded, 'FIN after the data');
+  await waitFor(() => peerEnded, 5000, 'FIN after the data');
   assert.equal(received, 'abcdé');
   assert.equal(calls, 2);
   assert.equal(stream.bytesWritten, 5);
@@ -60,14 +53,14 @@ test("a large write queues, 'drain' comes when it is all written, and the peer g
     s.pause();
     s.on('data', (b: Buffer) => (received += b.length));
   });
-  await until(() => peer !== null, 'accepted');
+  await waitFor(() => peer !== null, 5000, 'accepted');
   const big = Buffer.alloc(8 * 1024 * 1024, 7);
   let drained = 0;
   stream.on('drain', () => drained++);
   assert.equal(stream.write(big), false, 'false above the high-water mark');
   assert.ok(stream.writableLength > 0);
   (peer as unknown as net.Socket).resume();
-  await until(() => drained > 0 && received === big.length, 'all bytes, then drain');
+  await waitFor(() => drained > 0 && received === big.length, 5000, 'all bytes, then drain');
   assert.equal(stream.writableLength, 0);
   assert.equal(stream.bytesWritten, big.length);
 });
@@ -83,13 +76,13 @@ test("reads go to the callback; pause() stops them; the peer's FIN is 'end', and
     },
     true,
   );
-  await until(() => peer !== null, 'accepted');
+  await waitFor(() => peer !== null, 5000, 'accepted');
   const p = peer as unknown as net.Socket;
   p.write('one');
   await new Promise((r) => setTimeout(r, 30));
   assert.equal(got(), '', 'not reading before resume()');
   stream.resume();
-  await until(() => got() === 'one', 'first read');
+  await waitFor(() => got() === 'one', 5000, 'first read');
   stream.pause();
   p.write('two');
   await new Promise((r) => setTimeout(r, 30));
@@ -98,25 +91,25 @@ test("reads go to the callback; pause() stops them; the peer's FIN is 'end', and
   stream.on('end', () => (ended = true));
   p.end();
   stream.resume();
-  await until(() => ended && got() === 'onetwo', "rest, then 'end'");
+  await waitFor(() => ended && got() === 'onetwo', 5000, "rest, then 'end'");
   // half-open: we can still write after the peer's FIN
   stream.write(Buffer.from('late'));
   let closed = false;
   stream.on('close', () => (closed = true));
   stream.end();
-  await until(() => closed && late === 'late', 'the peer gets it; close after our FIN');
+  await waitFor(() => closed && late === 'late', 5000, 'the peer gets it; close after our FIN');
 });
 
 test("a reset is 'error' (ECONNRESET) then 'close'; destroy() closes at once", async (t) => {
   let peer: net.Socket | null = null;
   const { stream } = await connected(t, (s) => (peer = s));
-  await until(() => peer !== null, 'accepted');
+  await waitFor(() => peer !== null, 5000, 'accepted');
   const events: string[] = [];
   stream.on('error', (e) => events.push(`error ${e.code ?? ''}`));
   stream.on('close', () => events.push('close'));
   stream.resume();
   (peer as unknown as net.Socket).resetAndDestroy();
-  await until(() => events.includes('close'), 'close');
+  await waitFor(() => events.includes('close'), 5000, 'close');
   assert.deepEqual(events, ['error ECONNRESET', 'close']);
 
   const second = await connected(t, () => undefined);
@@ -125,7 +118,7 @@ test("a reset is 'error' (ECONNRESET) then 'close'; destroy() closes at once", a
   second.stream.destroy();
   assert.equal(second.stream.destroyed, true);
   assert.equal(second.stream.write(Buffer.from('x')), false, 'nothing is written after destroy');
-  await until(() => closed, 'close after destroy');
+  await waitFor(() => closed, 5000, 'close after destroy');
 });
 
 test('takeHandle: the accepted socket stays as a stand-in, closed with the stream; bytes go both ways', async (t) => {
@@ -143,25 +136,25 @@ test('takeHandle: the accepted socket stays as a stand-in, closed with the strea
   const a = server.address();
   const client = net.connect(typeof a === 'object' && a !== null ? a.port : 0, '127.0.0.1');
   t.after(() => client.destroy());
-  await until(() => taken !== null, 'handle taken');
+  await waitFor(() => taken !== null, 5000, 'handle taken');
   const stream = taken as unknown as HandleStream;
   client.write('up');
-  await until(() => got.join('') === 'up', 'client bytes through the stream');
+  await waitFor(() => got.join('') === 'up', 5000, 'client bytes through the stream');
   let down = '';
   client.on('data', (b: Buffer) => (down += b.toString()));
   stream.write(Buffer.from('down'));
-  await until(() => down === 'down', 'bytes to the client');
+  await waitFor(() => down === 'down', 5000, 'bytes to the client');
   let standInClosed = false;
   (standIn as unknown as net.Socket).on('close', () => (standInClosed = true));
   stream.on('end', () => stream.end());
   client.end();
-  await until(() => standInClosed && stream.closed, 'the stand-in closes with the stream');
+  await waitFor(() => standInClosed && stream.closed, 5000, 'the stand-in closes with the stream');
 
   // destroying the stand-in (a server stop) closes the stream
   taken = null;
   const second = net.connect(typeof a === 'object' && a !== null ? a.port : 0, '127.0.0.1');
   t.after(() => second.destroy());
-  await until(() => taken !== null, 'second handle taken');
+  await waitFor(() => taken !== null, 5000, 'second handle taken');
   (standIn as unknown as net.Socket).destroy();
-  await until(() => (taken as unknown as HandleStream).closed, 'stream closed with its stand-in');
+  await waitFor(() => (taken as unknown as HandleStream).closed, 5000, 'stream closed with its stand-in');
 });
