@@ -20,6 +20,7 @@
  * (`DIRECT_IO`; socket-io.test.ts fails when that happens on a supported node).
  */
 import net from 'node:net';
+import { socketHandle } from '../net/socket-handle.js';
 import { streamBinding, type StreamBinding, type StreamHandle, type StreamReq } from '../net/stream-binding.js';
 
 /** Size of the shared read buffer (what libuv asks for per read: 64 KiB). */
@@ -47,7 +48,7 @@ function isIoHandle(h: unknown): h is IoHandle {
 }
 
 function handleOf(socket: net.Socket): IoHandle | null {
-  const h: unknown = (socket as unknown as { _handle: unknown })._handle;
+  const h = socketHandle(socket);
   return isIoHandle(h) ? h : null;
 }
 

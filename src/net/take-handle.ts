@@ -8,19 +8,10 @@
  * Only done when nothing can be lost: a plain TCP socket (not TLS, not another stream), open,
  * nothing buffered either way, EOF not seen; else null and the socket is left as it was.
  */
-import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { HandleStream, type HandleReads } from './handle-stream.js';
+import { detachHandle, idleSocketHandle } from './socket-handle.js';
 import { streamBinding, type StreamHandle } from './stream-binding.js';
-
-/** net.Socket with its internal handle field. */
-interface HandleSlot {
-  _handle: unknown;
-}
-
-function hasHandleSlot(s: net.Socket): s is net.Socket & HandleSlot {
-  return '_handle' in s;
-}
 
 /** The handle, with the flag net.Socket keeps on it while it reads. */
 type ReadingHandle = StreamHandle & { reading: unknown };
@@ -33,13 +24,9 @@ function isStreamHandle(h: unknown): h is ReadingHandle {
 export function takeHandle(accepted: Duplex, reads: HandleReads): HandleStream | null {
   const b = streamBinding;
   if (b === null) return null;
-  if (!(accepted instanceof net.Socket) || Object.getPrototypeOf(accepted) !== net.Socket.prototype) return null;
-  if (accepted.destroyed || accepted.connecting || accepted.readableLength > 0 || accepted.readableEnded || !accepted.readable) return null;
-  if (accepted.writableLength > 0 || accepted.writableEnded || !accepted.writable) return null;
-  if (!hasHandleSlot(accepted)) return null;
-  const handle = accepted._handle;
+  const handle = idleSocketHandle(accepted);
   if (!isStreamHandle(handle)) return null;
-  accepted._handle = null;
+  detachHandle(accepted);
   // a handle still reading for the socket keeps reading (stopping and restarting it costs two
   // epoll_ctl calls): the caller attaches its reader before the next event-loop turn
   const stream = new HandleStream(b, handle, reads, true, handle.reading === true);

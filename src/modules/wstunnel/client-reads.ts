@@ -15,6 +15,7 @@
  */
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
+import { detachHandle, idleSocketHandle } from '../../net/socket-handle.js';
 
 /** Size of the shared client read buffer (what libuv would ask for: 64 KiB). */
 export const CLIENT_READ_SIZE = 64 * 1024;
@@ -44,17 +45,8 @@ interface StreamHandle {
   reading: boolean;
 }
 
-/** net.Socket with its internal handle field. */
-interface HandleSlot {
-  _handle: unknown;
-}
-
 function isStreamHandle(h: unknown): h is StreamHandle {
   return typeof h === 'object' && h !== null && 'readStart' in h && typeof h.readStart === 'function' && 'reading' in h;
-}
-
-function hasHandleSlot(s: net.Socket): s is net.Socket & HandleSlot {
-  return '_handle' in s;
 }
 
 /** What `new net.Socket` takes besides its documented options (Node's net.js reads both). */
@@ -71,13 +63,9 @@ type MovedSocketOptions = net.SocketConstructorOpts & {
  * before the next event-loop turn, and `resume()` starts reading if it was stopped.
  */
 export function moveToSharedReads(accepted: Duplex, reads: ClientReads): net.Socket | null {
-  if (!(accepted instanceof net.Socket) || Object.getPrototypeOf(accepted) !== net.Socket.prototype) return null;
-  if (accepted.destroyed || accepted.connecting || accepted.readableLength > 0 || accepted.readableEnded || !accepted.readable) return null;
-  if (accepted.writableLength > 0 || accepted.writableEnded) return null;
-  if (!hasHandleSlot(accepted)) return null;
-  const handle = accepted._handle;
+  const handle = idleSocketHandle(accepted);
   if (!isStreamHandle(handle)) return null;
-  accepted._handle = null;
+  detachHandle(accepted);
   const options: MovedSocketOptions = {
     handle,
     allowHalfOpen: true,
