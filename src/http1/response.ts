@@ -11,10 +11,10 @@
  * Writing after end, or headers after the head, is ignored rather than thrown: a late module never
  * crashes the server.
  */
-import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { dateLine, headerBlock, type BlockInfo, type HeaderValue } from './header-block.js';
 import type { HeaderTemplate } from './header-template.js';
+import { LazyEmitter } from './lazy-emitter.js';
 import { checkHeader, lowerOf } from './response-checks.js';
 import { writeDirect, type WriteDone } from './socket-io.js';
 
@@ -80,7 +80,7 @@ function withLastChunk(body: Payload | false): Payload {
 }
 
 /** One response (see the file header). */
-export class HttpResponse extends EventEmitter implements NodeJS.WritableStream {
+export class HttpResponse extends LazyEmitter implements NodeJS.WritableStream {
   statusCode = 200;
   /** Reason phrase; empty → lighttpd's phrase for the status. */
   statusMessage = '';
