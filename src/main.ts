@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import type { Duplex } from 'node:stream';
 import { DiagnosticList, formatDiagnostic } from './diagnostics.js';
 import type { ConfigTree } from './config/tree.js';
+import { tick } from './http1/clock.js';
 import { ErrorLog, logTimestamp, type LogTarget } from './log.js';
 import { BUILTIN_MODULES, type ModuleRegistry } from './modules/registry.js';
 import { compileModule } from './request/effective.js';
@@ -114,7 +115,8 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
   const log = (source: string, message: string): void => errorLog.write(source, message);
 
   let active = 0;
-  let lastActivity = Date.now();
+  // when the last request or tunnel ended (engine clock, ms): only read while none is active
+  let lastActivity = tick();
   let drained: (() => void) | null = null;
   const upgradedSockets = new Set<Duplex>();
   const pipeline: Pipeline = createPipeline({ core, modules, url: conf.url, log, statCacheEngine: conf.statCacheEngine });
@@ -125,12 +127,12 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
     activity: {
       begin: () => {
         active++;
-        lastActivity = Date.now();
       },
       end: () => {
         active--;
-        lastActivity = Date.now();
-        if (active === 0 && drained) drained();
+        if (active !== 0) return;
+        lastActivity = tick();
+        if (drained) drained();
       },
       upgraded: (socket) => {
         upgradedSockets.add(socket);
@@ -246,7 +248,7 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
   if (idleSeconds > 0) {
     const idleMs = idleSeconds * 1000;
     const t = setInterval(() => {
-      if (active === 0 && Date.now() - lastActivity >= idleMs) void shutdown('idle timeout');
+      if (active === 0 && tick() - lastActivity >= idleMs) void shutdown('idle timeout');
     }, Math.min(1000, idleMs));
     t.unref();
     timers.push(t);

@@ -17,6 +17,7 @@
  * the headers sent always describe the bytes sent.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
+import { clock } from '../http1/clock.js';
 import type { StaticAnswer } from './static-answer.js';
 
 /** How lookups use the cache (`server.stat-cache-engine`). */
@@ -197,9 +198,10 @@ function errnoCode(e: unknown): string {
 /**
  * The entry for `path` (stat() follows symlinks), or the errno code of a failed stat(), e.g. `ENOENT`.
  * The path is used as given (lighttpd: normalised, no repeated `/`); `dir/` and `dir` are two entries.
- * `now` is performance.now() (tests pass their own clock).
+ * `now` is on performance.now()'s scale: by default the engine clock, which the read that brought the
+ * request refreshed (tests pass their own clock).
  */
-export function lookupPath(path: string, engine: StatCacheEngine, now = performance.now()): FileEntry | string {
+export function lookupPath(path: string, engine: StatCacheEngine, now = clock.now): FileEntry | string {
   if (engine === 'disable') {
     try {
       return new FileEntry(path, statSync(path, { bigint: true }), now, false);

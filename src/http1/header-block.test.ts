@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setTimeout as delay } from 'node:timers/promises';
+import { tick } from './clock.js';
 import { dateLine, headerBlock, type BlockInfo, type HeaderValue } from './header-block.js';
 
 const INFO: BlockInfo = { version: 'HTTP/1.1', status: 200, reason: '', connection: '', framing: '', serverTag: 'tsw/1' };
@@ -40,9 +42,24 @@ test('status line: the version given, lighttpd\'s reason unless one is set; Date
   assert.equal(lines([], { version: 'HTTP/1.0', connection: 'keep-alive' })[1], 'Connection: keep-alive');
 });
 
+const dateOf = (ms: number): string => `\r\nDate: ${new Date(Math.floor(ms / 1000) * 1000).toUTCString()}`;
+
 test('the Date line is the current second as IMF-fixdate', () => {
-  const expect = (ms: number): string => `\r\nDate: ${new Date(Math.floor(ms / 1000) * 1000).toUTCString()}`;
+  tick(); // as the engine does when a request's bytes arrive
   const before = Date.now();
   const line = dateLine();
-  assert.ok([expect(before), expect(Date.now())].includes(line), line);
+  assert.ok([dateOf(before), dateOf(Date.now())].includes(line), line);
+});
+
+test('the Date line moves to the next second once the engine clock passes it (the wall clock is not read per response)', async () => {
+  tick();
+  const first = dateLine();
+  assert.equal(dateLine(), first);
+  // wait into the next wall-clock second, then a read ticks the engine clock
+  await delay(1005 - (Date.now() % 1000));
+  tick();
+  const before = Date.now();
+  const next = dateLine();
+  assert.notEqual(next, first);
+  assert.ok([dateOf(before), dateOf(Date.now())].includes(next), next);
 });

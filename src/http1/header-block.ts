@@ -5,20 +5,31 @@
  * then `Connection` when needed, `Date` (cached per second) unless set, `Server` last unless set or empty.
  */
 import { reasonPhrase } from '../http/status-text.js';
+import { clock } from './clock.js';
 
 /** A header value as a handler may set it. */
 export type HeaderValue = number | string | readonly string[];
 
 let cachedSecond = -1;
 let cachedDate = '';
+/** The engine clock's reading (clock.now) at which the cached second ends. */
+let secondEndsAt = -1;
 
-/** `\r\nDate: <IMF-fixdate>` for the current second (formatted once per second). */
+/**
+ * `\r\nDate: <IMF-fixdate>` for the current second, formatted once per second. The wall clock is read
+ * only when the engine clock (refreshed by every read and the 1 s sweep) passes the end of the cached
+ * second, not for every response; a response made long after the last read anywhere may carry the
+ * previous second, as lighttpd's once-per-loop time does.
+ */
 export function dateLine(): string {
-  const second = Math.floor(Date.now() / 1000);
+  if (clock.now < secondEndsAt) return cachedDate;
+  const ms = Date.now();
+  const second = Math.floor(ms / 1000);
   if (second !== cachedSecond) {
     cachedSecond = second;
     cachedDate = `\r\nDate: ${new Date(second * 1000).toUTCString()}`;
   }
+  secondEndsAt = clock.now + (1000 - (ms - second * 1000));
   return cachedDate;
 }
 
