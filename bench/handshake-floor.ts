@@ -1,0 +1,134 @@
+/**
+ * Where handshake time goes: WebSocket handshake + close cycles (the `handshake` scenario of run.ts,
+ * 16 concurrent loops) against four servers started side by side, measured in interleaved rounds so
+ * host noise falls on all of them alike:
+ *
+ *   raw handles   a Node server driving the accepted libuv handle directly (floors/raw-accept.ts)
+ *   node:net      the same cycle on net.Socket (floors/net-accept.ts)
+ *   tswstunnel    the full path: HTTP parsing, conditions, a backend connect per tunnel
+ *   lighttpd      1.4.69 with mod_wstunnel on the same config
+ *
+ * The two floors do no parsing, routing or backend connect: they show what Node's accept path alone
+ * costs with and without net.Socket. Reported per server: cycles/s and server CPU µs per cycle (from
+ * /proc/PID/stat), medians over the rounds with min–max; host steal for the whole run.
+ *
+ *   node dist/bench/handshake-floor.js [--rounds N] [--seconds S]
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildTools, choosePinning, describeMachine, REPO_ROOT } from './env.js';
+import { startPinned, stopChild, waitForLine, type Child } from './proc.js';
+import { lighttpd, tswstunnel, type Running, type StartContext } from './servers.js';
+import { median } from './stats.js';
+
+/** Clock ticks per second of /proc/PID/stat's utime and stime (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+interface Server {
+  readonly label: string;
+  readonly port: number;
+  readonly path: string;
+  readonly pid: number;
+  readonly child: Child;
+  readonly rates: number[];
+  readonly cpuPerCycle: number[];
+}
+
+function option(argv: readonly string[], flag: string, fallback: number): number {
+  const i = argv.indexOf(flag);
+  const v = i >= 0 ? Number(argv[i + 1]) : fallback;
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
+/** utime + stime of a process, in seconds. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+}
+
+/** The host's cpu line: [steal, total] jiffies. */
+function hostTimes(): [number, number] {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const v = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  return [v[7] ?? 0, v.reduce((a, b) => a + b, 0)];
+}
+
+async function startFloor(label: string, script: string, cpus: string | undefined): Promise<Server> {
+  const child = startPinned(cpus, process.execPath, [join(REPO_ROOT, 'dist', 'bench', 'floors', script)]);
+  const m = await waitForLine(child, /listening (\d+)/, 10_000);
+  return { label, port: Number(m[1]), path: '/ws', pid: child.pid, child, rates: [], cpuPerCycle: [] };
+}
+
+function fromRunning(label: string, r: Running | { unavailable: string }): Server {
+  if ('unavailable' in r) throw new Error(`${label} did not start: ${r.unavailable}`);
+  return { label, port: r.port, path: r.path, pid: r.pid, child: r.child, rates: [], cpuPerCycle: [] };
+}
+
+/** One wsload handshake run; answers cycles/s and the server's CPU µs per cycle. */
+async function measure(wsload: string, cpus: string | undefined, s: Server, seconds: number): Promise<[number, number]> {
+  const before = cpuSeconds(s.pid);
+  const child = startPinned(cpus, wsload, ['-p', String(s.port), '-P', s.path, '-m', 'handshake', '-c', '16', '-d', String(seconds), '-W', '0']);
+  let out = '';
+  child.proc.stdout?.on('data', (b: Buffer) => {
+    out += b.toString('utf8');
+  });
+  await Promise.race([child.exited(), new Promise((resolve) => setTimeout(resolve, (seconds + 20) * 1000).unref())]);
+  await stopChild(child, 200);
+  const used = cpuSeconds(s.pid) - before;
+  const line = out.trim().split('\n').reverse().find((l) => l.startsWith('{'));
+  if (line === undefined) throw new Error(`wsload printed no report against ${s.label}`);
+  const r = JSON.parse(line) as { cycles_per_s: number; wall_s: number };
+  const cycles = r.cycles_per_s * r.wall_s;
+  return [r.cycles_per_s, cycles > 0 ? (used * 1e6) / cycles : Number.NaN];
+}
+
+function row(s: Server, lig: Server): string {
+  const fmt = (v: number[], digits: number): string => `${median(v).toFixed(digits)} (${Math.min(...v).toFixed(digits)}–${Math.max(...v).toFixed(digits)})`;
+  const ratio = median(s.rates) / median(lig.rates);
+  return `| ${s.label} | ${fmt(s.rates, 0)} | ${fmt(s.cpuPerCycle, 1)} | ${ratio.toFixed(2)}× |`;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const rounds = option(argv, '--rounds', 5);
+  const seconds = option(argv, '--seconds', 3);
+  const tools = buildTools();
+  const { pinning, note } = choosePinning();
+  const dir = mkdtempSync(join(tmpdir(), 'tsw-floor-'));
+  const backend = startPinned(pinning.load, tools.echo, ['-p', '0', '-m', 'echo']);
+  const servers: Server[] = [];
+  try {
+    const backendPort = Number((await waitForLine(backend, /listening (\d+)/, 5000))[1]);
+    const ctx: StartContext = { tools, cpus: pinning.server, backendPort, backendMode: 'echo', dir };
+    servers.push(await startFloor('raw handles (no net.Socket), no backend', 'raw-accept.js', pinning.server));
+    servers.push(await startFloor('node:net, no backend', 'net-accept.js', pinning.server));
+    servers.push(fromRunning('tswstunnel', await tswstunnel.start(ctx)));
+    servers.push(fromRunning('lighttpd 1.4.69', await lighttpd.start(ctx)));
+    for (const s of servers) await measure(tools.wsload, pinning.load, s, 1); // warm-up, not counted
+    const [steal0, total0] = hostTimes();
+    for (let i = 0; i < rounds; i++) {
+      for (const s of servers) {
+        const [rate, cpu] = await measure(tools.wsload, pinning.load, s, seconds);
+        s.rates.push(rate);
+        s.cpuPerCycle.push(cpu);
+      }
+    }
+    const [steal1, total1] = hostTimes();
+    const steal = (100 * (steal1 - steal0)) / Math.max(1, total1 - total0);
+    const lig = servers[servers.length - 1];
+    if (lig === undefined) return;
+    console.log(describeMachine());
+    console.log(`${note}; ${rounds} interleaved rounds of ${seconds} s; host steal during the rounds ${steal.toFixed(1)} %\n`);
+    console.log('| server | handshake + close cycles/s | server CPU µs per cycle | cycles/s vs lighttpd |');
+    console.log('|---|---|---|---|');
+    for (const s of servers) console.log(row(s, lig));
+  } finally {
+    for (const s of servers) await stopChild(s.child, 1000);
+    await stopChild(backend, 500);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
