@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type net from 'node:net';
 import WebSocket from 'ws';
 import { tcpBackend, type OnConnection, type TestBackend } from '../helpers/backends.js';
+import { startTestServer } from '../helpers/server.js';
 import { startTunnelServer, type TunnelServer } from '../helpers/tunnel-server.js';
 import { openClient } from '../helpers/ws-client.js';
 import { rawRequest, upgradeHead } from '../helpers/ws-raw.js';
@@ -102,6 +103,26 @@ test('idle: no traffic for server.max-read-idle → CLOSE 1001, backend closed; 
   const took = Date.now() - started;
   assert.ok(took >= 900 && took < 4000, `closed after ${took} ms`);
   await waitFor(() => backend.open.size === 0, 3000, 'both backend sockets closed within the idle bound');
+});
+
+test('idle: a global server.max-read-idle applies to a wstunnel.server set in a condition; a block may override it', async (t) => {
+  // found by the wire fuzz test: the limit was only read from blocks that also held wstunnel keys
+  const backend = await tcpBackend();
+  t.after(() => backend.close());
+  const s = await startTestServer(
+    t,
+    `server.modules = ("mod_wstunnel")
+server.max-read-idle = 1
+$HTTP["url"] =~ "^/ws" { wstunnel.server = ( "" => (( "host" => "127.0.0.1", "port" => ${backend.port} )) ) }
+$HTTP["url"] =~ "^/ws/long" { server.max-read-idle = 60 }
+`,
+  );
+  const short = await openClient(`ws://127.0.0.1:${s.port}/ws`);
+  const long = await openClient(`ws://127.0.0.1:${s.port}/ws/long`);
+  assert.equal((await short.closed(4000)).code, 1001);
+  assert.equal(long.ws.readyState, WebSocket.OPEN);
+  long.ws.send('still here');
+  assert.equal((await long.next()).data.toString(), 'still here');
 });
 
 test('idle: backend traffic alone keeps a tunnel open (a VNC viewer that only watches)', async (t) => {

@@ -27,8 +27,12 @@ export interface WstunnelConf {
   readonly maxReadIdle: number;
 }
 
-/** The keys mod_wstunnel claims. */
-export const WSTUNNEL_KEYS: KeyTable = catalogueKeys('mod_wstunnel');
+/**
+ * The keys mod_wstunnel's config is compiled from: the ones it claims, plus the core's
+ * `server.max-read-idle`, which it reads (lighttpd: the request's max_read_idle) — listed so that a
+ * block setting only that key (e.g. the global one, with `wstunnel.server` in a condition) still counts.
+ */
+export const WSTUNNEL_KEYS: KeyTable = { ...catalogueKeys('mod_wstunnel'), 'server.max-read-idle': { type: 'short' } };
 
 /** Defaults of lighttpd 1.4.69. */
 export const WSTUNNEL_DEFAULTS: WstunnelConf = {
