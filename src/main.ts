@@ -62,6 +62,8 @@ export interface RunningServer {
   shutdown(): Promise<void>;
   /** SIGHUP: reopen the error log and module logs. */
   reopenLogs(): void;
+  /** Connections the listeners serve now, upgraded ones included until they close. */
+  readonly connectionCount: number;
 }
 
 function errorLogTarget(path: string, opts: StartOptions): LogTarget {
@@ -260,6 +262,9 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
     close: () => close(),
     shutdown: () => shutdown(),
     reopenLogs,
+    get connectionCount(): number {
+      return bound.reduce((n, b) => n + b.server.connectionCount, 0);
+    },
   };
 }
 
