@@ -2,6 +2,7 @@
  * The handshake of mod_wstunnel (wstunnel.md §3–§4): which requests it takes, version and key
  * checks, wstunnel.origins, sub-protocol negotiation (the ≥ 1.4.77 rule), and 503 after failover.
  */
+import net from 'node:net';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closedPort, tcpBackend, type TestBackend } from '../helpers/backends.js';
@@ -9,6 +10,7 @@ import { startTunnelServer, type TunnelServer } from '../helpers/tunnel-server.j
 import { rawRequest, upgradeHead } from '../helpers/ws-raw.js';
 import { handshakeStatus, openClient } from '../helpers/ws-client.js';
 import type { Literal } from '../helpers/config-values.js';
+import { waitFor } from '../helpers/wait.js';
 
 async function setup(t: { after(fn: () => unknown): void }, extra: Readonly<Record<string, Literal>> = {}): Promise<{ srv: TunnelServer; backend: TestBackend }> {
   const backend = await tcpBackend();
@@ -63,6 +65,28 @@ test('Sec-WebSocket-Key: missing or malformed → 400 after the backend connect,
   const r = await rawRequest(srv.port, upgradeHead('/ws/'));
   assert.equal(r.headers['sec-websocket-accept'], 's3pPLMBiTxaQ9kYGzzhZRbK+xOo=');
   r.socket.destroy();
+});
+
+test('a refused upgrade ends the connection: closed at the client\'s FIN, or after 5 s without it', async (t) => {
+  // found by the wire fuzz test: the refused socket stayed paused and half-open, open for good
+  const { srv } = await setup(t);
+  const fin = await rawRequest(srv.port, upgradeHead('/ws/', { 'Sec-WebSocket-Version': '7' }));
+  assert.equal(fin.status, 400);
+  fin.socket.end();
+  fin.socket.resume();
+  await waitFor(() => srv.server.connectionCount === 0, 2000, 'the server closed after the client FIN');
+  // a client that keeps its side open after the server's FIN
+  const silent = net.connect({ host: '127.0.0.1', port: srv.port, allowHalfOpen: true });
+  t.after(() => silent.destroy());
+  let answer = '';
+  silent.on('data', (d: Buffer) => (answer += d.toString('latin1')));
+  silent.write(upgradeHead('/ws/', { 'Sec-WebSocket-Key': null }));
+  await new Promise<void>((resolve) => silent.once('end', resolve));
+  const started = Date.now();
+  assert.match(answer, /^HTTP\/1\.1 400 Bad Request\r\n/);
+  await waitFor(() => srv.server.connectionCount === 0, 7000, 'the server closed a client that keeps its side open');
+  const took = Date.now() - started;
+  assert.ok(took >= 4000 && took < 7000, `closed after ${took} ms`);
 });
 
 test('wstunnel.origins: suffix after a dot, case-sensitive; 400 without Origin, 403 on mismatch', async (t) => {

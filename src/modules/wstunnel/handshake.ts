@@ -7,6 +7,7 @@
  * and `ws`), `base64` really base64-encodes like websockify, and hybi-00 is not implemented.
  */
 import { hash } from 'node:crypto';
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
 /** Request headers by lower-case name, repeats joined with `, ` (RequestCtx.headers). */
@@ -165,6 +166,30 @@ export function writeHttpError(socket: Duplex, status: number, extraHeaders: Rea
     `Date: ${new Date().toUTCString()}`,
     'Connection: close',
   ];
-  if (socket.writable) socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
-  else socket.destroy();
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+  lingerThenClose(socket);
+}
+
+/** lighttpd's HTTP_LINGER_TIMEOUT: how long a refused client gets to close after the answer. */
+const LINGER_MS = 5000;
+
+/**
+ * After an answer that ends the connection: read and drop what the client still sends, and close on
+ * its FIN or after LINGER_MS (lighttpd's connection_handle_shutdown). The engine lends the socket
+ * paused, and server sockets allow half-open connections: left alone, it would never see the FIN and
+ * stay open for good.
+ */
+function lingerThenClose(socket: Duplex): void {
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+  socket.once('end', () => {
+    if (socket instanceof Socket) socket.destroySoon();
+    else socket.destroy();
+  });
+  socket.resume();
 }
