@@ -18,12 +18,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildTools, choosePinning, describeMachine, REPO_ROOT } from './env.js';
-import { startPinned, stopChild, waitForLine, type Child } from './proc.js';
+import { cpuSeconds, startPinned, stopChild, waitForLine, type Child } from './proc.js';
 import { lighttpd, tswstunnel, type Running, type StartContext } from './servers.js';
 import { median } from './stats.js';
-
-/** Clock ticks per second of /proc/PID/stat's utime and stime (USER_HZ, 100 on Linux). */
-const USER_HZ = 100;
 
 interface Server {
   readonly label: string;
@@ -39,13 +36,6 @@ function option(argv: readonly string[], flag: string, fallback: number): number
   const i = argv.indexOf(flag);
   const v = i >= 0 ? Number(argv[i + 1]) : fallback;
   return Number.isFinite(v) && v > 0 ? v : fallback;
-}
-
-/** utime + stime of a process, in seconds. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
 }
 
 /** The host's cpu line: [steal, total] jiffies. */

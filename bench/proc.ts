@@ -135,6 +135,23 @@ export interface TreeMemory {
   readonly processes: number;
 }
 
+/**
+ * The fields of a /proc/PID/stat line after "pid (comm) ": index 0 is field 3 (state), so field N is
+ * index N − 3. The command name may contain spaces and parentheses, hence the last ')'.
+ */
+export function statFields(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(')') + 2).trim().split(' ');
+}
+
+/** Clock ticks per second of /proc's utime, stime, cutime and cstime (USER_HZ, 100 on Linux). */
+export const USER_HZ = 100;
+
+/** CPU seconds (user + system) a live process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const f = statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  return (Number(f[11]) + Number(f[12])) / USER_HZ;
+}
+
 function descendants(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const name of readdirSync('/proc')) {
@@ -145,9 +162,7 @@ function descendants(root: number): number[] {
     } catch {
       continue;
     }
-    // the command name may contain spaces and parentheses: fields start after the last ')'
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ppid = Number(fields[1]);
+    const ppid = Number(statFields(stat)[1]);
     const list = children.get(ppid) ?? [];
     list.push(Number(name));
     children.set(ppid, list);

@@ -2,7 +2,7 @@
  * Runs wrk (the HTTP load generator) pinned to the load core and parses its report, including the
  * CPU wrk itself used (read from its parent shell's cutime/cstime), so a reader sees if wrk was the limit.
  */
-import { startPinned, stopChild } from './proc.js';
+import { startPinned, statFields, stopChild, USER_HZ } from './proc.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** What one wrk run measured. */
@@ -36,7 +36,7 @@ export function parseWrkDuration(s: string): number {
 }
 
 /** Parse wrk's text report (run with --latency). */
-export function parseWrkReport(text: string, wallS: number, cpuTicks: number, ticksPerS = 100): WrkReport {
+export function parseWrkReport(text: string, wallS: number, cpuTicks: number, ticksPerS = USER_HZ): WrkReport {
   const num = (re: RegExp): number => {
     const m = text.match(re);
     return m ? Number(m[1]) : 0;
@@ -87,9 +87,9 @@ export async function runWrk(o: WrkOptions): Promise<WrkReport> {
   }
   const wallS = (Date.now() - t0) / 1000;
   const text = child.output();
-  const stat = text.match(/CPUSTAT .*\) (.*)$/m);
-  const fields = stat?.[1]?.split(' ') ?? [];
-  // after "pid (comm) ", field 3 is index 0: cutime is field 16 → index 13, cstime 17 → index 14
+  const stat = text.match(/CPUSTAT (.*)$/m)?.[1];
+  const fields = stat === undefined ? [] : statFields(stat);
+  // cutime is field 16, cstime field 17
   const ticks = Number(fields[13] ?? Number.NaN) + Number(fields[14] ?? Number.NaN);
   const r = parseWrkReport(text, Math.min(wallS, o.seconds), ticks);
   if (!Number.isFinite(r.requestsPerS)) throw new Error(`wrk failed: ${text.trim().slice(-200)}`);
