@@ -6,7 +6,7 @@ import { waitFor } from '../../test/helpers/wait.js';
 import { acceptedPair } from '../../test/helpers/socket-pair.js';
 
 // Fails when node's internals change under the engine: it then falls back to the stream layer, correct
-// but slower (docs/benchmarks.md, "Small files: third round").
+// but slower (docs/benchmarks-history.md, "Small files: third round").
 test('this node lets the engine read and write without the stream layer', () => {
   assert.equal(DIRECT_IO, true);
 });
