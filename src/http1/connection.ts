@@ -5,7 +5,8 @@
  *   head     reading a request head (HeadReader); a kept-alive connection skips one empty line
  *   request  the core handles the request; its body (Content-Length or chunked) is decoded as it arrives
  *            and streamed with backpressure; bytes of a pipelined next request wait, answers go in order
- *   upgrade  the socket is lent to the core for an Upgrade / CONNECT decision (not read meanwhile)
+ *   upgrade  the socket is lent to the core for an Upgrade / CONNECT decision (not read meanwhile);
+ *            only a CONNECT may have a body here, and a hook waiting for it is cut off after max-read-idle
  *   linger   after a response with `Connection: close`: write side shut, input read and dropped for up
  *            to 5 s so that unread request bytes do not turn the close into a reset
  *   closed
@@ -64,9 +65,15 @@ function headFromError(scan: Extract<HeadScan, { kind: 'error' }>): RequestHead 
   };
 }
 
+/**
+ * Whether the socket is lent to the core for an upgrade decision: CONNECT, or an HTTP/1.1 request with
+ * `Upgrade` and `Connection: upgrade` and no body. lighttpd reads a body as a body whatever the Upgrade
+ * header says (mod_wstunnel takes GET only, and a GET with a body is 400), so a request with
+ * Content-Length > 0 or chunked goes the ordinary way: a hook can read its body, timed by max-read-idle.
+ */
 function isUpgradeCandidate(head: RequestHead): boolean {
   if (head.method === 'CONNECT') return true;
-  if (head.version !== '1.1') return false;
+  if (head.version !== '1.1' || head.bodyLength !== 0) return false;
   const connection = head.headers.get('connection');
   return head.headers.has('upgrade') && connection !== undefined && hasToken(connection, 'upgrade');
 }
@@ -498,6 +505,14 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
         const d = this.#decoder;
         const reading = d !== null && !d.done && d.error === null && !this.#pausedBody && (this.#req?.bodyWasWanted ?? false);
         if (reading && now - this.#lastRead > res.readIdle * 1000) this.socket.destroy();
+        return;
+      }
+      case 'upgrade': {
+        // lent (CONNECT with a body): a hook waiting for the body, which is not read meanwhile, waits
+        // no longer than lighttpd's read timeout would let a body stall
+        const d = this.#decoder;
+        const res = this.#res;
+        if (d !== null && !d.done && res !== null && (this.#req?.bodyWasWanted ?? false) && now - this.#lastRead > res.readIdle * 1000) this.socket.destroy();
         return;
       }
       case 'linger':
