@@ -4,6 +4,8 @@
  * a WireError naming the offset and the bytes when something is malformed.
  */
 
+import { isValidCloseCode } from './wire-ws.js';
+
 /** A malformed answer. */
 export class WireError extends Error {
   override readonly name = 'WireError';
@@ -108,10 +110,6 @@ export interface ServerFrames {
   readonly pongs: Buffer[];
   /** The CLOSE: its code, null when empty, 'none' when none came. */
   readonly close: number | null | 'none';
-}
-
-function isValidCloseCode(code: number): boolean {
-  return (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999);
 }
 
 /** Reads server frames from `buf[at..]`: unmasked, FIN set, RSV clear, known opcodes, minimal lengths, nothing after CLOSE. */

@@ -101,7 +101,8 @@ export interface FrameVerdict {
   readonly close: number | null | 'none';
 }
 
-function isValidCloseCode(code: number): boolean {
+/** The close codes RFC 6455 §7.4 lets an endpoint send (the test's own table, not the server's). */
+export function isValidCloseCode(code: number): boolean {
   return (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999);
 }
 
