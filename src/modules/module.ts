@@ -21,6 +21,9 @@
  * `req.status` (400–599) without writing anything and return 'handled' — the core then builds
  * lighttpd's error document (server.errorfile-prefix, server.error-handler, header reset).
  * A 3xx without body: set `req.status` and a `Location` header with res.setHeader, return 'handled'.
+ *
+ * Core keys (`server.tag`, `server.max-read-idle`, `server.document-root`, …) are the core's: a module
+ * reads them from `req.core`, the request's merged core config, and never lists them in its own keys.
  */
 import type { HttpResponse } from '../http1/response.js';
 import type { Duplex } from 'node:stream';

@@ -58,7 +58,7 @@ export type RuleOutcome =
 export function urlPartsOf(req: RequestCtx): UrlParts {
   return {
     scheme: req.scheme,
-    authority: req.host !== '' ? req.host : (req.serverName ?? ''),
+    authority: req.host !== '' ? req.host : req.core.name,
     port: req.localPort,
     target: req.target,
     query: req.target.includes('?') ? req.query : null,

@@ -6,6 +6,7 @@
  */
 import type { HttpRequest } from '../http1/request.js';
 import type { FileEntry } from '../http/stat-cache.js';
+import type { CoreConf } from '../server/core-config.js';
 
 /** Per-request state shared by condition matching and modules. */
 export interface RequestCtx {
@@ -42,10 +43,13 @@ export interface RequestCtx {
   readonly headers: ReadonlyMap<string, string>;
   /** How request headers added after arrival (mod_setenv) are spelled, by lower-case name; unset when none. */
   addedHeaderNames?: Map<string, string>;
-  /** `server.name` in effect (set by the core; empty when unset). */
-  serverName?: string;
-  /** Document root in effect for this request (set by the core before the physical phase). */
-  docRoot?: string;
+  /**
+   * The core config in effect (lighttpd's r->conf): defaults, the global block, then every matching
+   * conditional block in order, the last one winning per key. The core sets it at the start of each
+   * pass (router beginPass), so after a rewrite it follows the new target. Modules read core keys
+   * (`server.document-root`, `server.name`, `server.tag`, `server.max-read-idle`, …) here and nowhere else.
+   */
+  core: Readonly<CoreConf>;
   /** Physical path: document root + path (set by the core; mod_alias may change it). */
   physicalPath?: string;
   /** The stat-cache entry of `physicalPath` from the core's file check (or mod_indexfile), if it exists. */

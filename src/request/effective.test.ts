@@ -8,6 +8,7 @@ import { DiagnosticList } from '../diagnostics.js';
 import { loadConfig } from '../config/load.js';
 import type { ConfigTree } from '../config/tree.js';
 import type { Module } from '../modules/module.js';
+import { coreModule } from '../server/core-config.js';
 import type { RequestCtx } from './context.js';
 import { compileModule, effectiveConfig } from './effective.js';
 import { MatchState } from './match.js';
@@ -30,7 +31,7 @@ function ctx(path: string, headers: Record<string, string> = {}): RequestCtx {
     raw: {} as HttpRequest,
     method: 'GET', protocol: 'HTTP/1.1', targetOrig: path, target: path, path, query: '', host: 'h', scheme: 'http',
     remoteAddr: '127.0.0.1', remotePort: 1, localAddr: '127.0.0.1', localPort: 80, serverSocket: ':80',
-    headers: new Map(Object.entries(headers)), env: new Map(), captures: new Map(), keepAliveIndex: 0, startTime: 0,
+    headers: new Map(Object.entries(headers)), env: new Map(), captures: new Map(), core: coreModule.defaults, keepAliveIndex: 0, startTime: 0,
   };
 }
 

@@ -83,13 +83,12 @@ export interface Pass {
   core: Readonly<CoreConf>;
 }
 
-/** Starts a pass: fresh condition cache, core config, docroot and server name. */
+/** Starts a pass: fresh condition cache and the core config in effect (also on the request, for modules). */
 export function beginPass(req: RequestCtx, p: Pipeline): Pass {
   req.captures.clear();
   const state = new MatchState(req);
   const core = effectiveConfig(p.core, state);
-  req.docRoot = core.documentRoot ?? '';
-  req.serverName = core.name;
+  req.core = core;
   return { state, core };
 }
 
@@ -198,7 +197,7 @@ function afterUri(req: RequestCtx, res: HttpResponse, p: Pipeline, pass: Pass): 
   if (req.method === 'OPTIONS' && req.targetOrig === '*') return { kind: 'status', status: 200, allow: 'OPTIONS, GET, HEAD, POST' };
   if (req.method === 'CONNECT') return { kind: 'status', status: 405 };
   const path = pass.core.forceLowercaseFilenames ? req.path.toLowerCase() : req.path;
-  const root = req.docRoot ?? '';
+  const root = pass.core.documentRoot ?? '';
   req.physicalPath = (root.endsWith('/') ? root.replace(/\/+$/, '') : root) + path;
   const phys = runPhase('onPhysical', req, res, p, pass);
   if (phys instanceof Promise) return phys.then((o) => (o !== 'continue' ? o : afterPhysical(req, res, p, pass)));

@@ -33,7 +33,7 @@ function logParseError(app: App, built: BuiltCtx): void {
 /** Starts a request: context, pass, hooks and the per-request limits on the response. */
 function begin(app: App, conn: ConnInfo, raw: HttpRequest, res: HttpResponse): { built: BuiltCtx; run: RequestRun } {
   app.activity.begin();
-  const built = buildCtx(raw, conn, app.server);
+  const built = buildCtx(raw, conn, app.server, app.pipeline.core.base);
   const pass = beginPass(built.ctx, app.pipeline);
   const run = new RequestRun(app, built.ctx, pass, built.status === 0 ? pass : null);
   res.hooks = run;

@@ -10,6 +10,7 @@ import type { HttpRequest } from '../http1/request.js';
 import type { RequestCtx } from '../request/context.js';
 import { normaliseHost } from '../request/host.js';
 import { normaliseTarget } from '../request/normalize.js';
+import type { CoreConf } from './core-config.js';
 import type { ServerConf } from './server-config.js';
 
 /** Where the connection came in. */
@@ -45,8 +46,11 @@ function fail(ctx: RequestCtx, status: number, reason: string): BuiltCtx {
   return { ctx, status, reason };
 }
 
-/** Builds the context; `status` is non-zero when lighttpd would reject the request. */
-export function buildCtx(raw: HttpRequest, conn: ConnInfo, server: ServerConf): BuiltCtx {
+/**
+ * Builds the context; `status` is non-zero when lighttpd would reject the request. `core`: the global
+ * block's core config, in effect until the first pass begins (router beginPass).
+ */
+export function buildCtx(raw: HttpRequest, conn: ConnInfo, server: ServerConf, core: Readonly<CoreConf>): BuiltCtx {
   const head = raw.head;
   const peer = raw.peer;
   const ctx: RequestCtx = {
@@ -67,6 +71,7 @@ export function buildCtx(raw: HttpRequest, conn: ConnInfo, server: ServerConf): 
     headers: head.headers,
     env: new Map(),
     captures: new Map(),
+    core,
     keepAliveIndex: raw.keepAliveIndex,
     // the engine's clock, read when the bytes that completed the head arrived (lighttpd: the start of the read)
     startTime: performance.timeOrigin + clock.now,
