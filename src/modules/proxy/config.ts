@@ -9,7 +9,6 @@ import { BALANCE_ALGORITHMS, type BalanceAlgorithm } from '../../backend/balance
 import type { BackendGroup } from '../../backend/pool.js';
 import type { BackendRegistry } from '../../backend/registry.js';
 import { parseMapExtensions, parseServerSpec, type MapExtension } from '../../backend/spec.js';
-import { PRODUCT } from '../../product.js';
 import { NO_HEADER_OPTS, type ForwardedOpts, type ProxyHeaderOpts } from './options.js';
 import { boolOf, parseForwardedOpts, parseHeaderOpts } from './header-opts.js';
 import { catalogueKeys, type KeyTable } from '../../config/key-catalogue.js';
@@ -28,10 +27,6 @@ export interface ProxyConf {
   /** `server.feature-flags` "proxy.force-http10": the force-http10 default when no proxy.header is in effect. */
   readonly forceHttp10Flag: boolean;
   readonly replaceHttpHost: boolean;
-  /** `server.tag` as seen from this block: the `Server` header of responses written on a raw socket. */
-  readonly serverTag: string | null;
-  /** `server.max-read-idle` as seen from this block (seconds, default 60): client silence in a tunnel. */
-  readonly maxReadIdle: number;
 }
 
 /** The keys mod_proxy claims. */
@@ -47,8 +42,6 @@ export const PROXY_DEFAULTS: ProxyConf = {
   header: null,
   forceHttp10Flag: false,
   replaceHttpHost: false,
-  serverTag: PRODUCT,
-  maxReadIdle: 60,
 };
 
 type Mutable<T> = { -readonly [K in keyof T]?: T[K] };
@@ -160,14 +153,6 @@ export function compileProxy(values: BlockValues, report: DiagnosticSink, regist
       default:
         break;
     }
-  }
-  // core keys read from this block or the nearest ancestor that sets them
-  for (let b: ConfigBlock | null = values.block; b; b = b.parent) {
-    const tag = findEntry(b, 'server.tag');
-    if (out.serverTag === undefined && tag?.value.type === 'string') out.serverTag = tag.value.value.trim() === '' ? null : tag.value.value;
-    const idle = findEntry(b, 'server.max-read-idle');
-    const n = idle ? readInt(idle.value) : undefined;
-    if (out.maxReadIdle === undefined && n !== undefined) out.maxReadIdle = n;
   }
   return out;
 }

@@ -158,10 +158,10 @@ export function createProxyModule(opts: ProxyModuleOptions = {}): ProxyModule {
       return 'handled';
     }
     if (req.method === 'CONNECT') {
-      relayConnect(socket, head, l, conf.serverTag, conf.maxReadIdle * 1000);
+      relayConnect(socket, head, l, req.core.tag, req.core.maxReadIdle * 1000);
       return 'handled';
     }
-    const status = await forwardUpgrade(req, socket, head, l, { ...forwardOpts(conf), serverTag: conf.serverTag, maxReadIdle: conf.maxReadIdle, timeouts });
+    const status = await forwardUpgrade(req, socket, head, l, { ...forwardOpts(conf), timeouts });
     if (status !== null) req.status = status;
     return 'handled';
   }

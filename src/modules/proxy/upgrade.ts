@@ -2,7 +2,9 @@
  * The Upgrade path (proxy.md §4): a request node handed over as a raw socket. With `"upgrade"` enabled
  * the Upgrade header goes to the backend, and a 101 with `Upgrade` turns the connection into a raw
  * relay both ways. Otherwise (or when the backend declines) the backend's response is written to the
- * raw socket by hand and the connection is closed.
+ * raw socket by hand and the connection is closed. The core keys come from the request's core config
+ * (`req.core`): `server.tag` for the `Server` header when the backend sent none, `server.max-read-idle`
+ * for how long the tunnel's client may stay silent.
  */
 import type { Duplex } from 'node:stream';
 import type { RequestCtx } from '../../request/context.js';
@@ -18,10 +20,6 @@ import { relay } from './tunnel.js';
 
 /** Per-request options of the Upgrade path. */
 export interface UpgradeOpts extends ForwardOpts {
-  /** `server.tag` for the `Server` header when the backend sent none (null: none). */
-  readonly serverTag: string | null;
-  /** `server.max-read-idle` in seconds: a tunnel whose client stays silent that long is closed. */
-  readonly maxReadIdle: number;
   /** The module's host-timeout checker. */
   readonly timeouts: HostTimeouts;
 }
@@ -72,7 +70,7 @@ export async function forwardUpgrade(
   let rest: Buffer;
   try {
     ({ head, rest } = await conn.readHead((interim) => {
-      if (!client.destroyed) client.write(serializeHead(interim.status, interim.headers, null));
+      if (!client.destroyed) client.write(serializeHead(interim.status, interim.headers, ''));
     }));
   } catch (e) {
     const err = e instanceof BackendResponseError ? e : new BackendResponseError(502, 'TSW_PROXY_BAD_RESPONSE', String(e));
@@ -90,16 +88,16 @@ export async function forwardUpgrade(
 
   if (head.status === 101 && head.hasUpgrade && backendHead.upgrade) {
     // lighttpd: the backend's Connection is replaced by its own "Connection: upgrade"
-    client.write(serializeHead(101, [...headers, ['Connection', 'upgrade']], opts.serverTag));
+    client.write(serializeHead(101, [...headers, ['Connection', 'upgrade']], req.core.tag));
     if (rest.length > 0) client.write(rest);
     client.off('close', onClientGone);
     conn.detach();
-    relay(client, socket, () => undefined, opts.maxReadIdle * 1000);
+    relay(client, socket, () => undefined, req.core.maxReadIdle * 1000);
     return null;
   }
 
   const framing = bodyFraming(head, req.method);
-  client.write(serializeHead(head.status, [...headers, ...framingHeaders(head, framing.kind)], opts.serverTag));
+  client.write(serializeHead(head.status, [...headers, ...framingHeaders(head, framing.kind)], req.core.tag));
   const body = conn.readBody(framing, rest);
   body.on('error', () => {
     socket.destroy();
