@@ -125,6 +125,27 @@ $HTTP["url"] =~ "^/ws/long" { server.max-read-idle = 60 }
   assert.equal((await long.next()).data.toString(), 'still here');
 });
 
+test('idle: server.max-read-idle from a sibling block (no wstunnel key in it) applies to the tunnels it matches', async (t) => {
+  const backend = await tcpBackend();
+  t.after(() => backend.close());
+  const s = await startTestServer(
+    t,
+    `server.modules = ("mod_wstunnel")
+$HTTP["url"] =~ "^/ws/short" { server.max-read-idle = 1 }
+$HTTP["url"] =~ "^/ws" { wstunnel.server = ( "" => (( "host" => "127.0.0.1", "port" => ${backend.port} )) ) }
+`,
+  );
+  const short = await openClient(`ws://127.0.0.1:${s.port}/ws/short`);
+  const long = await openClient(`ws://127.0.0.1:${s.port}/ws/long`);
+  const started = Date.now();
+  assert.equal((await short.closed(4000)).code, 1001);
+  const took = Date.now() - started;
+  assert.ok(took >= 900, `closed after ${took} ms`);
+  assert.equal(long.ws.readyState, WebSocket.OPEN);
+  long.ws.send('still here');
+  assert.equal((await long.next()).data.toString(), 'still here');
+});
+
 test('idle: backend traffic alone keeps a tunnel open (a VNC viewer that only watches)', async (t) => {
   // the first tunnel's backend talks every 250 ms, the second one's never: same server, same limit
   let n = 0;

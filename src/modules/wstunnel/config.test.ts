@@ -49,7 +49,7 @@ test('origins: a list of strings; an empty string is an error', () => {
   assert.equal(d.items[0]?.message, 'unexpected empty string in wstunnel.origins');
 });
 
-test('server and map-extensions build a backend group; server.max-read-idle is read from the block', () => {
+test('server and map-extensions build a backend group', () => {
   const server: ConfigValue = {
     type: 'array',
     items: [{ key: '.ws', value: list({ type: 'array', items: [{ key: 'host', value: s('127.0.0.1') }, { key: 'port', value: n(9) }] }) }],
@@ -57,10 +57,8 @@ test('server and map-extensions build a backend group; server.max-read-idle is r
   const { out, d } = compile({
     'wstunnel.server': server,
     'wstunnel.map-extensions': { type: 'array', items: [{ key: '.ws2', value: s('.ws') }] },
-    'server.max-read-idle': n(7),
   });
   assert.equal(d.items.length, 0);
-  assert.equal(out.maxReadIdle, 7);
   assert.ok(out.server);
   assert.equal(out.server.match('/a.ws2', out.mapExtensions)?.key, '.ws');
   assert.equal(out.server.match('/a.ws')?.key, '.ws');

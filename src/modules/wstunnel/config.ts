@@ -23,16 +23,10 @@ export interface WstunnelConf {
   readonly origins: readonly string[];
   /** Seconds; 0 = no pings. */
   readonly pingInterval: number;
-  /** `server.max-read-idle` (a core key wstunnel reads; default 60). */
-  readonly maxReadIdle: number;
 }
 
-/**
- * The keys mod_wstunnel's config is compiled from: the ones it claims, plus the core's
- * `server.max-read-idle`, which it reads (lighttpd: the request's max_read_idle) — listed so that a
- * block setting only that key (e.g. the global one, with `wstunnel.server` in a condition) still counts.
- */
-export const WSTUNNEL_KEYS: KeyTable = { ...catalogueKeys('mod_wstunnel'), 'server.max-read-idle': { type: 'short' } };
+/** The keys mod_wstunnel claims (the core's `server.max-read-idle` it reads from `req.core`). */
+export const WSTUNNEL_KEYS: KeyTable = catalogueKeys('mod_wstunnel');
 
 /** Defaults of lighttpd 1.4.69. */
 export const WSTUNNEL_DEFAULTS: WstunnelConf = {
@@ -43,7 +37,6 @@ export const WSTUNNEL_DEFAULTS: WstunnelConf = {
   frameType: 'text',
   origins: [],
   pingInterval: 0,
-  maxReadIdle: 60,
 };
 
 type Mutable<T> = { -readonly [K in keyof T]?: T[K] };
@@ -127,11 +120,6 @@ export function compileWstunnel(values: BlockValues, report: DiagnosticSink, reg
       default:
         break;
     }
-  }
-  const idle = findEntry(values.block, 'server.max-read-idle');
-  if (idle) {
-    const n = readNumber(idle.value, 'server.max-read-idle', 'short', { report: () => undefined });
-    if (n !== undefined) out.maxReadIdle = n;
   }
   return out;
 }

@@ -3,7 +3,8 @@
  * (lighttpd src/mod_wstunnel.c; behaviour in wstunnel.md, backends in backends.md).
  *
  * Keys: wstunnel.server, wstunnel.balance, wstunnel.debug, wstunnel.map-extensions,
- * wstunnel.frame-type, wstunnel.origins, wstunnel.ping-interval; reads server.max-read-idle.
+ * wstunnel.frame-type, wstunnel.origins, wstunnel.ping-interval; reads the core's server.max-read-idle
+ * from the request's core config (req.core).
  *
  * Order of a handshake (wstunnel.md §4.1): claim (GET, HTTP/1.1, Upgrade/Connection tokens, a
  * matching `wstunnel.server` key) → Sec-WebSocket-Version → origins → connect the backend with
@@ -135,12 +136,15 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
     const negotiated = negotiateSubprotocol(headers.get('sec-websocket-protocol'), conf.frameType);
     if (conf.debug >= 4) log(`send handshake response: ${target} → ${lease.proc.name}`);
     socket.off('error', earlyError);
-    startTunnel(socket, head, key, negotiated, lease, reads, conf);
+    startTunnel(socket, head, key, negotiated, lease, reads, conf, req.core.maxReadIdle);
     return 'handled';
   }
 
-  /** Answers 101 and runs the tunnel (kept apart from onUpgrade so a tunnel does not hold the request). */
-  function startTunnel(socket: Duplex, head: Buffer, key: string, negotiated: Negotiated, lease: Lease, reads: BackendReads, conf: WstunnelConf): void {
+  /**
+   * Answers 101 and runs the tunnel (kept apart from onUpgrade so a tunnel does not hold the request).
+   * `maxReadIdle`: the request's `server.max-read-idle` (seconds).
+   */
+  function startTunnel(socket: Duplex, head: Buffer, key: string, negotiated: Negotiated, lease: Lease, reads: BackendReads, conf: WstunnelConf, maxReadIdle: number): void {
     prepareClientSocket(socket);
     // the client's TCP handle leaves its net.Socket (which stays as the engine's stand-in) when it can
     const clientReads = new ClientReads();
@@ -152,7 +156,7 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
     const tunnel: Tunnel = new Tunnel(stream ?? socket, stream ? clientReads : null, lease.socket, reads, head, ticker, {
       encoding: negotiated.encoding,
       pingInterval: conf.pingInterval,
-      maxReadIdle: conf.maxReadIdle,
+      maxReadIdle,
       readTimeout: spec.readTimeout,
       writeTimeout: spec.writeTimeout,
       debug: conf.debug,
