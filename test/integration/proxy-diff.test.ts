@@ -18,6 +18,7 @@ import { proxiedView } from '../helpers/proxy-diff-view.js';
 import { startTestServer } from '../helpers/server.js';
 import { startHttpBackend, startWsBackend } from '../helpers/proxy-backends.js';
 import { PROXY_DIFF_CASES, PROXY_DIFF_CONFIG } from '../helpers/proxy-diff-cases.js';
+import { rawRequest, upgradeHead } from '../helpers/ws-raw.js';
 
 /** Case name → why tswstunnel differs (docs/compat.md, mod_proxy). */
 const ALLOWED: Readonly<Record<string, string>> = {
@@ -110,4 +111,32 @@ test('mod_proxy differential: a WebSocket handshake and frame through "upgrade"'
   assert.equal(got, want);
   assert.equal(gotSeen, wantSeen);
   assert.match(want, /^HTTP\/1\.1 101 Switching Protocols\n/);
+});
+
+/** The status and Server header an upgrade request to `path` gets on the raw socket. */
+async function upgradeServerHeader(port: number, path: string): Promise<string> {
+  const r = await rawRequest(port, upgradeHead(path));
+  r.socket.destroy();
+  return `${r.status} Server: ${r.headers.server ?? '-'}`;
+}
+
+test('mod_proxy differential: server.tag from a sibling block on a 101 and on a declined upgrade', { timeout: 60_000, skip: !lighttpdAvailable() && 'lighttpd not installed' }, async (t) => {
+  const ws = await startWsBackend();
+  t.after(() => ws.close());
+  const plain = await startHttpBackend();
+  t.after(() => plain.close());
+  const docroot = mkdtempSync(join(tmpdir(), 'tsw-proxy-diff-tag-'));
+  t.after(() => rmSync(docroot, { recursive: true, force: true }));
+  const upstream = (prefix: string, port: number): string =>
+    `$HTTP["url"] =^ "${prefix}" {\n  proxy.server = ( "${prefix}" => ( ( "host" => "127.0.0.1", "port" => ${port} ) ) )\n  proxy.header = ( "upgrade" => "enable" )\n}\n`;
+  const config =
+    `server.document-root = "${docroot}"\nserver.modules += ( "mod_proxy" )\n` +
+    `$HTTP["remote-ip"] == "127.0.0.1" { server.tag = "sibling-tag/1" }\n${upstream('/up/', ws.port)}${upstream('/plain/', plain.port)}`;
+  const oracle = await startLighttpd(t, `${config}server.port = @PORT@\nserver.bind = "127.0.0.1"\n`);
+  const tsw = await startTestServer(t, config);
+  for (const path of ['/up/ws', '/plain/x']) {
+    const want = await upgradeServerHeader(oracle.port, path);
+    assert.equal(await upgradeServerHeader(tsw.port, path), want, path);
+    assert.match(want, /Server: sibling-tag\/1$/);
+  }
 });
