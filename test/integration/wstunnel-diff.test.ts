@@ -117,3 +117,25 @@ test('differential: an echoed text frame is byte-identical; the CLOSE answer dif
   assert.deepEqual(a.close, Buffer.from([0x88, 0x04, 0x31, 0x30]), '1.4.69: CLOSE with the text "1000"');
   assert.deepEqual(b.close, Buffer.from([0x88, 0x02, 0x03, 0xe8]), 'tswstunnel: CLOSE 1000 as 2 bytes');
 });
+
+test('differential: the 101 has lighttpd’s header order, and the 101 and a refusal carry server.tag from a sibling block', async (t) => {
+  const { ours, theirs } = await both(
+    t,
+    '$HTTP["remote-ip"] == "127.0.0.1" {\n  server.tag = "sibling-tag/1"\n}\n$HTTP["url"] =^ "/ws/" {\n  wstunnel.server = ( "" => ( ( "host" => "127.0.0.1", "port" => @BACKEND@ ) ) )\n  wstunnel.origins = ( "example.com" )\n}',
+  );
+  const answers = async (port: number): Promise<{ order: string[]; connection: string | undefined; servers: Array<string | undefined> }> => {
+    const ok = await rawRequest(port, upgradeHead('/ws/', { Origin: 'http://www.example.com' }));
+    ok.socket.destroy();
+    assert.equal(ok.status, 101);
+    const refused = await rawRequest(port, upgradeHead('/ws/', { Origin: 'http://bad.org' }));
+    refused.socket.destroy();
+    assert.equal(refused.status, 403);
+    return { order: Object.keys(ok.headers), connection: ok.headers['connection']?.toLowerCase(), servers: [ok.headers['server'], refused.headers['server']] };
+  };
+  const mine = await answers(ours);
+  const real = await answers(theirs);
+  assert.deepEqual(mine.order, real.order);
+  assert.equal(mine.connection, real.connection);
+  assert.deepEqual(real.servers, ['sibling-tag/1', 'sibling-tag/1']);
+  assert.deepEqual(mine.servers, real.servers);
+});

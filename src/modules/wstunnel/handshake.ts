@@ -9,6 +9,7 @@
 import { hash } from 'node:crypto';
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { dateLine } from '../../http1/header-block.js';
 
 /** Request headers by lower-case name, repeats joined with `, ` (RequestCtx.headers). */
 export type HeaderMap = ReadonlyMap<string, string>;
@@ -131,11 +132,16 @@ export function isValidKey(key: string | undefined): key is string {
   return key !== undefined && KEY_RE.test(key);
 }
 
-/** The 101 response head for `key`, with the negotiated sub-protocol (RFC 6455 §4.2.2). */
-export function switchingProtocols(key: string, protocol: string | null): string {
+/**
+ * The 101 response head for `key`, with the negotiated sub-protocol (RFC 6455 §4.2.2), in lighttpd's
+ * header order (wstunnel.md §4.5): Upgrade, Sec-WebSocket-Accept, Sec-WebSocket-Protocol, Connection,
+ * Date, Server (`serverTag`; none when empty).
+ */
+export function switchingProtocols(key: string, protocol: string | null, serverTag: string): string {
   const accept = hash('sha1', key + GUID, 'base64');
   const proto = protocol === null ? '' : `Sec-WebSocket-Protocol: ${protocol}\r\n`;
-  return `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n${proto}\r\n`;
+  const server = serverTag === '' ? '' : `\r\nServer: ${serverTag}`;
+  return `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: ${accept}\r\n${proto}Connection: upgrade${dateLine()}${server}\r\n\r\n`;
 }
 
 const REASONS: Readonly<Record<number, string>> = {
@@ -149,7 +155,7 @@ const REASONS: Readonly<Record<number, string>> = {
  * Answers a refused upgrade with lighttpd's small HTML error page and closes the connection (once
  * Node has handed over the raw socket it cannot go back to keep-alive; docs/compat.md).
  */
-export function writeHttpError(socket: Duplex, status: number, extraHeaders: Readonly<Record<string, string>> = {}): void {
+export function writeHttpError(socket: Duplex, status: number, serverTag: string, extraHeaders: Readonly<Record<string, string>> = {}): void {
   const reason = REASONS[status] ?? 'Error';
   const body =
     '<?xml version="1.0" encoding="iso-8859-1"?>\n' +
@@ -163,9 +169,10 @@ export function writeHttpError(socket: Duplex, status: number, extraHeaders: Rea
     'Content-Type: text/html',
     `Content-Length: ${Buffer.byteLength(body)}`,
     ...Object.entries(extraHeaders).map(([k, v]) => `${k}: ${v}`),
-    `Date: ${new Date().toUTCString()}`,
     'Connection: close',
+    dateLine().slice(2),
   ];
+  if (serverTag !== '') head.push(`Server: ${serverTag}`);
   if (!socket.writable) {
     socket.destroy();
     return;

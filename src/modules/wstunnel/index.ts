@@ -21,6 +21,7 @@ import type { Duplex } from 'node:stream';
 import type { DiagnosticSink } from '../../diagnostics.js';
 import type { Module, ModuleEnv, Outcome } from '../module.js';
 import type { RequestCtx } from '../../request/context.js';
+import type { CoreConf } from '../../server/core-config.js';
 import { BackendRegistry } from '../../backend/registry.js';
 import { acquireConn, type BackendLease } from '../../backend/lease.js';
 import { connectStream } from '../../backend/connect.js';
@@ -94,7 +95,7 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
     const version = checkVersion(headers.get('sec-websocket-version'));
     if (!version.ok) {
       debug(1, version.log);
-      writeHttpError(socket, 400, { 'Sec-WebSocket-Version': '13' });
+      writeHttpError(socket, 400, req.core.tag, { 'Sec-WebSocket-Version': '13' });
       return 'handled';
     }
     if (conf.debug >= 3) {
@@ -104,7 +105,7 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
     const refused = checkOrigin(conf.origins, headers);
     if (refused) {
       debug(refused.level, refused.log);
-      writeHttpError(socket, refused.status);
+      writeHttpError(socket, refused.status, req.core.tag);
       return 'handled';
     }
 
@@ -117,7 +118,7 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
       (address, timeoutSec) => connectStream(address, timeoutSec, reads),
     );
     if (!lease) {
-      writeHttpError(socket, 503);
+      writeHttpError(socket, 503, req.core.tag);
       return 'handled';
     }
     lease.socket.on('error', ignoreError); // the tunnel reports backend errors once it runs
@@ -130,33 +131,33 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
     if (!isValidKey(key)) {
       if (conf.debug >= 1) log(`Sec-WebSocket-Key is invalid: ${target} → ${lease.proc.name}`);
       dropLease(lease);
-      writeHttpError(socket, 400);
+      writeHttpError(socket, 400, req.core.tag);
       return 'handled';
     }
     const negotiated = negotiateSubprotocol(headers.get('sec-websocket-protocol'), conf.frameType);
     if (conf.debug >= 4) log(`send handshake response: ${target} → ${lease.proc.name}`);
     socket.off('error', earlyError);
-    startTunnel(socket, head, key, negotiated, lease, reads, conf, req.core.maxReadIdle);
+    startTunnel(socket, head, key, negotiated, lease, reads, conf, req.core);
     return 'handled';
   }
 
   /**
    * Answers 101 and runs the tunnel (kept apart from onUpgrade so a tunnel does not hold the request).
-   * `maxReadIdle`: the request's `server.max-read-idle` (seconds).
+   * `core`: the request's core config (`server.max-read-idle`, `server.tag`).
    */
-  function startTunnel(socket: Duplex, head: Buffer, key: string, negotiated: Negotiated, lease: Lease, reads: BackendReads, conf: WstunnelConf, maxReadIdle: number): void {
+  function startTunnel(socket: Duplex, head: Buffer, key: string, negotiated: Negotiated, lease: Lease, reads: BackendReads, conf: WstunnelConf, core: CoreConf): void {
     prepareClientSocket(socket);
     // the client's TCP handle leaves its net.Socket (which stays as the engine's stand-in) when it can
     const clientReads = new ClientReads();
     const stream = takeHandle(socket, { buffer: CLIENT_READ_BUFFER, callback: clientReads.callback });
-    const response = switchingProtocols(key, negotiated.protocol);
+    const response = switchingProtocols(key, negotiated.protocol, core.tag);
     if (stream) stream.writeLatin1(response);
     else socket.write(response, 'latin1');
     const spec = lease.host.spec;
     const tunnel: Tunnel = new Tunnel(stream ?? socket, stream ? clientReads : null, lease.socket, reads, head, ticker, {
       encoding: negotiated.encoding,
       pingInterval: conf.pingInterval,
-      maxReadIdle,
+      maxReadIdle: core.maxReadIdle,
       readTimeout: spec.readTimeout,
       writeTimeout: spec.writeTimeout,
       debug: conf.debug,
@@ -190,7 +191,7 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
         return await onUpgrade(req, socket, head, conf);
       } catch (err) {
         log(`internal error: ${err instanceof Error ? err.message : String(err)}`);
-        writeHttpError(socket, 500);
+        writeHttpError(socket, 500, req.core.tag);
         return 'handled';
       }
     },
