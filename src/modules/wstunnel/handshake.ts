@@ -10,6 +10,7 @@ import { hash } from 'node:crypto';
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { dateLine } from '../../http1/header-block.js';
+import { builtinErrorPage, reasonPhrase } from '../../http/status-text.js';
 
 /** Request headers by lower-case name, repeats joined with `, ` (RequestCtx.headers). */
 export type HeaderMap = ReadonlyMap<string, string>;
@@ -144,28 +145,14 @@ export function switchingProtocols(key: string, protocol: string | null, serverT
   return `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: ${accept}\r\n${proto}Connection: upgrade${dateLine()}${server}\r\n\r\n`;
 }
 
-const REASONS: Readonly<Record<number, string>> = {
-  400: 'Bad Request',
-  403: 'Forbidden',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
-
 /**
  * Answers a refused upgrade with lighttpd's small HTML error page and closes the connection (once
  * Node has handed over the raw socket it cannot go back to keep-alive; docs/compat.md).
  */
 export function writeHttpError(socket: Duplex, status: number, serverTag: string, extraHeaders: Readonly<Record<string, string>> = {}): void {
-  const reason = REASONS[status] ?? 'Error';
-  const body =
-    '<?xml version="1.0" encoding="iso-8859-1"?>\n' +
-    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN"\n' +
-    '         "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n' +
-    '<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en" lang="en">\n' +
-    ` <head>\n  <title>${status} ${reason}</title>\n </head>\n` +
-    ` <body>\n  <h1>${status} ${reason}</h1>\n </body>\n</html>\n`;
+  const body = builtinErrorPage(status);
   const head = [
-    `HTTP/1.1 ${status} ${reason}`,
+    `HTTP/1.1 ${status} ${reasonPhrase(status)}`,
     'Content-Type: text/html',
     `Content-Length: ${Buffer.byteLength(body)}`,
     ...Object.entries(extraHeaders).map(([k, v]) => `${k}: ${v}`),
