@@ -543,6 +543,8 @@ export const IMPLEMENTED_MODULES: ReadonlySet<string> = new Set([
   'mod_access',
   'mod_accesslog',
   'mod_alias',
+  'mod_auth',
+  'mod_authn_file',
   'mod_dirlisting',
   'mod_indexfile',
   'mod_proxy',

@@ -9,6 +9,7 @@ import type { AnyModule } from './module.js';
 import { createAccesslogModule } from './accesslog/index.js';
 import { createProxyModule } from './proxy/index.js';
 import { createAccessModule } from './access.js';
+import { createAuthModule, createAuthnFileModule } from './auth/index.js';
 import { createAliasModule } from './alias.js';
 import { createDirlistingModule } from './dirlisting.js';
 import { createIndexfileModule } from './indexfile.js';
@@ -30,6 +31,8 @@ export const BUILTIN_MODULES: ModuleRegistry = new Map<string, ModuleFactory>([
   ['mod_proxy', () => createProxyModule()],
   ['mod_access', createAccessModule],
   ['mod_alias', createAliasModule],
+  ['mod_auth', createAuthModule],
+  ['mod_authn_file', createAuthnFileModule],
   ['mod_dirlisting', createDirlistingModule],
   ['mod_indexfile', createIndexfileModule],
   ['mod_redirect', createRedirectModule],

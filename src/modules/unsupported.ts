@@ -1,9 +1,8 @@
 /**
- * Guard for lighttpd modules tswstunnel does not implement (mod_fastcgi, mod_cgi, mod_scgi, mod_ssi,
- * mod_auth, …): http-core.md §1.3. The module name is accepted with a startup warning, its keys are
+ * Guard for lighttpd modules tswstunnel does not implement (mod_fastcgi, mod_cgi, mod_scgi, mod_ssi, …):
+ * http-core.md §1.3. The module name is accepted with a startup warning, its keys are
  * claimed (no "unknown config-key" noise), and every request the real module would have claimed
- * (its extension / prefix keys) gets 503 — never the script source as a static file, never an
- * unprotected page behind `auth.require`.
+ * (its extension / prefix keys) gets 503 — never the script source as a static file.
  */
 import type { DiagnosticSink } from '../diagnostics.js';
 import type { ConfigValue } from '../config/tree.js';
@@ -13,7 +12,7 @@ import type { HttpResponse } from '../http1/response.js';
 import { parseBool, stringsIn } from '../server/read-values.js';
 
 /** How a guarded module picks requests: by suffix/prefix keys, exact URLs, or all requests. */
-type Claim = { kind: 'keys' } | { kind: 'values' } | { kind: 'exact' } | { kind: 'all' } | { kind: 'prefix-keys' };
+type Claim = { kind: 'keys' } | { kind: 'values' } | { kind: 'exact' } | { kind: 'all' };
 
 interface GuardSpec {
   /** Key prefixes (without the dot) this module owns. */
@@ -30,7 +29,6 @@ const HANDLERS: Readonly<Record<string, GuardSpec>> = {
   mod_ajp13: { prefixes: ['ajp13'], claims: { 'ajp13.server': { kind: 'keys' } } },
   mod_cgi: { prefixes: ['cgi'], claims: { 'cgi.assign': { kind: 'keys' } } },
   mod_ssi: { prefixes: ['ssi'], claims: { 'ssi.extension': { kind: 'values' } } },
-  mod_auth: { prefixes: ['auth'], claims: { 'auth.require': { kind: 'prefix-keys' } } },
   mod_status: { prefixes: ['status'], claims: { 'status.status-url': { kind: 'exact' }, 'status.config-url': { kind: 'exact' }, 'status.statistics-url': { kind: 'exact' } } },
   mod_sockproxy: { prefixes: ['sockproxy'], claims: { 'sockproxy.server': { kind: 'all' } } },
   mod_webdav: { prefixes: ['webdav'], claims: { 'webdav.activate': { kind: 'all' } } },
@@ -40,7 +38,7 @@ const HANDLERS: Readonly<Record<string, GuardSpec>> = {
 
 /** Modules without a request handler of their own; ignoring them changes headers or logging only. */
 const PASSIVE: Readonly<Record<string, readonly string[]>> = {
-  mod_authn_file: ['auth'], mod_authn_dbi: ['auth'], mod_authn_gssapi: ['auth'], mod_authn_ldap: ['auth'], mod_authn_mysql: ['auth'],
+  mod_authn_dbi: ['auth'], mod_authn_gssapi: ['auth'], mod_authn_ldap: ['auth'], mod_authn_mysql: ['auth'],
   mod_authn_pam: ['auth'], mod_authn_sasl: ['auth'],
   mod_compress: ['compress'], mod_deflate: ['deflate'], mod_expire: ['expire'], mod_evhost: ['evhost'],
   mod_simple_vhost: ['simple-vhost'], mod_extforward: ['extforward'], mod_openssl: ['ssl'], mod_gnutls: ['ssl'],
@@ -89,9 +87,6 @@ function collect(spec: GuardSpec, values: BlockValues): Partial<GuardConf> {
     switch (claim.kind) {
       case 'keys':
         if (v.type === 'array') for (const i of v.items) if (i.key !== null) gatewayKeys.push(i.key);
-        break;
-      case 'prefix-keys':
-        if (v.type === 'array') for (const i of v.items) if (i.key !== null) prefixes.push(i.key);
         break;
       case 'values':
         for (const s of stringsIn(v)) (key.endsWith('uri-prefix') ? prefixes : suffixes).push(s);
