@@ -1,14 +1,17 @@
 /**
  * Wiring: config tree → server-scope settings → modules (lighttpd's load order) → listeners → serve.
- * Lifecycle as lighttpd 1.4.69 (http-core.md §13.3): SIGTERM stops at once, SIGINT stops gracefully
- * (in-flight requests get `server.graceful-shutdown-timeout` seconds, a second SIGINT stops at once),
- * SIGHUP reopens the log files. Modules' close() is awaited before the server counts as stopped.
+ * One started server is one generation; a graceful restart (SIGUSR1, src/server/signals.ts) stops it
+ * with handOver() and starts the next on the same listening sockets (`inherit`). Stopping as lighttpd
+ * 1.4.69 (http-core.md §13.3): close() at once, shutdown() gracefully (in-flight requests get
+ * `server.graceful-shutdown-timeout` seconds). Modules' close() is awaited before a generation counts
+ * as stopped.
  */
 import { unlinkSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import type { Duplex } from 'node:stream';
 import { DiagnosticList, formatDiagnostic } from './diagnostics.js';
 import type { ConfigTree } from './config/tree.js';
+import { loadConfig } from './config/load.js';
 import { tick } from './http1/clock.js';
 import { ErrorLog, logTimestamp, type LogTarget } from './log.js';
 import { BUILTIN_MODULES, type ModuleRegistry } from './modules/registry.js';
@@ -17,10 +20,12 @@ import { createPipeline, type Pipeline } from './request/router.js';
 import { coreModule } from './server/core-config.js';
 import { PRODUCT } from './product.js';
 import type { App } from './server/handle.js';
-import { bindListener, type BoundListener } from './server/listeners.js';
+import type { ListenerHandover } from './http1/server.js';
+import { adoptListener, bindListener, listenerKey, type BoundListener } from './server/listeners.js';
 import { setupModules } from './server/modules-setup.js';
 import { readServerConf, type ServerConf } from './server/server-config.js';
 import { StartupError } from './server/startup-error.js';
+import { runGenerations } from './server/signals.js';
 
 export { StartupError } from './server/startup-error.js';
 
@@ -34,8 +39,12 @@ export interface StartOptions {
   readonly idleTimeout?: number;
   /** Where the error log goes when `server.errorlog` is unset and running in the foreground (default: process.stderr). */
   readonly stderr?: NodeJS.WritableStream;
-  /** Install SIGINT/SIGTERM/SIGHUP handlers (the CLI sets this; tests usually not). */
-  readonly signals?: boolean;
+  /**
+   * Listening sockets of the previous generation by listenerKey (graceful restart): a listener declared
+   * the same way is served on its socket (the entry is taken out of the map); entries left when the
+   * start succeeds are closed. If the start fails, the sockets it took are put back.
+   */
+  readonly inherit?: Map<string, ListenerHandover>;
   /** Module registry (default: BUILTIN_MODULES); tests may add modules. */
   readonly registry?: ModuleRegistry;
 }
@@ -56,12 +65,20 @@ export interface RunningServer {
   readonly listeners: readonly ListenerInfo[];
   /** Resolves once the server has stopped (signal, idle exit, close() or shutdown()). */
   readonly stopped: Promise<void>;
-  /** Immediate stop: listeners and connections closed, modules closed. */
-  close(): Promise<void>;
+  /** Immediate stop: listeners and connections closed, modules closed (`reason` goes into the stop line). */
+  close(reason?: string): Promise<void>;
   /** Graceful stop: no new connections, in-flight requests finish within the graceful timeout. */
-  shutdown(): Promise<void>;
+  shutdown(reason?: string): Promise<void>;
   /** SIGHUP: reopen the error log and module logs. */
   reopenLogs(): void;
+  /**
+   * Graceful restart, first half: new connections wait unread on the listening sockets while in-flight
+   * requests finish (as shutdown()) and the modules close; resolves with the sockets for the next
+   * generation (startServer's `inherit`). The pid file stays.
+   */
+  handOver(reason: string): Promise<Map<string, ListenerHandover>>;
+  /** One error-log line (the generation's error log). */
+  log(source: string, message: string): void;
   /** Connections the listeners serve now, upgraded ones included until they close. */
   readonly connectionCount: number;
 }
@@ -144,19 +161,47 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
   };
 
   const bound: BoundListener[] = [];
+  /** Listeners served on inherited sockets, by key: given back if the start fails. */
+  const adopted = new Map<string, BoundListener>();
   try {
     const startDiags = new DiagnosticList();
     for (const cm of modules) await cm.module.start?.(startDiags);
     const startError = startDiags.items.find((d) => d.severity === 'error');
     if (startError) throw new StartupError(startError.code, formatDiagnostic(startError), `${startError.code}`);
     for (const d of startDiags.items) log('server.c.0', formatDiagnostic(d));
+    const inherit = opts.inherit;
+    const fresh = inherit === undefined ? conf.listeners : conf.listeners.filter((spec) => !inherit.has(listenerKey(spec)));
+    if (inherit !== undefined) {
+      // sockets the new config does not declare the same way are closed first, so that a changed
+      // declaration of the same address can bind again
+      const wanted = new Set(conf.listeners.map(listenerKey));
+      for (const [key, h] of inherit) {
+        if (wanted.has(key)) continue;
+        inherit.delete(key);
+        h.net.close();
+        for (const s of h.waiting) s.destroy();
+      }
+    }
     for (const spec of conf.listeners) {
       if (spec.ssl) log('server.c.0', `WARNING: ssl.engine is not supported by tswstunnel; ${spec.token} serves plain HTTP`);
-      bound.push(await bindListener(spec, app));
+      if (fresh.includes(spec)) bound.push(await bindListener(spec, app));
     }
     dropPrivileges(conf);
     for (const cm of modules) await cm.module.init?.({ log: (m) => log(`${cm.module.name}.ts`, m) });
+    // last, and synchronously: the inherited sockets start serving this generation
+    for (const spec of conf.listeners) {
+      const key = listenerKey(spec);
+      const h = inherit?.get(key);
+      if (h === undefined || fresh.includes(spec)) continue;
+      inherit?.delete(key);
+      const b = adoptListener(spec, app, h);
+      adopted.set(key, b);
+      bound.push(b);
+    }
+    // in the config's order, whatever was bound and whatever was adopted (listeners[0] is the main socket)
+    bound.sort((a, b) => conf.listeners.indexOf(a.spec) - conf.listeners.indexOf(b.spec));
   } catch (e) {
+    for (const [key, b] of adopted) opts.inherit?.set(key, b.server.release());
     for (const b of bound) b.server.close();
     await Promise.all(modules.map(async (cm) => cm.module.close?.().catch(() => undefined)));
     errorLog.close();
@@ -175,13 +220,14 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
   let stopping: Promise<void> | null = null;
   const timers: NodeJS.Timeout[] = [];
 
-  const finalStop = async (reason: string): Promise<void> => {
+  /** `keepPidFile`: a graceful restart (the process goes on). */
+  const finalStop = async (reason: string, keepPidFile = false): Promise<void> => {
     for (const b of bound) b.server.closeAllConnections();
     // modules first: mod_wstunnel says goodbye to its tunnels (CLOSE 1001) before the sockets go
     await Promise.all(modules.map(async (cm) => cm.module.close?.().catch((e: unknown) => log('server.c.0', `${cm.module.name}: close failed: ${String(e)}`))));
     for (const s of upgradedSockets) s.destroy();
     for (const t of timers) clearInterval(t);
-    if (conf.pidFile !== '') {
+    if (conf.pidFile !== '' && !keepPidFile) {
       try {
         unlinkSync(conf.pidFile);
       } catch {
@@ -190,7 +236,6 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
     }
     log('server.c.2078', `server stopped (${reason})`);
     errorLog.close();
-    removeSignals();
     resolveStopped();
   };
 
@@ -201,6 +246,17 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
     return stopping;
   };
 
+  /** In-flight requests finish, within server.graceful-shutdown-timeout. */
+  const drain = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => resolve(), conf.gracefulShutdownTimeout * 1000);
+      drained = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      if (active === 0) drained();
+    });
+
   const shutdown = (reason = 'shutdown'): Promise<void> => {
     if (stopping) return stopping;
     log('server.c.1057', '[note] graceful shutdown started');
@@ -208,15 +264,25 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
       b.server.close();
       b.server.closeIdleConnections();
     }
-    stopping = new Promise<void>((resolve) => {
-      const timer = setTimeout(() => resolve(), conf.gracefulShutdownTimeout * 1000);
-      drained = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      if (active === 0) drained();
-    }).then(() => finalStop(reason));
+    stopping = drain().then(() => finalStop(reason));
     return stopping;
+  };
+
+  const handOver = async (reason: string): Promise<Map<string, ListenerHandover>> => {
+    if (stopping) throw new Error('the server is stopping already');
+    log('server.c.1057', '[note] graceful shutdown started');
+    for (const b of bound) {
+      b.server.hold();
+      b.server.closeIdleConnections();
+    }
+    let done = (): void => undefined;
+    stopping = new Promise<void>((r) => (done = r));
+    await drain();
+    const sockets = new Map<string, ListenerHandover>();
+    for (const b of bound) sockets.set(listenerKey(b.spec), b.server.release());
+    await finalStop(reason, true);
+    done();
+    return sockets;
   };
 
   const reopenLogs = (): void => {
@@ -224,25 +290,6 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
     for (const cm of modules) cm.module.reopenLogs?.();
   };
 
-  const onTerm = (): void => void close('SIGTERM');
-  const onInt = (): void => {
-    if (stopping) void close('SIGINT');
-    else void shutdown('SIGINT');
-  };
-  const onHup = (): void => {
-    reopenLogs();
-    log('server.c.1848', 'logfiles cycled');
-  };
-  const removeSignals = (): void => {
-    process.off('SIGTERM', onTerm);
-    process.off('SIGINT', onInt);
-    process.off('SIGHUP', onHup);
-  };
-  if (opts.signals) {
-    process.on('SIGTERM', onTerm);
-    process.on('SIGINT', onInt);
-    process.on('SIGHUP', onHup);
-  }
   // only now: whoever waits for this line may signal us right away
   log('server.c.1704', `server started (${PRODUCT})`);
   for (const w of warnings) log(w.source, w.message);
@@ -259,9 +306,11 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
   return {
     listeners: bound.map((b) => ({ token: b.spec.token, address: b.address, port: b.port, path: b.spec.path })),
     stopped,
-    close: () => close(),
-    shutdown: () => shutdown(),
+    close: (reason?: string) => close(reason),
+    shutdown: (reason?: string) => shutdown(reason),
     reopenLogs,
+    handOver,
+    log,
     get connectionCount(): number {
       return bound.reduce((n, b) => n + b.server.connectionCount, 0);
     },
@@ -269,19 +318,37 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
 }
 
 /**
- * The CLI's entry: start with signal handling, run until stopped, resolve to the exit status
- * (0 after a normal stop; 255 when the server cannot start, with one clear log line on stderr).
+ * The CLI's entry: start, run with signal handling (src/server/signals.ts) until stopped, resolve to the
+ * exit status (0 after a normal stop; 255 when the server cannot start, with one clear log line on stderr).
+ * `reload` reads the config again for a graceful restart (null: it did not load; the reasons are logged).
  */
-export async function runServer(tree: ConfigTree, opts: StartOptions): Promise<number> {
+export async function runServer(tree: ConfigTree, opts: StartOptions & { readonly configFile?: string }): Promise<number> {
   let server: RunningServer;
   try {
-    server = await startServer(tree, { signals: true, ...opts });
+    server = await startServer(tree, opts);
   } catch (e) {
-    const err = opts.stderr ?? process.stderr;
-    if (e instanceof StartupError) err.write(`${logTimestamp()}: (${e.source}) ${e.message}\n`);
-    else err.write(`${logTimestamp()}: (server.c.0) ${e instanceof Error ? e.message : String(e)}\n`);
+    reportStartupError(e, opts);
     return 255;
   }
-  await server.stopped;
-  return 0;
+  const file = opts.configFile;
+  return runGenerations(server, tree, {
+    start: (t, inherit) => startServer(t, { ...opts, inherit }),
+    // a config read from stdin cannot be read again: the restart uses the same one
+    reload: (report) => (file === undefined || file === '-' ? tree : reloadConfig(file, report)),
+    startFailed: (e) => reportStartupError(e, opts),
+  });
+}
+
+/** The config file read again for a graceful restart; null (after reporting why) when it does not load. */
+function reloadConfig(file: string, report: (line: string) => void): ConfigTree | null {
+  const result = loadConfig({ file, cwd: process.cwd(), env: process.env });
+  for (const d of result.diagnostics) report(formatDiagnostic(d));
+  return result.diagnostics.some((d) => d.severity === 'error') ? null : result.tree;
+}
+
+/** One line on stderr for a server that cannot start. */
+function reportStartupError(e: unknown, opts: StartOptions): void {
+  const err = opts.stderr ?? process.stderr;
+  if (e instanceof StartupError) err.write(`${logTimestamp()}: (${e.source}) ${e.message}\n`);
+  else err.write(`${logTimestamp()}: (server.c.0) ${e instanceof Error ? e.message : String(e)}\n`);
 }

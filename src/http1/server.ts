@@ -6,11 +6,21 @@
  * disabled, connection limit reached" / "[note] sockets enabled again"); only when `waitQueue` of them
  * already wait is a new one closed. Connections handed to a module (Upgrade) count until they close:
  * the engine forgets their connection objects and keeps only a count (one shared 'close' listener).
+ *
+ * A graceful restart (SIGUSR1) hands the listening socket from one engine to the next without closing
+ * it: `hold()` stops serving new connections (they wait unread, as in the listen backlog), `release()`
+ * gives the socket and the waiting connections to a successor, which serves them as new ones.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { tick } from './clock.js';
 import { Http1Connection, type ConnectionOwner } from './connection.js';
 import type { Http1Handler, Http1Options } from './handler.js';
+
+/** A listening socket handed from one engine to the next, with the connections that waited meanwhile. */
+export interface ListenerHandover {
+  readonly net: Server;
+  readonly waiting: readonly Socket[];
+}
 
 /** One listener's engine (see the file header). */
 export class Http1Server implements ConnectionOwner {
@@ -27,20 +37,38 @@ export class Http1Server implements ConnectionOwner {
     this.#slotFreed();
   };
   #closing = false;
+  /** New connections wait in #waiting (hold()) instead of being served. */
+  #holding = false;
+  /** The listening socket went to a successor (release()): closing this engine leaves it open. */
+  #released = false;
   #disabled = false;
   #timer: NodeJS.Timeout | null = null;
+  readonly #onConnection = (s: Socket): void => this.#accept(s);
+  readonly #onListening = (): void => {
+    this.#timer ??= setInterval(() => this.#sweep(), 1000).unref();
+  };
+  readonly #onClose = (): void => this.#stopTimer();
 
-  constructor(options: Http1Options, handler: Http1Handler) {
+  /** `adopt`: take over a predecessor's listening socket (already listening) and its waiting connections. */
+  constructor(options: Http1Options, handler: Http1Handler, adopt?: ListenerHandover) {
     this.options = options;
     this.handler = handler;
-    this.net = createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (s) => this.#accept(s));
-    this.net.on('listening', () => {
-      this.#timer ??= setInterval(() => this.#sweep(), 1000).unref();
-    });
-    this.net.on('close', () => {
-      if (this.#timer) clearInterval(this.#timer);
-      this.#timer = null;
-    });
+    this.net = adopt?.net ?? createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true });
+    this.net.on('connection', this.#onConnection);
+    this.net.on('listening', this.#onListening);
+    this.net.on('close', this.#onClose);
+    if (adopt === undefined) return;
+    if (this.net.listening) this.#onListening();
+    for (const s of adopt.waiting) {
+      s.removeAllListeners('close');
+      s.removeAllListeners('error');
+      if (!s.destroyed) this.#accept(s);
+    }
+  }
+
+  #stopTimer(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
   }
 
   /** Graceful shutdown started: answers end keep-alive. */
@@ -54,15 +82,15 @@ export class Http1Server implements ConnectionOwner {
   }
 
   #accept(socket: Socket): void {
-    if (this.#closing) {
+    if (this.#closing && !this.#holding) {
       socket.destroy();
       return;
     }
-    if (this.connectionCount < this.options.maxConnections) {
+    if (!this.#holding && this.connectionCount < this.options.maxConnections) {
       this.#serve(socket);
       return;
     }
-    if (!this.#disabled) {
+    if (!this.#disabled && !this.#holding) {
       this.#disabled = true;
       this.options.log('server.c.1090', '[note] sockets disabled, connection limit reached');
     }
@@ -90,6 +118,7 @@ export class Http1Server implements ConnectionOwner {
   }
 
   #slotFreed(): void {
+    if (this.#holding) return;
     for (const next of this.#waiting) {
       if (this.connectionCount >= this.options.maxConnections) break;
       this.#waiting.delete(next);
@@ -111,8 +140,29 @@ export class Http1Server implements ConnectionOwner {
   /** Stops listening; answers in progress finish without keep-alive. */
   close(): void {
     this.#closing = true;
-    if (this.net.listening) this.net.close();
+    if (this.net.listening && !this.#released) this.net.close();
     for (const s of this.#waiting) s.destroy();
+  }
+
+  /**
+   * Graceful restart, first half: keeps listening but serves no new connection (they wait unread, at
+   * most `waitQueue` of them); answers in progress finish without keep-alive.
+   */
+  hold(): void {
+    this.#closing = true;
+    this.#holding = true;
+  }
+
+  /** Graceful restart, second half: the listening socket and the waiting connections go to a successor. */
+  release(): ListenerHandover {
+    this.net.off('connection', this.#onConnection);
+    this.net.off('listening', this.#onListening);
+    this.net.off('close', this.#onClose);
+    this.#released = true;
+    const waiting = [...this.#waiting];
+    this.#waiting.clear();
+    if (this.#conns.size === 0) this.#stopTimer();
+    return { net: this.net, waiting };
   }
 
   /** Closes the connections that wait between requests. */
@@ -124,5 +174,7 @@ export class Http1Server implements ConnectionOwner {
   closeAllConnections(): void {
     for (const c of this.#conns) c.destroy();
     for (const s of this.#waiting) s.destroy();
+    // a released engine's socket lives on in its successor: its own timer ends with its connections
+    if (this.#released) this.#stopTimer();
   }
 }

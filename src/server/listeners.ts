@@ -7,7 +7,7 @@
 import { connect } from 'node:net';
 import { lstatSync, unlinkSync } from 'node:fs';
 import type { Http1Handler } from '../http1/handler.js';
-import { Http1Server } from '../http1/server.js';
+import { Http1Server, type ListenerHandover } from '../http1/server.js';
 import type { ListenSpec } from './server-config.js';
 import { handleBodyError, handleRequest, handleUpgrade, type App } from './handle.js';
 import { StartupError } from './startup-error.js';
@@ -33,8 +33,8 @@ function errCode(e: unknown): string {
   return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : 'EIO';
 }
 
-/** Creates the engine server for one listener. */
-export function createListenerServer(spec: ListenSpec, app: App): Http1Server {
+/** Creates the engine server for one listener (`adopt`: on a predecessor's listening socket). */
+export function createListenerServer(spec: ListenSpec, app: App, adopt?: ListenerHandover): Http1Server {
   const core = app.pipeline.core.base;
   const conn = { serverSocket: spec.token, scheme: 'http' as const };
   const handler: Http1Handler = {
@@ -54,6 +54,7 @@ export function createListenerServer(spec: ListenSpec, app: App): Http1Server {
       log: app.log,
     },
     handler,
+    adopt,
   );
 }
 
@@ -107,9 +108,26 @@ export async function bindListener(spec: ListenSpec, app: App): Promise<BoundLis
       throw bindError(spec, e);
     }
   }
+  return bound(spec, server);
+}
+
+function bound(spec: ListenSpec, server: Http1Server): BoundListener {
   const addr = server.net.address();
   if (addr === null || typeof addr === 'string') return { spec, server, address: spec.path ?? '', port: 0 };
   return { spec, server, address: addr.address, port: addr.port };
+}
+
+/** Serves `spec` on a listening socket a predecessor handed over (graceful restart): nothing is bound. */
+export function adoptListener(spec: ListenSpec, app: App, handover: ListenerHandover): BoundListener {
+  return bound(spec, createListenerServer(spec, app, handover));
+}
+
+/**
+ * The key under which a listening socket passes from one generation to the next: two configs that
+ * declare the same socket the same way share it (anything else is closed and bound anew).
+ */
+export function listenerKey(spec: ListenSpec): string {
+  return JSON.stringify([spec.token, spec.host, spec.port, spec.path, spec.ipv6Only]);
 }
 
 function bindError(spec: ListenSpec, e: unknown): StartupError {
