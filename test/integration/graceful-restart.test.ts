@@ -8,7 +8,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
@@ -102,7 +102,7 @@ test('handOver: a listener the new config no longer declares is closed; one it a
 interface CliServer {
   readonly port: number;
   readonly conf: string;
-  stderr(): string;
+  readonly stderr: () => string;
   kill(sig: NodeJS.Signals): void;
   readonly exit: Promise<number | null>;
 }
@@ -145,7 +145,7 @@ async function serverTag(port: number): Promise<string | null> {
 test('CLI: SIGUSR1 reads the config again and serves it on the same port; Nodeâ€™s inspector never opens', async (t) => {
   const c = await cliServer(t, 'gen-one');
   assert.equal(await serverTag(c.port), 'gen-one');
-  writeFileSync(c.conf, (await import('node:fs')).readFileSync(c.conf, 'utf8').replace('gen-one', 'gen-two'));
+  writeFileSync(c.conf, readFileSync(c.conf, 'utf8').replace('gen-one', 'gen-two'));
   c.kill('SIGUSR1');
   await waitFor(() => (c.stderr().match(/server started/g) ?? []).length === 2, 'the second "server started"', c.stderr);
   assert.equal(await serverTag(c.port), 'gen-two');
@@ -157,7 +157,6 @@ test('CLI: SIGUSR1 reads the config again and serves it on the same port; Nodeâ€
 
 test('CLI: SIGUSR1 with a config that does not load, or cannot start, leaves the old config serving', async (t) => {
   const c = await cliServer(t, 'gen-one');
-  const { readFileSync } = await import('node:fs');
   const good = readFileSync(c.conf, 'utf8');
   writeFileSync(c.conf, `${good.replace('gen-one', 'gen-two')}server.port = "x"\n`);
   c.kill('SIGUSR1');
