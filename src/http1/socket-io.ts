@@ -144,10 +144,12 @@ function writeReq(b: StreamBinding, handle: IoHandle): WriteReq {
  * Writes `data` (latin1) to the socket's handle now if nothing is queued in its Writable. Returns
  * 'sync' when the kernel took it all, 'async' when the rest follows (`done` is called then, once),
  * 'failed' when the handle refused it (the socket is destroyed), or 'queued-path' when the caller
- * must use socket.write (no direct write was made).
+ * must use socket.write (no direct write was made; always for a socket that is not a plain net.Socket).
  */
 export function writeDirect(socket: net.Socket, data: string, done: WriteDone): 'sync' | 'async' | 'failed' | 'queued-path' {
   if (binding === null || socket.writableLength !== 0 || socket.writableCorked !== 0 || socket.writableEnded || socket.destroyed) return 'queued-path';
+  // a TLSSocket's handle is its TLS layer: writes go through the socket (plain net.Sockets only)
+  if (Object.getPrototypeOf(socket) !== net.Socket.prototype) return 'queued-path';
   const handle = handleOf(socket);
   if (handle === null) return 'queued-path';
   const req = writeReq(binding, handle);
