@@ -26,6 +26,7 @@ import { setupModules } from './server/modules-setup.js';
 import { readServerConf, type ServerConf } from './server/server-config.js';
 import { StartupError } from './server/startup-error.js';
 import { runGenerations } from './server/signals.js';
+import { buildTlsContext } from './server/tls-context.js';
 
 export { StartupError } from './server/startup-error.js';
 
@@ -169,6 +170,10 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
     const startError = startDiags.items.find((d) => d.severity === 'error');
     if (startError) throw new StartupError(startError.code, formatDiagnostic(startError), `${startError.code}`);
     for (const d of startDiags.items) log('server.c.0', formatDiagnostic(d));
+    // TLS listeners: their certificates are read (again, on SIGUSR1) whether the socket is new or
+    // adopted, before any socket changes hands, so that an unusable file changes nothing
+    const contexts = new Map(conf.listeners.map((spec) => [spec, spec.tls.engine ? buildTlsContext(spec.tls) : null]));
+    for (const built of contexts.values()) for (const w of built?.warnings ?? []) log('mod_openssl.c.0', w);
     const inherit = opts.inherit;
     const fresh = inherit === undefined ? conf.listeners : conf.listeners.filter((spec) => !inherit.has(listenerKey(spec)));
     if (inherit !== undefined) {
@@ -183,8 +188,7 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
       }
     }
     for (const spec of conf.listeners) {
-      if (spec.ssl) log('server.c.0', `WARNING: ssl.engine is not supported by tswstunnel; ${spec.token} serves plain HTTP`);
-      if (fresh.includes(spec)) bound.push(await bindListener(spec, app));
+      if (fresh.includes(spec)) bound.push(await bindListener(spec, app, contexts.get(spec)?.context ?? null));
     }
     dropPrivileges(conf);
     for (const cm of modules) await cm.module.init?.({ log: (m) => log(`${cm.module.name}.ts`, m) });
@@ -194,7 +198,7 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
       const h = inherit?.get(key);
       if (h === undefined || fresh.includes(spec)) continue;
       inherit?.delete(key);
-      const b = adoptListener(spec, app, h);
+      const b = adoptListener(spec, app, h, contexts.get(spec)?.context ?? null);
       adopted.set(key, b);
       bound.push(b);
     }

@@ -546,12 +546,17 @@ export const IMPLEMENTED_MODULES: ReadonlySet<string> = new Set([
   'mod_auth',
   'mod_authn_file',
   'mod_dirlisting',
+  'mod_gnutls',
   'mod_indexfile',
+  'mod_mbedtls',
+  'mod_nss',
+  'mod_openssl',
   'mod_proxy',
   'mod_redirect',
   'mod_rewrite',
   'mod_setenv',
   'mod_staticfile',
+  'mod_wolfssl',
   'mod_wstunnel',
 ]);
 

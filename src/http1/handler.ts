@@ -2,6 +2,7 @@
  * The contract between the HTTP/1.1 engine and the server core: what the engine hands over (requests,
  * upgrade candidates, body errors) and the settings it runs with.
  */
+import type { Socket } from 'node:net';
 import type { BodyError } from './body-decoder.js';
 import type { HttpRequest } from './request.js';
 import type { HttpResponse } from './response.js';
@@ -24,6 +25,8 @@ export interface Http1Options {
   readonly waitQueue: number;
   /** One error-log line. */
   readonly log: (source: string, message: string) => void;
+  /** A TLS listener: turns each accepted socket into the socket that is served (its TLSSocket). */
+  readonly secure?: (socket: Socket) => Socket;
 }
 
 /** Decide what happens to an upgrade candidate: exactly one call. */

@@ -104,7 +104,8 @@ export class Http1Server implements ConnectionOwner {
   }
 
   #serve(socket: Socket): void {
-    this.#conns.add(new Http1Connection(socket, this));
+    const secure = this.options.secure;
+    this.#conns.add(new Http1Connection(secure ? secure(socket) : socket, this));
   }
 
   connectionClosed(conn: Http1Connection): void {

@@ -6,7 +6,7 @@
  */
 import type { ConfigTree, ConfigValue } from '../config/tree.js';
 import { asciiLower } from '../config/tree.js';
-import { applyCompat } from '../config/module-list.js';
+import { applyCompat, TLS_MODULES } from '../config/module-list.js';
 
 /** The resolved list plus the warnings lighttpd prints about it. */
 export interface ModuleList {
@@ -27,6 +27,9 @@ export function resolveModuleList(listed: readonly string[], tree: ConfigTree, c
   const names = compat ? applyCompat(unique, tree.blocks) : unique;
   if (compat && names.includes('mod_authn_file') && !unique.includes('mod_authn_file')) {
     warnings.push('Warning: please add "mod_authn_file" to server.modules list in lighttpd.conf.');
+  }
+  if (compat && !TLS_MODULES.some((m) => unique.includes(m)) && names.includes('mod_openssl')) {
+    warnings.push('Warning: please add "mod_openssl" to server.modules list in lighttpd.conf.  A future release of lighttpd 1.4.x *will not* automatically load mod_openssl and lighttpd *will not* use SSL/TLS where your lighttpd.conf contains ssl.* directives');
   }
   if (unique.includes('mod_compress') && anyBlockHas(tree, (k) => k.startsWith('compress.'))) {
     warnings.push('Warning: "mod_compress" is DEPRECATED and has been replaced with "mod_deflate".');

@@ -17,6 +17,7 @@ import { createRedirectModule } from './redirect.js';
 import { createRewriteModule } from './rewrite.js';
 import { createSetenvModule } from './setenv.js';
 import { createStaticfileModule } from './staticfile.js';
+import { createTlsModule } from './tls.js';
 import { createWstunnelModule } from './wstunnel/index.js';
 
 /** Creates a fresh instance of a module. */
@@ -40,4 +41,5 @@ export const BUILTIN_MODULES: ModuleRegistry = new Map<string, ModuleFactory>([
   ['mod_setenv', createSetenvModule],
   ['mod_staticfile', createStaticfileModule],
   ['mod_wstunnel', () => createWstunnelModule()],
+  ...['mod_openssl', 'mod_gnutls', 'mod_mbedtls', 'mod_nss', 'mod_wolfssl'].map((name): [string, ModuleFactory] => [name, () => createTlsModule(name)]),
 ]);

@@ -5,12 +5,14 @@
  * with lighttpd's message, never a stack trace.
  */
 import { connect } from 'node:net';
+import type { SecureContext } from 'node:tls';
 import { lstatSync, unlinkSync } from 'node:fs';
 import type { Http1Handler } from '../http1/handler.js';
 import { Http1Server, type ListenerHandover } from '../http1/server.js';
 import type { ListenSpec } from './server-config.js';
 import { handleBodyError, handleRequest, handleUpgrade, type App } from './handle.js';
 import { StartupError } from './startup-error.js';
+import { tlsAccept } from './tls-accept.js';
 
 /** A bound listener. */
 export interface BoundListener {
@@ -33,10 +35,13 @@ function errCode(e: unknown): string {
   return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : 'EIO';
 }
 
-/** Creates the engine server for one listener (`adopt`: on a predecessor's listening socket). */
-export function createListenerServer(spec: ListenSpec, app: App, adopt?: ListenerHandover): Http1Server {
+/**
+ * Creates the engine server for one listener: `tls` is its secure context when it is a TLS listener,
+ * `adopt` a predecessor's listening socket.
+ */
+export function createListenerServer(spec: ListenSpec, app: App, tls: SecureContext | null = null, adopt?: ListenerHandover): Http1Server {
   const core = app.pipeline.core.base;
-  const conn = { serverSocket: spec.token, scheme: 'http' as const };
+  const conn = { serverSocket: spec.token, scheme: tls ? ('https' as const) : ('http' as const) };
   const handler: Http1Handler = {
     request: (req, res) => handleRequest(app, conn, req, res),
     upgrade: (req, res, head, control) => void handleUpgrade(app, conn, req, res, head, control),
@@ -52,6 +57,7 @@ export function createListenerServer(spec: ListenSpec, app: App, adopt?: Listene
       maxConnections: app.server.maxConnections,
       waitQueue: spec.backlog,
       log: app.log,
+      ...(tls ? { secure: tlsAccept(tls, app.log) } : {}),
     },
     handler,
     adopt,
@@ -94,8 +100,8 @@ function isStaleSocket(path: string): Promise<boolean> {
 }
 
 /** Binds one listener; throws StartupError with lighttpd's wording. */
-export async function bindListener(spec: ListenSpec, app: App): Promise<BoundListener> {
-  const server = createListenerServer(spec, app);
+export async function bindListener(spec: ListenSpec, app: App, tls: SecureContext | null = null): Promise<BoundListener> {
+  const server = createListenerServer(spec, app, tls);
   try {
     await listenOnce(server, spec);
   } catch (e) {
@@ -118,8 +124,8 @@ function bound(spec: ListenSpec, server: Http1Server): BoundListener {
 }
 
 /** Serves `spec` on a listening socket a predecessor handed over (graceful restart): nothing is bound. */
-export function adoptListener(spec: ListenSpec, app: App, handover: ListenerHandover): BoundListener {
-  return bound(spec, createListenerServer(spec, app, handover));
+export function adoptListener(spec: ListenSpec, app: App, handover: ListenerHandover, tls: SecureContext | null = null): BoundListener {
+  return bound(spec, createListenerServer(spec, app, tls, handover));
 }
 
 /**

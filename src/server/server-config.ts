@@ -7,6 +7,7 @@ import { findEntry, type ConfigBlock, type ConfigEntry, type ConfigTree } from '
 import { DEFAULT_URL_OPTIONS, type UrlOptions } from '../request/normalize.js';
 import { parseStatCacheEngine, type StatCacheEngine } from '../http/stat-cache.js';
 import { parseBool, readBool, readInt, readKeyValues, readString, readStringList } from './read-values.js';
+import { readTlsSettings, type TlsSettings } from './tls-options.js';
 
 /** One socket to listen on. */
 export interface ListenSpec {
@@ -19,8 +20,8 @@ export interface ListenSpec {
   readonly port: number;
   readonly ipv6Only: boolean;
   readonly backlog: number;
-  /** `ssl.engine` is enabled for this socket (TLS is not implemented: warned at startup). */
-  readonly ssl: boolean;
+  /** The `ssl.*` settings of this socket (global ones overridden by its `$SERVER["socket"]` block); TLS when `tls.engine`. */
+  readonly tls: TlsSettings;
 }
 
 /** Server-wide settings. */
@@ -70,8 +71,8 @@ function entry(tree: ConfigTree, key: string): ConfigEntry | undefined {
 }
 
 /** Parses a `$SERVER["socket"]` token (or bind + port) into a listen spec. */
-export function parseSocketToken(token: string, defaultPort: number, useIpv6: boolean, backlog: number, ssl: boolean): ListenSpec | null {
-  if (token.startsWith('/')) return { token, path: token, host: '', port: 0, ipv6Only: false, backlog, ssl };
+export function parseSocketToken(token: string, defaultPort: number, useIpv6: boolean, backlog: number, tls: TlsSettings): ListenSpec | null {
+  if (token.startsWith('/')) return { token, path: token, host: '', port: 0, ipv6Only: false, backlog, tls };
   let host: string;
   let portText: string;
   if (token.startsWith('[')) {
@@ -81,43 +82,50 @@ export function parseSocketToken(token: string, defaultPort: number, useIpv6: bo
     portText = token.slice(close + 1).replace(/^:/, '');
     const port = portText === '' ? defaultPort : Number(portText);
     if (!Number.isInteger(port) || port < 0 || port > 65535) return null;
-    return { token, path: null, host: host === '' ? '::' : host, port, ipv6Only: true, backlog, ssl };
+    return { token, path: null, host: host === '' ? '::' : host, port, ipv6Only: true, backlog, tls };
   }
   const colon = token.lastIndexOf(':');
   host = colon >= 0 ? token.slice(0, colon) : token;
   portText = colon >= 0 ? token.slice(colon + 1) : '';
   const port = portText === '' ? defaultPort : Number(portText);
   if (!/^[0-9]*$/.test(portText) || port > 65535) return null;
-  if (host === '') return { token, path: null, host: useIpv6 ? '::' : '0.0.0.0', port, ipv6Only: false, backlog, ssl };
-  return { token, path: null, host, port, ipv6Only: false, backlog, ssl };
+  if (host === '') return { token, path: null, host: useIpv6 ? '::' : '0.0.0.0', port, ipv6Only: false, backlog, tls };
+  return { token, path: null, host, port, ipv6Only: false, backlog, tls };
 }
 
-function socketBlockSettings(block: ConfigBlock, report: DiagnosticSink, inherit: { useIpv6: boolean; backlog: number; ssl: boolean }): { useIpv6: boolean; backlog: number; ssl: boolean } {
+interface SocketSettings {
+  readonly useIpv6: boolean;
+  readonly backlog: number;
+  readonly tls: TlsSettings;
+}
+
+function socketBlockSettings(block: ConfigBlock, report: DiagnosticSink, inherit?: SocketSettings): SocketSettings {
   const u = findEntry(block, 'server.use-ipv6');
   const b = findEntry(block, 'server.listen-backlog');
-  const s = findEntry(block, 'ssl.engine');
+  const useIpv6 = inherit?.useIpv6 ?? false;
+  const backlog = inherit?.backlog ?? 1024;
   return {
-    useIpv6: u ? (readBool(u, report) ?? inherit.useIpv6) : inherit.useIpv6,
-    backlog: b ? (readInt(b, report) ?? inherit.backlog) : inherit.backlog,
-    ssl: s ? (readBool(s, report) ?? inherit.ssl) : inherit.ssl,
+    useIpv6: u ? (readBool(u, report) ?? useIpv6) : useIpv6,
+    backlog: b ? (readInt(b, report) ?? backlog) : backlog,
+    tls: readTlsSettings(block, report, inherit?.tls),
   };
 }
 
 function readListeners(tree: ConfigTree, report: DiagnosticSink): ListenSpec[] {
-  const global = socketBlockSettings(tree.global, report, { useIpv6: false, backlog: 1024, ssl: false });
+  const global = socketBlockSettings(tree.global, report);
   const portEntry = entry(tree, 'server.port');
-  const port = portEntry ? (readInt(portEntry, report, 65535) ?? 80) : global.ssl ? 443 : 80;
+  const port = portEntry ? (readInt(portEntry, report, 65535) ?? 80) : global.tls.engine ? 443 : 80;
   const bindEntry = entry(tree, 'server.bind');
   const bind = bindEntry ? (readString(bindEntry, report) ?? '') : '';
   const out: ListenSpec[] = [];
   let main: ListenSpec | null;
-  if (bind.startsWith('/')) main = parseSocketToken(bind, port, false, global.backlog, global.ssl);
+  if (bind.startsWith('/')) main = parseSocketToken(bind, port, false, global.backlog, global.tls);
   else if (bind === '') {
-    main = { token: `:${port}`, path: null, host: global.useIpv6 ? '::' : '0.0.0.0', port, ipv6Only: false, backlog: global.backlog, ssl: global.ssl };
+    main = { token: `:${port}`, path: null, host: global.useIpv6 ? '::' : '0.0.0.0', port, ipv6Only: false, backlog: global.backlog, tls: global.tls };
   } else {
     const isV6 = bind.includes(':');
     const hostText = isV6 && !bind.startsWith('[') ? `[${bind}]` : bind;
-    main = parseSocketToken(`${hostText}:${port}`, port, global.useIpv6, global.backlog, global.ssl);
+    main = parseSocketToken(`${hostText}:${port}`, port, global.useIpv6, global.backlog, global.tls);
     // the main listener is never forced v6-only (only `$SERVER["socket"] == "[…]:port"` is)
     if (main) main = { ...main, ipv6Only: false };
   }
@@ -126,9 +134,15 @@ function readListeners(tree: ConfigTree, report: DiagnosticSink): ListenSpec[] {
   for (const block of tree.blocks) {
     const c = block.condition;
     if (!c || c.field !== 'socket' || c.op !== '==' || block.isPlainElse) continue;
-    if (out.some((l) => l.token === c.value)) continue;
+    const same = out.findIndex((l) => l.token === c.value);
+    const listed = out[same];
+    // the block names a socket already listed (the main one): its ssl.* settings apply to that socket
+    if (listed) {
+      out[same] = { ...listed, tls: readTlsSettings(block, report, listed.tls) };
+      continue;
+    }
     const s = socketBlockSettings(block, report, global);
-    const spec = parseSocketToken(c.value, port, s.useIpv6, s.backlog, s.ssl);
+    const spec = parseSocketToken(c.value, port, s.useIpv6, s.backlog, s.tls);
     if (!spec) reportBad(report, undefined, `invalid $SERVER["socket"] value: ${c.value}`, c.loc);
     else out.push(spec);
   }
