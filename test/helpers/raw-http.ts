@@ -3,6 +3,7 @@
  * the server closed the connection. Bounded by a timeout.
  */
 import { connect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 
 /** One parsed response. */
 export interface RawResponse {
@@ -74,12 +75,13 @@ function parseResponses(buf: Buffer, headRequests: readonly boolean[]): RawRespo
 
 /**
  * Sends `data` and collects until the server closes, `expect` responses arrived, or `timeoutMs` passed.
+ * `tls`: over TLS (SNI `localhost`, no ALPN, the certificate not checked).
  */
-export function rawRequest(port: number, data: string | Buffer, opts: { expect?: number; timeoutMs?: number; head?: readonly boolean[] } = {}): Promise<RawExchange> {
+export function rawRequest(port: number, data: string | Buffer, opts: { expect?: number; timeoutMs?: number; head?: readonly boolean[]; tls?: boolean } = {}): Promise<RawExchange> {
   const timeoutMs = opts.timeoutMs ?? 3000;
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
-    const sock = connect({ host: '127.0.0.1', port });
+    const sock = opts.tls ? tlsConnect({ host: '127.0.0.1', port, servername: 'localhost', rejectUnauthorized: false }) : connect({ host: '127.0.0.1', port });
     let closed = false;
     let done = false;
     const finish = (): void => {

@@ -3,12 +3,15 @@
  * `ssl.engine` in the `$SERVER["socket"]` block) next to a plain listener; https static files with
  * ALPN http/1.1, `$HTTP["scheme"]` and Host normalisation with port 443, TLS 1.1 refused, plain HTTP
  * on the TLS port closed without an answer, both logged as lighttpd logs them; wss:// through
- * mod_wstunnel; `ssl.ca-file` completing the chain; `ssl.openssl.ssl-conf-cmd` MinProtocol.
+ * mod_wstunnel and through mod_proxy's upgrade; `ssl.ca-file` completing the chain; `ssl.openssl.ssl-conf-cmd` MinProtocol.
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect as tlsConnect } from 'node:tls';
+import { once } from 'node:events';
+import WebSocket from 'ws';
 import { tcpBackend } from '../helpers/backends.js';
+import { rawHeader, startWsBackend } from '../helpers/proxy-backends.js';
 import { httpsRequest } from '../helpers/https-client.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -126,6 +129,34 @@ test('wss:// through mod_wstunnel to a TCP echo backend: small and 200 KiB messa
   c.ws.close();
   await c.closed();
   await waitFor(() => srv.server.connectionCount === 0, 3000, 'the tunnel to close');
+});
+
+test('mod_proxy upgrade over TLS: wss:// to a ws backend, X-Forwarded-Proto https, 1 MiB echoed', async (t) => {
+  const be = await startWsBackend();
+  t.after(() => be.close());
+  const cert = testCert();
+  const srv = await startTestServer(
+    t,
+    `server.modules = ("mod_openssl", "mod_proxy")
+ssl.engine = "enable"
+ssl.pemfile = "${cert.bothFile}"
+proxy.server = ( "/ws/" => ( ( "host" => "127.0.0.1", "port" => ${be.port} ) ) )
+proxy.header = ( "upgrade" => "enable" )`,
+  );
+  const ws = new WebSocket(`wss://localhost:${srv.port}/ws/echo`, { perMessageDeflate: false, ca: cert.certPem });
+  t.after(() => ws.terminate());
+  await once(ws, 'open');
+  const hs = be.upgrades[0];
+  assert.ok(hs);
+  assert.equal(rawHeader(hs, 'x-forwarded-proto'), 'https');
+  const big = Buffer.alloc(1024 * 1024, 9);
+  const got = once(ws, 'message') as Promise<[Buffer, boolean]>;
+  ws.send(big);
+  const [back] = await got;
+  assert.ok(back.equals(big));
+  const closed = once(ws, 'close');
+  ws.close(1000, 'done');
+  await closed;
 });
 
 test('ssl.ca-file supplies the intermediate: a client trusting only the root verifies the chain', async (t) => {
