@@ -26,7 +26,7 @@ import { setupModules } from './server/modules-setup.js';
 import { readServerConf, type ServerConf } from './server/server-config.js';
 import { StartupError } from './server/startup-error.js';
 import { runGenerations } from './server/signals.js';
-import { buildTlsContext } from './server/tls-context.js';
+import { buildListenerTls } from './server/tls-listener.js';
 
 export { StartupError } from './server/startup-error.js';
 
@@ -172,8 +172,8 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
     for (const d of startDiags.items) log('server.c.0', formatDiagnostic(d));
     // TLS listeners: their certificates are read (again, on SIGUSR1) whether the socket is new or
     // adopted, before any socket changes hands, so that an unusable file changes nothing
-    const contexts = new Map(conf.listeners.map((spec) => [spec, spec.tls.engine ? buildTlsContext(spec.tls) : null]));
-    for (const built of contexts.values()) for (const w of built?.warnings ?? []) log('mod_openssl.c.0', w);
+    const contexts = new Map(conf.listeners.map((spec) => [spec, buildListenerTls(tree, spec)]));
+    for (const built of contexts.values()) for (const w of built.warnings) log('mod_openssl.c.0', w);
     const inherit = opts.inherit;
     const fresh = inherit === undefined ? conf.listeners : conf.listeners.filter((spec) => !inherit.has(listenerKey(spec)));
     if (inherit !== undefined) {
@@ -188,7 +188,7 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
       }
     }
     for (const spec of conf.listeners) {
-      if (fresh.includes(spec)) bound.push(await bindListener(spec, app, contexts.get(spec)?.context ?? null));
+      if (fresh.includes(spec)) bound.push(await bindListener(spec, app, contexts.get(spec)?.tls ?? null));
     }
     dropPrivileges(conf);
     for (const cm of modules) await cm.module.init?.({ log: (m) => log(`${cm.module.name}.ts`, m) });
@@ -198,7 +198,7 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
       const h = inherit?.get(key);
       if (h === undefined || fresh.includes(spec)) continue;
       inherit?.delete(key);
-      const b = adoptListener(spec, app, h, contexts.get(spec)?.context ?? null);
+      const b = adoptListener(spec, app, h, contexts.get(spec)?.tls ?? null);
       adopted.set(key, b);
       bound.push(b);
     }

@@ -5,14 +5,13 @@
  * with lighttpd's message, never a stack trace.
  */
 import { connect } from 'node:net';
-import type { SecureContext } from 'node:tls';
 import { lstatSync, unlinkSync } from 'node:fs';
 import type { Http1Handler } from '../http1/handler.js';
 import { Http1Server, type ListenerHandover } from '../http1/server.js';
 import type { ListenSpec } from './server-config.js';
 import { handleBodyError, handleRequest, handleUpgrade, type App } from './handle.js';
 import { StartupError } from './startup-error.js';
-import { tlsAccept } from './tls-accept.js';
+import { tlsAccept, type ListenerTls } from './tls-accept.js';
 
 /** A bound listener. */
 export interface BoundListener {
@@ -36,10 +35,10 @@ function errCode(e: unknown): string {
 }
 
 /**
- * Creates the engine server for one listener: `tls` is its secure context when it is a TLS listener,
+ * Creates the engine server for one listener: `tls` are its secure contexts when it is a TLS listener,
  * `adopt` a predecessor's listening socket.
  */
-export function createListenerServer(spec: ListenSpec, app: App, tls: SecureContext | null = null, adopt?: ListenerHandover): Http1Server {
+export function createListenerServer(spec: ListenSpec, app: App, tls: ListenerTls | null = null, adopt?: ListenerHandover): Http1Server {
   const core = app.pipeline.core.base;
   const conn = { serverSocket: spec.token, scheme: tls ? ('https' as const) : ('http' as const) };
   const handler: Http1Handler = {
@@ -100,7 +99,7 @@ function isStaleSocket(path: string): Promise<boolean> {
 }
 
 /** Binds one listener; throws StartupError with lighttpd's wording. */
-export async function bindListener(spec: ListenSpec, app: App, tls: SecureContext | null = null): Promise<BoundListener> {
+export async function bindListener(spec: ListenSpec, app: App, tls: ListenerTls | null = null): Promise<BoundListener> {
   const server = createListenerServer(spec, app, tls);
   try {
     await listenOnce(server, spec);
@@ -124,7 +123,7 @@ function bound(spec: ListenSpec, server: Http1Server): BoundListener {
 }
 
 /** Serves `spec` on a listening socket a predecessor handed over (graceful restart): nothing is bound. */
-export function adoptListener(spec: ListenSpec, app: App, handover: ListenerHandover, tls: SecureContext | null = null): BoundListener {
+export function adoptListener(spec: ListenSpec, app: App, handover: ListenerHandover, tls: ListenerTls | null = null): BoundListener {
   return bound(spec, createListenerServer(spec, app, tls, handover));
 }
 

@@ -2,13 +2,23 @@
  * TLS on an accepted connection: the engine serves the TLSSocket that does the handshake over it
  * (node's `tls`), so requests are read only once the handshake is done. ALPN selects `http/1.1`; a
  * client that offers ALPN without it (h2 only) gets node's no-application-protocol alert (lighttpd
- * would speak HTTP/2 with it; tswstunnel has none). Without ALPN the handshake goes on. A handshake
+ * would speak HTTP/2 with it; tswstunnel has none). Without ALPN the handshake goes on. The server
+ * name (SNI) picks the context of the last `$HTTP["host"]` rule it matches (tls-sni.ts), else the
+ * listener's own. A handshake
  * that fails — plain HTTP on the TLS port, a protocol version below the minimum, no common cipher —
  * closes the connection without an HTTP answer and logs one line as lighttpd 1.4.69 does:
  * `SSL: 1 error:0A00009C:SSL routines::http request (127.0.0.1)`.
  */
 import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
+import type { Condition } from '../config/tree.js';
+import { sniMatches } from './tls-sni.js';
+
+/** A TLS listener's contexts: its own, and the ones `$HTTP["host"]` blocks select by server name. */
+export interface ListenerTls {
+  readonly context: SecureContext;
+  readonly sni: readonly { readonly conditions: readonly Condition[]; readonly context: SecureContext }[];
+}
 
 /** OpenSSL's packed error code and reason from node's message (`…:error:0A00009C:SSL routines:fn:reason:…`). */
 const OPENSSL_ERROR = /error:([0-9A-Fa-f]{8}):([^:]*):[^:]*:([^:]*)/;
@@ -27,10 +37,17 @@ function selectAlpn(offer: { readonly protocols: readonly string[] }): string | 
 }
 
 /** A wrapper for the engine (Http1Options.secure): each accepted socket → its server-side TLSSocket. */
-export function tlsAccept(context: SecureContext, log: (source: string, message: string) => void): (socket: Socket) => Socket {
+export function tlsAccept(listener: ListenerTls, log: (source: string, message: string) => void): (socket: Socket) => Socket {
+  const sni = listener.sni;
+  const SNICallback = (servername: string, cb: (err: Error | null, ctx?: SecureContext) => void): void => {
+    const name = servername.toLowerCase();
+    let chosen: SecureContext | undefined;
+    for (const rule of sni) if (sniMatches(rule, name)) chosen = rule.context;
+    cb(null, chosen ?? listener.context);
+  };
   return (socket) => {
     const remoteAddr = (socket.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.)/, '');
-    const tls = new TLSSocket(socket, { isServer: true, secureContext: context, ALPNCallback: selectAlpn });
+    const tls = new TLSSocket(socket, { isServer: true, secureContext: listener.context, ALPNCallback: selectAlpn, ...(sni.length > 0 ? { SNICallback } : {}) });
     let secure = false;
     tls.once('secure', () => {
       secure = true;

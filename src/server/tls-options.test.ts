@@ -1,12 +1,13 @@
 // Which listeners speak TLS, with which ssl.* settings (http-core.md §12.2): global values inherited
 // by socket blocks, global ssl.engine making the default port 443, a socket block naming the main
-// listener configuring it, and the TLS protocol defaults and conf commands.
+// listener configuring it, the TLS protocol defaults and conf commands, and the SNI rules.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DiagnosticList } from '../diagnostics.js';
 import { loadConfig } from '../config/load.js';
 import { readServerConf, type ListenSpec } from './server-config.js';
 import { LIGHTTPD_CIPHER_LIST, tlsProtocol } from './tls-protocol.js';
+import { sniMatches, sniRules } from './tls-sni.js';
 
 function listeners(text: string): readonly ListenSpec[] {
   const r = loadConfig({ file: '-', stdinText: text, cwd: '/', env: {}, pid: 1 });
@@ -76,4 +77,32 @@ test('ssl.cipher-list: used, deprecated (warned), server preference on; conf com
   assert.match(r.warnings[0] ?? '', /^ssl\.cipher-list is deprecated/);
   assert.match(r.warnings[1] ?? '', /VerifyMode is not supported by tswstunnel/);
   assert.deepEqual(tlsProtocol('', [['MinProtocol', 'TLSv9']]).errors, ['SSL: SSL_CONF_cmd MinProtocol TLSv9: unknown protocol version']);
+});
+
+test('SNI rules: $HTTP["host"] blocks (also inside this socket\'s block) select; other sockets\', else chains and other conditions do not', () => {
+  const text = `ssl.engine = "enable"
+ssl.pemfile = "/main.pem"
+$HTTP["host"] == "a.test" { ssl.pemfile = "/a.pem" }
+$SERVER["socket"] == ":8443" { ssl.engine = "enable"
+  $HTTP["host"] == "b.test" { ssl.pemfile = "/b.pem" } }
+$HTTP["host"] == "c.test" { ssl.ca-file = "/c-ca.pem" } else $HTTP["host"] == "d.test" { ssl.pemfile = "/d.pem" }
+$HTTP["url"] =^ "/x" { $HTTP["host"] == "e.test" { ssl.pemfile = "/e.pem" } }
+`;
+  const r = loadConfig({ file: '-', stdinText: text, cwd: '/', env: {}, pid: 1 });
+  if (!r.tree) throw new Error('config did not load');
+  const diags = new DiagnosticList();
+  const l = readServerConf(r.tree, diags).listeners;
+  const main = l[0];
+  const other = l[1];
+  assert.ok(main && other);
+  const pick = (rules: ReturnType<typeof sniRules>, name: string): string[] => rules.filter((x) => sniMatches(x, name)).map((x) => `${x.settings.pemfile} ${x.settings.caFile}`);
+  const onMain = sniRules(r.tree, main.token, main.tls, diags);
+  const onOther = sniRules(r.tree, other.token, other.tls, diags);
+  assert.deepEqual(pick(onMain, 'a.test'), ['/a.pem ']);
+  assert.deepEqual(pick(onMain, 'b.test'), []);
+  assert.deepEqual(pick(onOther, 'b.test'), ['/b.pem ']);
+  assert.deepEqual(pick(onMain, 'c.test'), ['/main.pem /c-ca.pem']);
+  assert.deepEqual(pick(onMain, 'd.test'), []);
+  assert.deepEqual(pick(onMain, 'e.test'), []);
+  assert.deepEqual(diags.items, []);
 });

@@ -1,6 +1,6 @@
 /**
  * Throw-away certificates for the TLS tests, made with the `openssl` command line at test time (no
- * private key is committed): a self-signed one for `localhost` / 127.0.0.1, and a chain (root CA →
+ * private key is committed): self-signed ones (`localhost` / 127.0.0.1, or another name), and a chain (root CA →
  * intermediate CA → leaf) for the `ssl.ca-file` test. Made once per test process, in a temporary
  * directory removed when the process exits.
  */
@@ -49,17 +49,21 @@ function openssl(args: readonly string[], cwd: string): void {
 
 const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
-let cert: TestCert | null = null;
+const certs = new Map<string, TestCert>();
 
-/** The self-signed certificate for localhost / 127.0.0.1. */
-export function testCert(): TestCert {
-  if (cert !== null) return cert;
+/** A self-signed certificate for `name` (default localhost, which also covers 127.0.0.1). */
+export function testCert(name = 'localhost'): TestCert {
+  const known = certs.get(name);
+  if (known) return known;
   const d = workDir();
-  openssl(['req', '-x509', ...EC, '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], d);
-  const certPem = readFileSync(join(d, 'cert.pem'), 'utf8');
-  writeFileSync(join(d, 'both.pem'), certPem + readFileSync(join(d, 'key.pem'), 'utf8'));
-  cert = { dir: d, certFile: join(d, 'cert.pem'), keyFile: join(d, 'key.pem'), bothFile: join(d, 'both.pem'), certPem };
-  return cert;
+  const p = (f: string): string => join(d, `${name}-${f}`);
+  const san = name === 'localhost' ? 'subjectAltName=DNS:localhost,IP:127.0.0.1' : `subjectAltName=DNS:${name}`;
+  openssl(['req', '-x509', ...EC, '-keyout', p('key.pem'), '-out', p('cert.pem'), '-days', '2', '-subj', `/CN=${name}`, '-addext', san], d);
+  const certPem = readFileSync(p('cert.pem'), 'utf8');
+  writeFileSync(p('both.pem'), certPem + readFileSync(p('key.pem'), 'utf8'));
+  const made = { dir: d, certFile: p('cert.pem'), keyFile: p('key.pem'), bothFile: p('both.pem'), certPem };
+  certs.set(name, made);
+  return made;
 }
 
 let chain: TestChain | null = null;

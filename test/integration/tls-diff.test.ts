@@ -97,3 +97,37 @@ $HTTP["url"] =~ "^/ws" { wstunnel.server = ( "" => (( "host" => "127.0.0.1", "po
   const old = 'SSL: 1 error:0A000102:SSL routines::unsupported protocol (127.0.0.1)';
   await waitFor(() => oracle.stderr().includes(old) && ours.stderr().includes(old), 3000, `"${old}" in both logs`);
 });
+
+test('SNI: the certificate each server name gets agrees with lighttpd 1.4.69 + mod_openssl', async (t) => {
+  const main = testCert();
+  const other = testCert('other.test');
+  const third = testCert('third.test');
+  const conf = `server.modules = ("mod_openssl")
+server.document-root = "@DIR@/www"
+ssl.engine = "enable"
+ssl.pemfile = "${main.bothFile}"
+$HTTP["host"] == "other.test" { ssl.pemfile = "${other.certFile}"
+ssl.privkey = "${other.keyFile}" }
+$HTTP["host"] =~ "^third\\." { ssl.pemfile = "${third.bothFile}" }
+`;
+  const ours = await startTestServer(t, conf);
+  const oracle = await startLighttpd(t, `server.port = @PORT@\nserver.bind = "127.0.0.1"\n${conf}`, { dir: ours.dir });
+  const subject = async (port: number, servername: string): Promise<string> => {
+    const s = tlsConnect({ host: '127.0.0.1', port, servername, rejectUnauthorized: false });
+    t.after(() => s.destroy());
+    await new Promise<void>((resolve, reject) => {
+      s.once('secureConnect', resolve);
+      s.once('error', reject);
+    });
+    const cn = s.getPeerCertificate().subject.CN;
+    s.destroy();
+    return Array.isArray(cn) ? cn.join(',') : (cn ?? '');
+  };
+  const names = ['other.test', 'Other.Test', 'third.test', 'third.example', 'localhost', 'nothing.test', 'other.test.evil'];
+  const diffs: string[] = [];
+  for (const n of names) {
+    const [want, got] = [await subject(oracle.port, n), await subject(ours.port, n)];
+    if (want !== got) diffs.push(`${n}: lighttpd ${want}, ours ${got}`);
+  }
+  assert.deepEqual(diffs, []);
+});

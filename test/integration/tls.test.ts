@@ -159,6 +159,41 @@ proxy.header = ( "upgrade" => "enable" )`,
   await closed;
 });
 
+test('SNI: ssl.pemfile in $HTTP["host"] blocks picks the certificate by server name; other names get the socket\'s', async (t) => {
+  const main = testCert();
+  const other = testCert('other.test');
+  const third = testCert('third.test');
+  const srv = await startTestServer(
+    t,
+    `server.modules = ("mod_openssl")
+ssl.engine = "enable"
+ssl.pemfile = "${main.bothFile}"
+$HTTP["host"] == "other.test" { ssl.pemfile = "${other.certFile}"\nssl.privkey = "${other.keyFile}" }
+$HTTP["host"] =~ "^third\\." { ssl.pemfile = "${third.bothFile}" }
+$HTTP["url"] =^ "/x" { ssl.pemfile = "${other.bothFile}" }`,
+    { files: FILES },
+  );
+  const subject = async (servername: string): Promise<string> => {
+    const s = tlsConnect({ host: '127.0.0.1', port: srv.port, servername, rejectUnauthorized: false });
+    t.after(() => s.destroy());
+    await once(s, 'secureConnect');
+    const cn = s.getPeerCertificate().subject.CN;
+    s.destroy();
+    return Array.isArray(cn) ? cn.join(',') : (cn ?? '');
+  };
+  assert.equal(await subject('other.test'), 'other.test');
+  assert.equal(await subject('OTHER.test'), 'other.test');
+  assert.equal(await subject('third.test'), 'third.test');
+  assert.equal(await subject('localhost'), 'localhost');
+  assert.equal(await subject('unknown.test'), 'localhost');
+  // the verified path: the other certificate is trusted for its name
+  const s = tlsConnect({ host: '127.0.0.1', port: srv.port, servername: 'other.test', ca: other.certPem });
+  t.after(() => s.destroy());
+  await once(s, 'secureConnect');
+  assert.match(srv.stderr(), /WARNING: ssl\.pemfile in a \$HTTP\["url"\] block is not supported by tswstunnel/);
+  assert.doesNotMatch(srv.stderr(), /\$HTTP\["host"\] block is not supported/);
+});
+
 test('ssl.ca-file supplies the intermediate: a client trusting only the root verifies the chain', async (t) => {
   const chain = testChain();
   const srv = await startTestServer(
