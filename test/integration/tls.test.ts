@@ -116,6 +116,16 @@ test('a connection closed before or during the handshake logs nothing and breaks
   assert.equal(srv.stderr().includes('SSL:'), false, srv.stderr());
 });
 
+test('a handshake that stalls is closed after server.max-read-idle, as a stalled request head is', async (t) => {
+  const { tlsPort } = await twoListeners(t, 'server.max-read-idle = 1');
+  const started = Date.now();
+  // the first bytes of a ClientHello record, then nothing
+  const r = await rawRequest(tlsPort, Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01]), { timeoutMs: 6000 });
+  assert.equal(r.closed, true);
+  const took = Date.now() - started;
+  assert.ok(took >= 900 && took < 5000, `closed after ${took} ms`);
+});
+
 test('wss:// through mod_wstunnel to a TCP echo backend: small and 200 KiB messages both ways', async (t) => {
   const backend = await tcpBackend();
   t.after(() => backend.close());
