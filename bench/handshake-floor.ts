@@ -12,14 +12,17 @@
  * costs with and without net.Socket. Reported per server: cycles/s and server CPU µs per cycle (from
  * /proc/PID/stat), medians over the rounds with min–max; host steal for the whole run.
  *
- *   node dist/bench/handshake-floor.js [--rounds N] [--seconds S]
+ * `--compare ROOT` adds a row for the tswstunnel build of another checkout (e.g. main before a
+ * change), measured in the same interleaved rounds: the paired comparison of two versions.
+ *
+ *   node dist/bench/handshake-floor.js [--rounds N] [--seconds S] [--compare ROOT]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildTools, choosePinning, describeMachine, REPO_ROOT } from './env.js';
 import { cpuSeconds, startPinned, stopChild, waitForLine, type Child } from './proc.js';
-import { lighttpd, tswstunnel, type Running, type StartContext } from './servers.js';
+import { lighttpd, tswstunnel, tswstunnelAt, type Running, type StartContext } from './servers.js';
 import { median } from './stats.js';
 
 interface Server {
@@ -84,6 +87,8 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const rounds = option(argv, '--rounds', 5);
   const seconds = option(argv, '--seconds', 3);
+  const compareAt = argv.indexOf('--compare');
+  const compare = compareAt >= 0 ? argv[compareAt + 1] : undefined;
   const tools = buildTools();
   const { pinning, note } = choosePinning();
   const dir = mkdtempSync(join(tmpdir(), 'tsw-floor-'));
@@ -95,6 +100,10 @@ async function main(): Promise<void> {
     servers.push(await startFloor('raw handles (no net.Socket), no backend', 'raw-accept.js', pinning.server));
     servers.push(await startFloor('node:net, no backend', 'net-accept.js', pinning.server));
     servers.push(fromRunning('tswstunnel', await tswstunnel.start(ctx)));
+    if (compare !== undefined) {
+      const label = `tswstunnel (${compare})`;
+      servers.push(fromRunning(label, await tswstunnelAt(compare, label).start(ctx)));
+    }
     servers.push(fromRunning('lighttpd 1.4.69', await lighttpd.start(ctx)));
     for (const s of servers) await measure(tools.wsload, pinning.load, s, 1); // warm-up, not counted
     const [steal0, total0] = hostTimes();

@@ -105,20 +105,22 @@ export function lighttpdWith(conf: ConfWriter): Target {
   };
 }
 
-/** tswstunnel (`node bin/tswstunnel -D -f conf`, built by `npm run build`) on the same config. */
-export function tswstunnelWith(conf: ConfWriter): Target {
+/**
+ * tswstunnel (`node bin/tswstunnel -D -f conf`, built by `npm run build`) on the same config; `root`:
+ * the checkout to run (default TSWSTUNNEL_ROOT, else this one: e.g. a branch before it lands).
+ */
+export function tswstunnelWith(conf: ConfWriter, root?: string, label = 'tswstunnel'): Target {
   return {
     id: 'tswstunnel',
-    label: 'tswstunnel',
+    label,
     async start(ctx) {
-      // TSWSTUNNEL_ROOT: benchmark another checkout's build (e.g. a branch before it lands)
-      const root = process.env['TSWSTUNNEL_ROOT'] ?? REPO_ROOT;
-      if (!existsSync(join(root, 'dist', 'src', 'cli.js'))) return { unavailable: `not built (npm run build in ${root})` };
+      const dir = root ?? process.env['TSWSTUNNEL_ROOT'] ?? REPO_ROOT;
+      if (!existsSync(join(dir, 'dist', 'src', 'cli.js'))) return { unavailable: `not built (npm run build in ${dir})` };
       const port = await freePort();
-      const file = join(ctx.dir, 'tswstunnel.conf');
+      const file = join(ctx.dir, `tswstunnel-${port}.conf`);
       writeFileSync(file, conf(port, ctx));
-      const bin = join(root, 'bin', 'tswstunnel');
-      return startFromChild(startPinned(ctx.cpus, process.execPath, [bin, '-D', '-f', file], root), port, '/ws');
+      const bin = join(dir, 'bin', 'tswstunnel');
+      return startFromChild(startPinned(ctx.cpus, process.execPath, [bin, '-D', '-f', file], dir), port, '/ws');
     },
   };
 }
@@ -130,6 +132,11 @@ export const lighttpd = lighttpdWith(wsConf);
 
 /** tswstunnel on the same lighttpd.conf. */
 export const tswstunnel = tswstunnelWith(wsConf);
+
+/** tswstunnel from another checkout (`root`, built) on the same lighttpd.conf, for paired comparisons. */
+export function tswstunnelAt(root: string, label: string): Target {
+  return tswstunnelWith(wsConf, root, label);
+}
 
 /** websockify (Python) relaying to the backend; it forks one process per connection. */
 export const websockify: Target = {
