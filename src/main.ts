@@ -8,7 +8,7 @@
  */
 import { unlinkSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import type { Duplex } from 'node:stream';
+import type { EngineSocket } from './http1/engine-socket.js';
 import { DiagnosticList, formatDiagnostic } from './diagnostics.js';
 import type { ConfigTree } from './config/tree.js';
 import { loadConfig } from './config/load.js';
@@ -138,7 +138,7 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
   // when the last request or tunnel ended (engine clock, ms): only read while none is active
   let lastActivity = tick();
   let drained: (() => void) | null = null;
-  const upgradedSockets = new Set<Duplex>();
+  const upgradedSockets = new Set<EngineSocket>();
   const pipeline: Pipeline = createPipeline({ core, modules, url: conf.url, log, statCacheEngine: conf.statCacheEngine });
   const app: App = {
     pipeline,

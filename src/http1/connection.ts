@@ -16,7 +16,8 @@
  * max-read-idle while a head or a read body stalls (first request), max-keep-alive-idle between
  * requests, max-write-idle while a started response makes no progress; all close silently.
  */
-import type { Socket } from 'node:net';
+import net, { type Socket } from 'node:net';
+import type { HandleReads, HandleStream } from '../net/handle-stream.js';
 import { ChunkedDecoder, LengthDecoder, type BodyDecoder } from './body-decoder.js';
 import { clock, tick } from './clock.js';
 import type { Http1Handler, Http1Options, UpgradeControl } from './handler.js';
@@ -24,7 +25,11 @@ import { HeadReader, type HeadScan } from './head-reader.js';
 import { hasToken, parseRequestHead, type RequestHead } from './request-head.js';
 import { HttpRequest, type BodyOwner, type Peer } from './request.js';
 import { HttpResponse, type ResponseOwner } from './response.js';
+import type { EngineSocket } from './engine-socket.js';
+import { RawSocket } from './raw-socket.js';
+import { closedSocket, socketAround } from './socket-around.js';
 import { shareReads, streamReads } from './socket-io.js';
+import { streamFromRaw } from './stream-from-raw.js';
 
 type ConnState = 'head' | 'request' | 'upgrade' | 'linger' | 'closed';
 
@@ -98,7 +103,14 @@ function releaseFlow(socket: Socket): void {
 
 /** One connection (see the file header). */
 export class Http1Connection implements ResponseOwner, BodyOwner {
-  readonly socket: Socket;
+  /** The socket the engine drives: a net.Socket, or a RawSocket until something needs a net.Socket. */
+  #io: EngineSocket;
+  /** The RawSocket while the connection runs on its handle (then #sock is null). */
+  #raw: RawSocket | null;
+  /** #io when it is a net.Socket. */
+  #sock: Socket | null;
+  /** While lent: listener counts of the lent net.Socket before modules added theirs (null: not made yet). */
+  #lentBefore: number[] | null = null;
   readonly #owner: ConnectionOwner;
   readonly #reader: HeadReader;
   #state: ConnState = 'head';
@@ -141,25 +153,79 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
     }
   };
   readonly directDone = (status: number): void => {
-    if (status < 0) this.socket.destroy();
+    if (status < 0) this.#io.destroy();
     this.endCallback(status < 0 ? new Error(`write failed (${status})`) : null);
   };
   /** Inside a 'data' event: a response flushed meanwhile is finished once the handlers return. */
   #inTurn = false;
   #finishLater: HttpResponse | null = null;
 
-  constructor(socket: Socket, owner: ConnectionOwner) {
-    this.socket = socket;
+  constructor(socket: EngineSocket, owner: ConnectionOwner) {
+    this.#io = socket;
+    this.#raw = socket instanceof RawSocket ? socket : null;
+    this.#sock = socket instanceof net.Socket ? socket : null;
     this.#owner = owner;
     this.#reader = new HeadReader(owner.options.maxHeadSize);
     this.#keepAliveIdle = owner.options.keepAliveIdle;
     this.#shared = shareReads(socket, this.#onShared);
-    if (!this.#shared) socket.on('data', this.#onData);
+    if (!this.#shared) this.#sock?.on('data', this.#onData);
     socket.on('end', this.#onEnd);
     socket.on('drain', this.#onDrain);
     socket.on('error', ignoreSocketError);
     socket.on('close', this.#onClose);
     socket.resume();
+  }
+
+  /** The socket as the engine drives it (for counting and closing; modules use `socket`). */
+  get io(): EngineSocket {
+    return this.#io;
+  }
+
+  /**
+   * The connection as a net.Socket. On a raw connection one is made around the handle now (and the
+   * engine drives it from then on); after takeStream() only a closed stand-in is left.
+   */
+  get socket(): Socket {
+    const sock = this.#sock;
+    if (sock !== null) return sock;
+    const raw = this.#raw;
+    return raw === null ? closedSocket() : this.#materialise(raw);
+  }
+
+  #materialise(raw: RawSocket): Socket {
+    const lent = this.#state === 'upgrade';
+    const handle = raw.detach();
+    // its handle went to a module (takeStream), or it is closed: a closed socket stands for it
+    if (handle === null) return closedSocket();
+    const socket = socketAround(handle, lent ? null : this.#onShared, lent && raw.readableEnded);
+    for (const ev of LENT_EVENTS) {
+      for (const l of raw.listeners(ev)) socket.on(ev, l as (...a: unknown[]) => void);
+      raw.removeAllListeners(ev);
+    }
+    this.#io = socket;
+    this.#sock = socket;
+    this.#raw = null;
+    this.#res?.moveTo(socket);
+    if (lent) {
+      // what a lent net.Socket looks like (see #lend): 'data' events, flow left to the next reader
+      this.#shared = false;
+      releaseFlow(socket);
+      this.#lentBefore = LENT_EVENTS.map((ev) => socket.listenerCount(ev));
+    } else if (!raw.isPaused()) {
+      socket.resume();
+    }
+    return socket;
+  }
+
+  /**
+   * During an upgrade decision on a raw connection: the handle, for good, as a HandleStream reading
+   * through `reads` (not reading yet); the connection's socket stays as a stand-in that closes with it
+   * and closes it. Null when the connection is not raw (any more) or not lent: use `socket` then.
+   */
+  takeStream(reads: HandleReads): HandleStream | null {
+    const raw = this.#raw;
+    if (raw === null || this.#state !== 'upgrade') return null;
+    return streamFromRaw(raw, reads);
   }
 
   /** Between requests, nothing of the next one received (graceful shutdown closes these). */
@@ -198,7 +264,7 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
   /** A listener on a response threw: logged, and the connection (in an unknown state) is dropped. */
   #handlerFailed(e: unknown): void {
     this.#owner.options.log('connection.ts', `request handling failed: ${e instanceof Error ? e.message : String(e)}`);
-    this.socket.destroy();
+    this.#io.destroy();
   }
 
   flushedNow(res: HttpResponse): void {
@@ -217,7 +283,7 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
     this.#pending = this.#pending === null ? rest : Buffer.concat([this.#pending, rest]);
     if (this.#pending.length > PENDING_LIMIT && !this.#pausedPending) {
       this.#pausedPending = true;
-      this.socket.pause();
+      this.#io.pause();
     }
   }
 
@@ -236,9 +302,9 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
 
   /** Starts handling one request; `rest`: bytes after its head. */
   #begin(head: RequestHead, rest: Buffer): void {
-    const req = new HttpRequest(head, this.socket, this, this.#requests - 1, this.#peerInfo());
+    const req = new HttpRequest(head, this, this.#requests - 1, this.#peerInfo());
     const opts = this.#owner.options;
-    const res = new HttpResponse(this.socket, this, head.version === '1.1' ? 'HTTP/1.1' : 'HTTP/1.0', head.status === 0 && head.keepAlive && !this.#owner.closing, head.method === 'HEAD');
+    const res = new HttpResponse(this.#io, this, head.version === '1.1' ? 'HTTP/1.1' : 'HTTP/1.0', head.status === 0 && head.keepAlive && !this.#owner.closing, head.method === 'HEAD');
     res.readIdle = opts.readIdle;
     res.writeIdle = opts.writeIdle;
     res.keepAliveIdle = opts.keepAliveIdle;
@@ -260,7 +326,7 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
       this.#owner.handler.request(req, res);
     } catch (e) {
       opts.log('connection.ts', `request handler failed: ${(e as Error).message}`);
-      this.socket.destroy();
+      this.#io.destroy();
       return;
     }
     this.#restWaiting = false;
@@ -270,59 +336,83 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
 
   #peerInfo(): Peer {
     if (this.#peer === null) {
-      const s = this.socket;
+      const s = this.#io;
       this.#peer = { remoteAddr: unmapV4(s.remoteAddress ?? ''), remotePort: s.remotePort ?? 0, localAddr: unmapV4(s.localAddress ?? ''), localPort: s.localPort ?? 0 };
     }
     return this.#peer;
   }
 
-  /** Hands the socket to the core for an upgrade decision. */
+  /**
+   * Hands the socket to the core for an upgrade decision. A net.Socket is lent as node:http lends one
+   * ('data' events, flow left to the next reader); a raw connection just stops reading: a module gets a
+   * net.Socket when it asks for `req.socket` (#materialise), or the handle itself (takeStream).
+   */
   #lend(req: HttpRequest, res: HttpResponse, rest: Buffer): void {
     this.#state = 'upgrade';
-    const socket = this.socket;
-    if (this.#shared) {
-      // modules see 'data' events; the connection reads them too if it gets the socket back
-      this.#shared = false;
-      streamReads(socket);
-    } else {
-      socket.off('data', this.#onData);
-    }
+    const socket = this.#io;
     socket.off('end', this.#onEnd);
     socket.off('drain', this.#onDrain);
-    releaseFlow(socket);
-    const before = LENT_EVENTS.map((ev) => socket.listenerCount(ev));
+    const sock = this.#sock;
+    if (sock === null) {
+      this.#raw?.pause();
+      this.#lentBefore = null;
+    } else {
+      if (this.#shared) {
+        // modules see 'data' events; the connection reads them too if it gets the socket back
+        this.#shared = false;
+        streamReads(sock);
+      } else {
+        sock.off('data', this.#onData);
+      }
+      releaseFlow(sock);
+      this.#lentBefore = LENT_EVENTS.map((ev) => sock.listenerCount(ev));
+    }
     let decided = false;
     const control: UpgradeControl = {
       taken: () => {
         if (decided) return;
         decided = true;
+        this.#lentBefore = null;
         this.#handOff();
       },
       resume: () => {
         if (decided) return;
         decided = true;
-        if (socket.destroyed) return;
-        // listeners the modules added while looking at the socket belong to them no longer
-        LENT_EVENTS.forEach((ev, i) => {
-          for (const l of socket.listeners(ev).slice(before[i])) socket.off(ev, l as (...a: unknown[]) => void);
-        });
-        this.#state = 'request';
-        socket.on('data', this.#onData);
-        socket.on('end', this.#onEnd);
-        socket.on('drain', this.#onDrain);
-        socket.resume();
-        if (rest.length > 0) this.#moreForRequest(rest);
-        const lentDone = this.#doneWhileLent;
-        this.#doneWhileLent = null;
-        if (lentDone !== null && this.#res !== null) this.responseDone(this.#res, lentDone);
+        this.#takeBack(rest);
       },
     };
     try {
       this.#owner.handler.upgrade(req, res, rest, control);
     } catch (e) {
       this.#owner.options.log('connection.ts', `upgrade handler failed: ${(e as Error).message}`);
-      socket.destroy();
+      this.#io.destroy();
     }
+  }
+
+  /** Nobody took the lent socket: the engine reads it again and the request is answered on it. */
+  #takeBack(rest: Buffer): void {
+    const io = this.#io;
+    const before = this.#lentBefore;
+    this.#lentBefore = null;
+    if (io.destroyed) return;
+    const raw = this.#raw;
+    if (raw !== null && raw.handle === null) return; // its handle went to a module (takeStream)
+    const socket = this.#sock;
+    if (socket !== null) {
+      // listeners the modules added while looking at the socket belong to them no longer
+      LENT_EVENTS.forEach((ev, i) => {
+        for (const l of socket.listeners(ev).slice(before?.[i] ?? 0)) socket.off(ev, l as (...a: unknown[]) => void);
+      });
+      socket.on('data', this.#onData);
+    }
+    this.#state = 'request';
+    io.on('end', this.#onEnd);
+    io.on('drain', this.#onDrain);
+    io.resume();
+    if (rest.length > 0) this.#moreForRequest(rest);
+    const lentDone = this.#doneWhileLent;
+    this.#doneWhileLent = null;
+    if (lentDone !== null && this.#res !== null) this.responseDone(this.#res, lentDone);
   }
 
   /**
@@ -334,7 +424,7 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
     this.#res = null;
     this.#decoder = null;
     this.#pending = null;
-    this.socket.off('close', this.#onClose);
+    this.#io.off('close', this.#onClose);
     this.#owner.connectionUpgraded(this);
   }
 
@@ -352,7 +442,7 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
         this.#owner.handler.bodyError(req, res, decoder.error);
       } catch (e) {
         this.#owner.options.log('connection.ts', `body error handler failed: ${(e as Error).message}`);
-        this.socket.destroy();
+        this.#io.destroy();
       }
       return data.length;
     }
@@ -377,21 +467,21 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
       // lighttpd: 100 Continue only when nothing of the body arrived yet and no answer started
       const res = this.#res;
       const nothingYet = this.#decoder !== null && this.#decoder.received === 0 && !this.#restWaiting;
-      if (req.expectsContinue && req.httpVersion === '1.1' && nothingYet && res && !res.headersSent && !this.socket.destroyed) {
-        this.socket.write(CONTINUE, 'latin1');
+      if (req.expectsContinue && req.httpVersion === '1.1' && nothingYet && res && !res.headersSent && !this.#io.destroyed) {
+        this.#io.write(CONTINUE, 'latin1');
       }
     }
     if (this.#pausedBody) {
       this.#pausedBody = false;
       this.#lastRead = performance.now();
-      if (!this.#pausedPending) this.socket.resume();
+      if (!this.#pausedPending) this.#io.resume();
     }
   }
 
   bodyFull(req: HttpRequest): void {
     if (req !== this.#req || this.#pausedBody || this.#state !== 'request') return;
     this.#pausedBody = true;
-    this.socket.pause();
+    this.#io.pause();
   }
 
   // ResponseOwner
@@ -433,7 +523,7 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
     if (this.#pausedBody || this.#pausedPending) {
       this.#pausedBody = false;
       this.#pausedPending = false;
-      this.socket.resume();
+      this.#io.resume();
     }
     const pending = this.#pending;
     this.#pending = null;
@@ -441,7 +531,7 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
   }
 
   abort(res: HttpResponse): void {
-    if (res === this.#res) this.socket.destroy();
+    if (res === this.#res) this.#io.destroy();
   }
 
   /** lighttpd's connection_handle_shutdown: shut the write side, drain input for a while, close. */
@@ -449,7 +539,7 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
     this.#state = 'linger';
     this.#pending = null;
     this.#lingerSince = performance.now();
-    const socket = this.socket;
+    const socket = this.#io;
     if (this.#peerEnded || socket.destroyed) {
       socket.destroySoon();
       return;
@@ -463,7 +553,7 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
     switch (this.#state) {
       case 'head':
         this.#state = 'linger';
-        this.socket.destroySoon();
+        this.#io.destroySoon();
         return;
       case 'request': {
         const d = this.#decoder;
@@ -471,7 +561,7 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
         return;
       }
       case 'linger':
-        this.socket.destroy();
+        this.#io.destroy();
         return;
       default:
         return;
@@ -492,19 +582,19 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
     switch (this.#state) {
       case 'head': {
         const limit = this.#requests === 0 ? this.#owner.options.readIdle : this.#keepAliveIdle;
-        if (now - this.#lastRead > limit * 1000) this.socket.destroy();
+        if (now - this.#lastRead > limit * 1000) this.#io.destroy();
         return;
       }
       case 'request': {
         const res = this.#res;
         if (res === null) return;
         if (this.#writing && !res.writableFinished && now - this.#lastWrite > res.writeIdle * 1000 + WRITE_SLACK_MS) {
-          this.socket.destroy();
+          this.#io.destroy();
           return;
         }
         const d = this.#decoder;
         const reading = d !== null && !d.done && d.error === null && !this.#pausedBody && (this.#req?.bodyWasWanted ?? false);
-        if (reading && now - this.#lastRead > res.readIdle * 1000) this.socket.destroy();
+        if (reading && now - this.#lastRead > res.readIdle * 1000) this.#io.destroy();
         return;
       }
       case 'upgrade': {
@@ -512,11 +602,11 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
         // no longer than lighttpd's read timeout would let a body stall
         const d = this.#decoder;
         const res = this.#res;
-        if (d !== null && !d.done && res !== null && (this.#req?.bodyWasWanted ?? false) && now - this.#lastRead > res.readIdle * 1000) this.socket.destroy();
+        if (d !== null && !d.done && res !== null && (this.#req?.bodyWasWanted ?? false) && now - this.#lastRead > res.readIdle * 1000) this.#io.destroy();
         return;
       }
       case 'linger':
-        if (now - this.#lingerSince > LINGER_SECONDS * 1000) this.socket.destroy();
+        if (now - this.#lingerSince > LINGER_SECONDS * 1000) this.#io.destroy();
         return;
       default:
         return;
@@ -525,6 +615,6 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
 
   /** Closes the connection now (server stop). */
   destroy(): void {
-    if (this.#state !== 'upgrade') this.socket.destroy();
+    if (this.#state !== 'upgrade') this.#io.destroy();
   }
 }

@@ -27,6 +27,8 @@ export interface Http1Options {
   readonly log: (source: string, message: string) => void;
   /** A TLS listener: turns each accepted socket into the socket that is served (its TLSSocket). */
   readonly secure?: (socket: Socket) => Socket;
+  /** Accept connections as raw handles (raw-accept.ts; default true where node allows it); false: net.Sockets. */
+  readonly rawAccept?: boolean;
 }
 
 /** Decide what happens to an upgrade candidate: exactly one call. */

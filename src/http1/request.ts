@@ -9,6 +9,8 @@
  */
 import { Readable } from 'node:stream';
 import type { Socket } from 'node:net';
+import type { HandleReads, HandleStream } from '../net/handle-stream.js';
+import type { EngineSocket } from './engine-socket.js';
 import type { HttpVersion, RequestHead } from './request-head.js';
 
 /** Request headers by lower-case name (node's IncomingMessage.headers shape, one string each). */
@@ -30,6 +32,12 @@ export interface BodyOwner {
   bodyFull(req: HttpRequest): void;
   /** The core's `server.max-request-size` for a chunked body (bytes; 0 = none). */
   setBodyLimit(req: HttpRequest, bytes: number): void;
+  /** The connection as a net.Socket (made on first use when the engine runs it on its raw handle). */
+  readonly socket: Socket;
+  /** The socket as the engine drives it: a net.Socket or the raw connection (for counting and closing). */
+  readonly io: EngineSocket;
+  /** While lent for an upgrade: the raw handle as a HandleStream for good, or null (use `socket`). */
+  takeStream(reads: HandleReads): HandleStream | null;
 }
 
 /** Body bytes queued before anybody reads them; then the socket pauses. */
@@ -57,7 +65,6 @@ export class HttpRequest {
   readonly rawHeaders: readonly string[];
   /** The parse result: status, lighttpd's header list, body length. */
   readonly head: RequestHead;
-  readonly socket: Socket;
   /** Head bytes plus body bytes received for this request (accesslog %I). */
   bytesIn: number;
   /** Whether the head asked for `Expect: 100-continue`. */
@@ -76,7 +83,7 @@ export class HttpRequest {
   #aborted = false;
   #wanted = false;
 
-  constructor(head: RequestHead, socket: Socket, owner: BodyOwner, keepAliveIndex: number, peer: Peer) {
+  constructor(head: RequestHead, owner: BodyOwner, keepAliveIndex: number, peer: Peer) {
     this.keepAliveIndex = keepAliveIndex;
     this.peer = peer;
     this.head = head;
@@ -84,12 +91,34 @@ export class HttpRequest {
     this.url = head.target;
     this.httpVersion = head.version ?? '1.0';
     this.rawHeaders = head.rawHeaders;
-    this.socket = socket;
     this.bytesIn = head.headLength;
     this.#owner = owner;
     this.#ended = head.status !== 0 || head.bodyLength === 0;
     const expect = head.headers.get('expect');
     this.expectsContinue = expect !== undefined && expect.toLowerCase() === '100-continue';
+  }
+
+  /**
+   * The connection as a net.Socket. When the engine runs the connection on its raw handle, asking for
+   * this makes one around the handle (and the engine drives that from then on): code that only counts
+   * or closes the connection uses `io`.
+   */
+  get socket(): Socket {
+    return this.#owner.socket;
+  }
+
+  /** The connection as the engine drives it (a net.Socket or the raw connection): `destroyed`, destroy(), 'close'. */
+  get io(): EngineSocket {
+    return this.#owner.io;
+  }
+
+  /**
+   * While the connection is lent for an upgrade and runs raw: its handle for good as a HandleStream
+   * reading through `reads` (not reading yet); `io` stays as a stand-in that closes with it. Null
+   * otherwise: use `socket`.
+   */
+  takeStream(reads: HandleReads): HandleStream | null {
+    return this.#owner.takeStream(reads);
   }
 
   /** Headers as a mutable record (Transfer-Encoding included again, as node shows it). */

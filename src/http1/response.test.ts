@@ -17,6 +17,7 @@ async function onWire(opts: { version?: 'HTTP/1.0' | 'HTTP/1.1'; isHead?: boolea
   let keepAlive: boolean | null = null;
   const server = createServer((socket: Socket) => {
     const owner: ResponseOwner = {
+      socket,
       bodyComplete: () => opts.bodyComplete ?? true,
       responseStarted: () => events.push('started'),
       wrote: () => undefined,

@@ -12,6 +12,7 @@
  * crashes the server.
  */
 import type { Socket } from 'node:net';
+import type { EngineSocket } from './engine-socket.js';
 import { dateLine, headerBlock, type BlockInfo, type HeaderValue } from './header-block.js';
 import type { HeaderTemplate } from './header-template.js';
 import { LazyEmitter } from './lazy-emitter.js';
@@ -32,6 +33,8 @@ export interface ResponseOwner {
   responseDone(res: HttpResponse, keepAlive: boolean): void;
   /** The response was destroyed: drop the connection. */
   abort(res: HttpResponse): void;
+  /** The connection as a net.Socket (made on first use when the engine runs it raw). */
+  readonly socket: Socket;
   /** The write callback of a response's last bytes (one function per connection, no closure per response). */
   readonly endCallback: (err?: Error | null) => void;
   /** The completion of end()'s bytes written straight to the handle that the kernel did not take at once. */
@@ -108,7 +111,7 @@ export class HttpResponse extends LazyEmitter implements NodeJS.WritableStream {
   writableFinished = false;
   destroyed = false;
 
-  readonly #socket: Socket;
+  #socket: EngineSocket;
   readonly #owner: ResponseOwner;
   // the header list: spelling, lower-case name, value; shared (with NO_HEADERS or a template) until changed
   #names: string[] = NO_NAMES;
@@ -131,7 +134,7 @@ export class HttpResponse extends LazyEmitter implements NodeJS.WritableStream {
   /** end()'s bytes went straight to the handle and are not all written yet (owner.directDone follows). */
   #inFlight = false;
 
-  constructor(socket: Socket, owner: ResponseOwner, version: 'HTTP/1.0' | 'HTTP/1.1', keepAlive: boolean, isHead: boolean) {
+  constructor(socket: EngineSocket, owner: ResponseOwner, version: 'HTTP/1.0' | 'HTTP/1.1', keepAlive: boolean, isHead: boolean) {
     super();
     this.#socket = socket;
     this.#owner = owner;
@@ -140,9 +143,14 @@ export class HttpResponse extends LazyEmitter implements NodeJS.WritableStream {
     this.isHead = isHead;
   }
 
-  /** The socket of the connection. */
+  /** The connection as a net.Socket (see HttpRequest.socket). */
   get socket(): Socket {
-    return this.#socket;
+    return this.#owner.socket;
+  }
+
+  /** The connection now drives `socket` (made around the raw handle it wrote to so far). */
+  moveTo(socket: EngineSocket): void {
+    this.#socket = socket;
   }
 
   /** The head is committed (writeHead was called or a body write started): headers are frozen. */

@@ -10,16 +10,23 @@
  * A graceful restart (SIGUSR1) hands the listening socket from one engine to the next without closing
  * it: `hold()` stops serving new connections (they wait unread, as in the listen backlog), `release()`
  * gives the socket and the waiting connections to a successor, which serves them as new ones.
+ *
+ * Accepted connections are RawSockets (raw-accept.ts: the libuv handle driven directly, a net.Socket
+ * made only for code that asks for one) unless `options.rawAccept` is false, the listener is TLS
+ * (`options.secure` wraps net.Sockets) or node's internals do not allow it; then they are net.Sockets
+ * as net.Server makes them.
  */
-import { createServer, type Server, type Socket } from 'node:net';
+import net, { createServer, type Server, type Socket } from 'node:net';
 import { tick } from './clock.js';
 import { Http1Connection, type ConnectionOwner } from './connection.js';
+import type { EngineSocket } from './engine-socket.js';
 import type { Http1Handler, Http1Options } from './handler.js';
+import { acceptRaw } from './raw-accept.js';
 
 /** A listening socket handed from one engine to the next, with the connections that waited meanwhile. */
 export interface ListenerHandover {
   readonly net: Server;
-  readonly waiting: readonly Socket[];
+  readonly waiting: readonly EngineSocket[];
 }
 
 /** One listener's engine (see the file header). */
@@ -29,7 +36,7 @@ export class Http1Server implements ConnectionOwner {
   readonly options: Http1Options;
   readonly handler: Http1Handler;
   readonly #conns = new Set<Http1Connection>();
-  readonly #waiting = new Set<Socket>();
+  readonly #waiting = new Set<EngineSocket>();
   /** Sockets handed to a module (upgraded) and not closed yet. */
   #upgraded = 0;
   readonly #upgradedClosed = (): void => {
@@ -43,11 +50,18 @@ export class Http1Server implements ConnectionOwner {
   #released = false;
   #disabled = false;
   #timer: NodeJS.Timeout | null = null;
+  /** Puts node's accept callback back (null: connections are net.Sockets). */
+  #restoreAccept: (() => void) | null = null;
   readonly #onConnection = (s: Socket): void => this.#accept(s);
   readonly #onListening = (): void => {
     this.#timer ??= setInterval(() => this.#sweep(), 1000).unref();
+    if (this.#restoreAccept === null && this.options.rawAccept !== false && this.options.secure === undefined) {
+      this.#restoreAccept = acceptRaw(this.net, true, (s) => this.#accept(s));
+    }
   };
-  readonly #onClose = (): void => this.#stopTimer();
+  // net.Server closes once its connections have; raw-accepted ones it does not know: the sweep
+  // stops when the listener is closed and the engine's last connection is gone
+  readonly #onClose = (): void => this.#stopTimerIfDone();
 
   /** `adopt`: take over a predecessor's listening socket (already listening) and its waiting connections. */
   constructor(options: Http1Options, handler: Http1Handler, adopt?: ListenerHandover) {
@@ -71,6 +85,15 @@ export class Http1Server implements ConnectionOwner {
     this.#timer = null;
   }
 
+  #stopTimerIfDone(): void {
+    if (this.#conns.size === 0) this.#stopTimer();
+  }
+
+  /** Whether connections are accepted as RawSockets (known once listening). */
+  get rawAccept(): boolean {
+    return this.#restoreAccept !== null;
+  }
+
   /** Graceful shutdown started: answers end keep-alive. */
   get closing(): boolean {
     return this.#closing;
@@ -81,7 +104,7 @@ export class Http1Server implements ConnectionOwner {
     return this.#conns.size + this.#upgraded;
   }
 
-  #accept(socket: Socket): void {
+  #accept(socket: EngineSocket): void {
     if (this.#closing && !this.#holding) {
       socket.destroy();
       return;
@@ -103,19 +126,21 @@ export class Http1Server implements ConnectionOwner {
     socket.once('close', () => this.#waiting.delete(socket));
   }
 
-  #serve(socket: Socket): void {
+  #serve(socket: EngineSocket): void {
+    // (a TLS listener accepts net.Sockets only: see #onListening)
     const secure = this.options.secure;
-    this.#conns.add(new Http1Connection(secure ? secure(socket) : socket, this));
+    this.#conns.add(new Http1Connection(secure && socket instanceof net.Socket ? secure(socket) : socket, this));
   }
 
   connectionClosed(conn: Http1Connection): void {
     if (this.#conns.delete(conn)) this.#slotFreed();
+    if (this.#timer !== null && !this.net.listening) this.#stopTimerIfDone();
   }
 
   connectionUpgraded(conn: Http1Connection): void {
     if (!this.#conns.delete(conn)) return;
     this.#upgraded++;
-    conn.socket.on('close', this.#upgradedClosed);
+    conn.io.on('close', this.#upgradedClosed);
   }
 
   #slotFreed(): void {
@@ -156,6 +181,9 @@ export class Http1Server implements ConnectionOwner {
 
   /** Graceful restart, second half: the listening socket and the waiting connections go to a successor. */
   release(): ListenerHandover {
+    // node's accept callback again until the successor installs its own (as it does when adopting)
+    this.#restoreAccept?.();
+    this.#restoreAccept = null;
     this.net.off('connection', this.#onConnection);
     this.net.off('listening', this.#onListening);
     this.net.off('close', this.#onClose);

@@ -21,6 +21,8 @@
  */
 import net from 'node:net';
 import { socketHandle } from '../net/socket-handle.js';
+import type { EngineSocket } from './engine-socket.js';
+import { RawSocket, type RawReader } from './raw-socket.js';
 import { streamBinding, type StreamBinding, type StreamHandle, type StreamReq } from '../net/stream-binding.js';
 
 /** Size of the shared read buffer (what libuv asks for per read: 64 KiB). */
@@ -91,8 +93,12 @@ function plainSocket(socket: net.Socket): IoHandle | null {
  * Makes `socket` (accepted, not reading yet) deliver its reads to `callback` in SHARED_READ_BUFFER
  * instead of 'data' events; false (nothing changed) when that cannot be done.
  */
-export function shareReads(socket: net.Socket, callback: ReadCallback): boolean {
-  if (slots === null) return false;
+export function shareReads(socket: EngineSocket, callback: ReadCallback & RawReader): boolean {
+  if (socket instanceof RawSocket) {
+    socket.setReader(callback);
+    return true;
+  }
+  if (slots === null || !(socket instanceof net.Socket)) return false;
   const handle = plainSocket(socket);
   if (handle === null) return false;
   const s = socket as unknown as SlotHolder;
@@ -104,7 +110,7 @@ export function shareReads(socket: net.Socket, callback: ReadCallback): boolean 
 }
 
 /** A read of a shared-read socket as an ordinary 'data' chunk (copied out of the shared buffer). */
-function pushCopy(this: net.Socket, n: number, buf: Buffer): boolean {
+export function pushCopy(this: net.Socket, n: number, buf: Buffer): boolean {
   const copy = Buffer.allocUnsafe(n);
   buf.copy(copy, 0, 0, n);
   return this.push(copy);
@@ -146,8 +152,9 @@ function writeReq(b: StreamBinding, handle: IoHandle): WriteReq {
  * 'failed' when the handle refused it (the socket is destroyed), or 'queued-path' when the caller
  * must use socket.write (no direct write was made; always for a socket that is not a plain net.Socket).
  */
-export function writeDirect(socket: net.Socket, data: string, done: WriteDone): 'sync' | 'async' | 'failed' | 'queued-path' {
-  if (binding === null || socket.writableLength !== 0 || socket.writableCorked !== 0 || socket.writableEnded || socket.destroyed) return 'queued-path';
+export function writeDirect(socket: EngineSocket, data: string, done: WriteDone): 'sync' | 'async' | 'failed' | 'queued-path' {
+  if (socket instanceof RawSocket) return socket.writeNow(data, done);
+  if (!(socket instanceof net.Socket) || binding === null || socket.writableLength !== 0 || socket.writableCorked !== 0 || socket.writableEnded || socket.destroyed) return 'queued-path';
   // a TLSSocket's handle is its TLS layer: writes go through the socket (plain net.Sockets only)
   if (Object.getPrototypeOf(socket) !== net.Socket.prototype) return 'queued-path';
   const handle = handleOf(socket);

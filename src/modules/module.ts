@@ -26,7 +26,6 @@
  * reads them from `req.core`, the request's merged core config, and never lists them in its own keys.
  */
 import type { HttpResponse } from '../http1/response.js';
-import type { Duplex } from 'node:stream';
 import type { DiagnosticSink } from '../diagnostics.js';
 import type { ConfigBlock, ConfigEntry } from '../config/tree.js';
 import type { RequestCtx, RequestDone } from '../request/context.js';
@@ -91,8 +90,12 @@ export interface Module<C extends object> {
   onResponseStart?(req: RequestCtx, res: HttpResponse, conf: C): void;
   /** The response is complete (or the connection aborted). */
   onRequestDone?(req: RequestCtx, done: RequestDone, conf: C): void;
-  /** An HTTP/1.1 request with `Upgrade`; the socket is raw after the request head. */
-  onUpgrade?(req: RequestCtx, socket: Duplex, head: Buffer, conf: C): Outcome | Promise<Outcome>;
+  /**
+   * An HTTP/1.1 request with `Upgrade` (or CONNECT); the connection is lent, raw after the request head:
+   * `req.raw.socket` is it as a net.Socket (made on first use), `req.raw.takeStream` its handle for
+   * good, `req.raw.io` what counts and closes it. `head`: bytes read after the request head.
+   */
+  onUpgrade?(req: RequestCtx, head: Buffer, conf: C): Outcome | Promise<Outcome>;
   /**
    * Server start, after every block was compiled and before listening (not for -t / -tt): spawn
    * `bin-path` backends, resolve backend host names. Errors reported here stop the server.

@@ -67,7 +67,7 @@ export function createRewriteModule(): Module<RewriteConf> {
       st.passes += 1;
       if (st.passes > 100) {
         log(`mod_rewrite: ENDLESS LOOP IN rewrite-rule DETECTED ... aborting request (${req.target})`);
-        req.raw.socket.destroy();
+        req.raw.io.destroy();
         return 'handled';
       }
       if (st.finished) return 'continue';

@@ -13,6 +13,7 @@
  * `on` keeps one listener per event (a second replaces the first).
  */
 import { getSystemErrorName } from 'node:util';
+import { errnoError } from './errno-error.js';
 import { UV_EOF, type StreamBinding, type StreamHandle, type StreamReq } from './stream-binding.js';
 
 /** Where reads go: `n` bytes at the start of `buffer` (valid only during the call). */
@@ -27,15 +28,6 @@ const HIGH_WATER = 16 * 1024;
 type Listener = () => void;
 type ErrorListener = (err: NodeJS.ErrnoException) => void;
 type EventName = 'end' | 'close' | 'drain' | 'error';
-
-function errnoError(status: number, syscall: string): NodeJS.ErrnoException {
-  const code = getSystemErrorName(status);
-  const err: NodeJS.ErrnoException = new Error(`${syscall} ${code}`);
-  err.code = code;
-  err.errno = status;
-  err.syscall = syscall;
-  return err;
-}
 
 /** A write request with what its completion needs (no closure per write). */
 interface WriteReq extends StreamReq {

@@ -8,7 +8,6 @@
  * (no promise, no microtask per phase), and waits only where a hook really is asynchronous.
  */
 import type { HttpResponse } from '../http1/response.js';
-import type { Duplex } from 'node:stream';
 import type { Module, Outcome } from '../modules/module.js';
 import type { CoreConf } from '../server/core-config.js';
 import type { RequestCtx } from './context.js';
@@ -238,7 +237,7 @@ export function routeRequest(req: RequestCtx, res: HttpResponse, p: Pipeline, fi
 export type UpgradeResult = RouteResult | { kind: 'not-upgraded' };
 
 /** Routes an upgrade request: uri phases, then the onUpgrade hooks in module order. */
-export async function routeUpgrade(req: RequestCtx, res: HttpResponse, socket: Duplex, head: Buffer, p: Pipeline): Promise<UpgradeResult> {
+export async function routeUpgrade(req: RequestCtx, res: HttpResponse, head: Buffer, p: Pipeline): Promise<UpgradeResult> {
   let notUpgraded = false;
   const r = await withRestarts(req, p, async (_req, _p, pass) => {
     const uri = await uriPhases(req, res, p, pass);
@@ -246,7 +245,7 @@ export async function routeUpgrade(req: RequestCtx, res: HttpResponse, socket: D
     for (const cm of p.modules) {
       if (!cm.module.onUpgrade) continue;
       if (req.handler && req.handler !== cm.module.name) continue;
-      const out = await cm.module.onUpgrade(req, socket, head, confOf(cm, pass));
+      const out = await cm.module.onUpgrade(req, head, confOf(cm, pass));
       if (out !== 'continue') return out;
     }
     notUpgraded = true;

@@ -19,7 +19,7 @@ export async function finish(run: RequestRun, res: HttpResponse, result: RouteRe
   const { app, req } = run;
   if (result.kind === 'drop') {
     app.log('response.ts', `request dropped: ${result.reason}`);
-    req.raw.socket.destroy();
+    req.raw.io.destroy();
     return;
   }
   if (res.headersSent || res.writableEnded) return;

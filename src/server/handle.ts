@@ -157,9 +157,11 @@ function upgraded(run: RequestRun, raw: HttpRequest, control: UpgradeControl): v
   control.taken();
   run.finished = true;
   const app = run.app;
-  app.activity.upgraded(raw.socket);
-  if (raw.socket.destroyed) app.activity.end();
-  else raw.socket.once('close', () => app.activity.end());
+  // the connection as the engine drives it: asking for raw.socket would make a net.Socket for nothing
+  const io = raw.io;
+  app.activity.upgraded(io);
+  if (io.destroyed) app.activity.end();
+  else io.once('close', () => app.activity.end());
 }
 
 /**
@@ -178,7 +180,7 @@ export async function handleUpgrade(app: App, conn: ConnInfo, raw: HttpRequest, 
     }
     const target = req.target;
     const method = req.method;
-    const result = await routeUpgrade(req, res, raw.socket, head, app.pipeline);
+    const result = await routeUpgrade(req, res, head, app.pipeline);
     if (result.kind === 'handled' && !res.headersSent && req.status === undefined) {
       upgraded(run, raw, control);
       return;
@@ -193,6 +195,6 @@ export async function handleUpgrade(app: App, conn: ConnInfo, raw: HttpRequest, 
   } catch (e) {
     app.log('response.ts', `upgrade ${req.target}: ${e instanceof Error ? e.message : String(e)}`);
     control.resume();
-    raw.socket.destroy();
+    raw.io.destroy();
   }
 }

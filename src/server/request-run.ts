@@ -8,7 +8,7 @@ import type { HttpResponse, ResponseHooks } from '../http1/response.js';
 import type { RequestCtx, RequestDone } from '../request/context.js';
 import { confOf, type Pass, type Pipeline } from '../request/router.js';
 import type { ServerConf } from './server-config.js';
-import type { Duplex } from 'node:stream';
+import type { EngineSocket } from '../http1/engine-socket.js';
 
 /** Shared by every listener of one server. */
 export interface App {
@@ -17,7 +17,7 @@ export interface App {
   /** One error-log line. */
   readonly log: (source: string, message: string) => void;
   /** Called when a request starts and ends (idle-exit timer, graceful shutdown). */
-  readonly activity: { begin(): void; end(): void; upgraded(socket: Duplex): void };
+  readonly activity: { begin(): void; end(): void; upgraded(socket: EngineSocket): void };
 }
 
 /** What the request-done hooks (mod_accesslog) learn about a finished request. */

@@ -139,7 +139,7 @@ export function createProxyModule(opts: ProxyModuleOptions = {}): ProxyModule {
     return 'handled';
   }
 
-  async function onUpgrade(req: RequestCtx, socket: Duplex, head: Buffer, conf: ProxyConf): Promise<Outcome> {
+  async function onUpgrade(req: RequestCtx, head: Buffer, conf: ProxyConf): Promise<Outcome> {
     const ext = extensionOf(req, conf);
     if (!ext) return 'continue';
     const header = headerOptsOf(conf);
@@ -149,6 +149,8 @@ export function createProxyModule(opts: ProxyModuleOptions = {}): ProxyModule {
       // lighttpd drops the Upgrade header: the request goes on as an ordinary one (onRequest)
       return 'continue';
     }
+    // the relays work on a node Duplex
+    const socket = req.raw.socket;
     socket.on('error', (e: Error) => {
       if (conf.debug > 0) log(`client socket error: ${e.message}`);
     });

@@ -21,7 +21,6 @@ import type { Duplex } from 'node:stream';
 import type { DiagnosticSink } from '../../diagnostics.js';
 import type { Module, ModuleEnv, Outcome } from '../module.js';
 import type { RequestCtx } from '../../request/context.js';
-import type { CoreConf } from '../../server/core-config.js';
 import { BackendRegistry } from '../../backend/registry.js';
 import { acquireConn, type BackendLease } from '../../backend/lease.js';
 import { connectStream } from '../../backend/connect.js';
@@ -77,7 +76,7 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
   const tunnels = new Set<Tunnel>();
   let closing = false;
 
-  async function onUpgrade(req: RequestCtx, socket: Duplex, head: Buffer, conf: WstunnelConf): Promise<Outcome> {
+  async function onUpgrade(req: RequestCtx, head: Buffer, conf: WstunnelConf): Promise<Outcome> {
     if (!conf.server || closing) return 'continue';
     const headers = req.headers;
     if (!isWebSocketUpgrade(req.method, req.protocol, headers)) return 'continue';
@@ -90,12 +89,21 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
       if (conf.debug >= level) log(`${m}: ${where()}`);
     };
     const earlyError = conf.debug >= 1 ? (e: Error): void => debug(1, `client socket error ${e.message}`) : ignoreError;
-    socket.on('error', earlyError);
+    // the client as a net.Socket only where one is needed (an error answer, no usable handle): a
+    // tunnel takes the connection's handle itself (req.raw.takeStream)
+    let made: Duplex | null = null;
+    const socket = (): Duplex => {
+      if (made === null) {
+        made = req.raw.socket;
+        made.on('error', earlyError);
+      }
+      return made;
+    };
 
     const version = checkVersion(headers.get('sec-websocket-version'));
     if (!version.ok) {
       debug(1, version.log);
-      writeHttpError(socket, 400, req.core.tag, { 'Sec-WebSocket-Version': '13' });
+      writeHttpError(socket(), 400, req.core.tag, { 'Sec-WebSocket-Version': '13' });
       return 'handled';
     }
     if (conf.debug >= 3) {
@@ -105,7 +113,7 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
     const refused = checkOrigin(conf.origins, headers);
     if (refused) {
       debug(refused.level, refused.log);
-      writeHttpError(socket, refused.status, req.core.tag);
+      writeHttpError(socket(), refused.status, req.core.tag);
       return 'handled';
     }
 
@@ -118,43 +126,54 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
       (address, timeoutSec) => connectStream(address, timeoutSec, reads),
     );
     if (!lease) {
-      writeHttpError(socket, 503, req.core.tag);
+      writeHttpError(socket(), 503, req.core.tag);
       return 'handled';
     }
     lease.socket.on('error', ignoreError); // the tunnel reports backend errors once it runs
-    if (socket.destroyed || closing) {
+    const io = req.raw.io;
+    if (io.destroyed || closing) {
       dropLease(lease);
-      socket.destroy();
+      io.destroy();
       return 'handled';
     }
     const key = headers.get('sec-websocket-key');
     if (!isValidKey(key)) {
       if (conf.debug >= 1) log(`Sec-WebSocket-Key is invalid: ${target} → ${lease.proc.name}`);
       dropLease(lease);
-      writeHttpError(socket, 400, req.core.tag);
+      writeHttpError(socket(), 400, req.core.tag);
       return 'handled';
     }
     const negotiated = negotiateSubprotocol(headers.get('sec-websocket-protocol'), conf.frameType);
     if (conf.debug >= 4) log(`send handshake response: ${target} → ${lease.proc.name}`);
-    socket.off('error', earlyError);
-    startTunnel(socket, head, key, negotiated, lease, reads, conf, req.core);
+    if (made !== null) socket().off('error', earlyError);
+    startTunnel(req, head, key, negotiated, lease, reads, conf);
     return 'handled';
   }
 
   /**
    * Answers 101 and runs the tunnel (kept apart from onUpgrade so a tunnel does not hold the request).
-   * `core`: the request's core config (`server.max-read-idle`, `server.tag`).
+   * The request's core config gives `server.max-read-idle` and `server.tag`.
    */
-  function startTunnel(socket: Duplex, head: Buffer, key: string, negotiated: Negotiated, lease: Lease, reads: BackendReads, conf: WstunnelConf, core: CoreConf): void {
-    prepareClientSocket(socket);
-    // the client's TCP handle leaves its net.Socket (which stays as the engine's stand-in) when it can
+  function startTunnel(req: RequestCtx, head: Buffer, key: string, negotiated: Negotiated, lease: Lease, reads: BackendReads, conf: WstunnelConf): void {
+    const core = req.core;
+    // the client's handle goes to the tunnel as a stream: straight from the engine's raw connection,
+    // or out of its net.Socket (which stays as the engine's stand-in) when it can
     const clientReads = new ClientReads();
-    const stream = takeHandle(socket, { buffer: CLIENT_READ_BUFFER, callback: clientReads.callback });
+    const clientRead = { buffer: CLIENT_READ_BUFFER, callback: clientReads.callback };
+    let stream = req.raw.takeStream(clientRead);
+    let socket: Duplex | null = null;
+    if (stream === null) {
+      socket = req.raw.socket;
+      prepareClientSocket(socket);
+      stream = takeHandle(socket, clientRead);
+    } else {
+      stream.setNoDelay(true);
+    }
     const response = switchingProtocols(key, negotiated.protocol, core.tag);
     if (stream) stream.writeLatin1(response);
-    else socket.write(response, 'latin1');
+    else socket?.write(response, 'latin1');
     const spec = lease.host.spec;
-    const tunnel: Tunnel = new Tunnel(stream ?? socket, stream ? clientReads : null, lease.socket, reads, head, ticker, {
+    const tunnel: Tunnel = new Tunnel(stream ?? (socket as Duplex), stream ? clientReads : null, lease.socket, reads, head, ticker, {
       encoding: negotiated.encoding,
       pingInterval: conf.pingInterval,
       maxReadIdle: core.maxReadIdle,
@@ -186,12 +205,12 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
       // the server's error log (server.errorlog or stderr) once it exists
       if (!opts.log) writeLog = (line) => env.log(line);
     },
-    onUpgrade: async (req, socket, head, conf) => {
+    onUpgrade: async (req, head, conf) => {
       try {
-        return await onUpgrade(req, socket, head, conf);
+        return await onUpgrade(req, head, conf);
       } catch (err) {
         log(`internal error: ${err instanceof Error ? err.message : String(err)}`);
-        writeHttpError(socket, 500, req.core.tag);
+        writeHttpError(req.raw.socket, 500, req.core.tag);
         return 'handled';
       }
     },
