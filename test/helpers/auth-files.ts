@@ -40,7 +40,10 @@ export function htdigestLine(user: string, realm: string, algorithm: 'md5' | 'sh
   return `${user}:${realm}:${createHash(algorithm).update(`${user}:${realm}:${PASSWORD}`).digest('hex')}`;
 }
 
-/** Writes `htpasswd`, `plain` and `htdigest` files into `dir` (realm `R` for htdigest); returns their paths. */
+/**
+ * Writes `htpasswd`, `plain` and `htdigest` files into `dir`; htdigest has alice (realm R), bob (realm
+ * Other), carol (realm S, SHA-256) and dave (realm R, with a userhash field). Returns their paths.
+ */
 export function writeUserFiles(dir: string): { htpasswd: string; plain: string; htdigest: string } {
   const htpasswd = join(dir, 'htpasswd');
   const plain = join(dir, 'plain');
@@ -48,7 +51,9 @@ export function writeUserFiles(dir: string): { htpasswd: string; plain: string; 
   const users = htpasswdUsers();
   writeFileSync(htpasswd, `# comment\n\n${Object.entries(users).map(([u, h]) => `${u}:${h}`).join('\n')}\r\nother:${users.apr1 ?? ''}\n`);
   writeFileSync(plain, `alice:${PASSWORD}\nbob:${PASSWORD}\r\nbroken line\n`);
-  writeFileSync(htdigest, `${htdigestLine('alice', 'R')}\n${htdigestLine('bob', 'Other')}\n${htdigestLine('carol', 'S', 'sha256')}\n`);
+  const userhash = createHash('md5').update('dave:R').digest('hex');
+  const lines = [htdigestLine('alice', 'R'), htdigestLine('bob', 'Other'), htdigestLine('carol', 'S', 'sha256'), `${htdigestLine('dave', 'R')}:${userhash}`, 'broken'];
+  writeFileSync(htdigest, `${lines.join('\n')}\n`);
   return { htpasswd, plain, htdigest };
 }
 

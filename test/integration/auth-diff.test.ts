@@ -2,7 +2,8 @@
  * Differential check of mod_auth + mod_authn_file against the real lighttpd 1.4.69: the same config,
  * user files and raw requests go to both; status, WWW-Authenticate (Digest nonces masked) and
  * Connection: close must agree. The one expected difference: yescrypt (`$y$`) hashes, which the system
- * crypt(3) behind lighttpd accepts and tswstunnel does not (docs/compat.md).
+ * crypt(3) behind lighttpd accepts and tswstunnel does not (docs/compat.md). Digest exchanges answer each
+ * server's own challenge nonce.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +12,7 @@ import { rawRequest, type RawResponse } from '../helpers/raw-http.js';
 import { startLighttpd } from '../helpers/lighttpd.js';
 import { basicAuth, htpasswdUsers, writeUserFiles } from '../helpers/auth-files.js';
 import { upgradeHead } from '../helpers/ws-raw.js';
+import { digestAuthorization, nonceOf, type DigestAnswer } from '../helpers/digest-client.js';
 
 const CONFIG = `server.modules = ( "mod_auth", "mod_authn_file", "mod_staticfile" )
 server.feature-flags = ( "auth.delay-invalid-creds" => "disable" )
@@ -22,6 +24,17 @@ auth.require = ( "/only/" => ( "method" => "basic", "realm" => "Only", "require"
                  "/sub/" => ( "method" => "basic", "realm" => "R", "require" => "valid-user" ),
                  "/dg/" => ( "method" => "digest", "realm" => "R", "require" => "valid-user" ),
                  "/ext/" => ( "method" => "extern", "realm" => "R", "require" => "valid-user" ) )
+$HTTP["url"] =^ "/dd/" {
+  auth.backend = "htdigest"
+  auth.require = ( "/dd/only/" => ( "method" => "digest", "realm" => "R", "require" => "user=dave" ),
+                   "/dd/uh/" => ( "method" => "digest", "realm" => "R", "require" => "valid-user", "userhash" => "enable" ),
+                   "/dd/sha/" => ( "method" => "digest", "realm" => "S", "require" => "valid-user", "algorithm" => "SHA-256" ),
+                   "/dd/" => ( "method" => "digest", "realm" => "R", "require" => "valid-user", "algorithm" => "MD5|SHA-256" ) )
+}
+$HTTP["url"] =^ "/dp/" {
+  auth.backend = "plain"
+  auth.require = ( "/dp/" => ( "method" => "digest", "realm" => "R", "require" => "valid-user" ) )
+}
 $HTTP["url"] =^ "/plain/" {
   auth.backend = "plain"
   auth.require = ( "" => ( "method" => "basic", "realm" => "P", "require" => "valid-user" ) )
@@ -40,7 +53,7 @@ $HTTP["url"] =^ "/nob/" {
 }
 `;
 
-const FILES = { 'sub/f.txt': 'sub\n', 'only/f.txt': 'only\n', 'plain/f.txt': 'plain\n', 'hd/f.txt': 'hd\n', 'open.txt': 'open\n', 'dg/f.txt': 'dg\n', 'nob/f.txt': 'nob\n' };
+const FILES = { 'dd/f.txt': 'dd\n', 'dd/only/f.txt': 'ddo\n', 'dd/uh/f.txt': 'ddu\n', 'dd/sha/f.txt': 'dds\n', 'dp/f.txt': 'dp\n', 'sub/f.txt': 'sub\n', 'only/f.txt': 'only\n', 'plain/f.txt': 'plain\n', 'hd/f.txt': 'hd\n', 'open.txt': 'open\n', 'dg/f.txt': 'dg\n', 'nob/f.txt': 'nob\n' };
 
 function get(path: string, auth?: string, method = 'GET'): string {
   return `${method} ${path} HTTP/1.1\r\nHost: a\r\n${auth === undefined ? '' : `Authorization: ${auth}\r\n`}\r\n`;
@@ -132,4 +145,52 @@ test('mod_auth answers agree with lighttpd 1.4.69', async (t) => {
   console.log(`auth differential: ${all.length - diffs.length} of ${all.length} agree`);
   assert.equal(unexpected.length, 0, `${unexpected.length} of ${all.length} differ:\n${unexpected.join('\n')}`);
   assert.equal(diffs.length, EXPECTED_DIFFERENT.length, `expected differences gone? ${diffs.join('\n')}`);
+});
+
+/** Digest answers to send to each server's own challenge: path and changes to a good answer by alice. */
+const DIGEST_CASES: readonly [string, string, Partial<DigestAnswer>][] = [
+  ['digest htdigest MD5', '/dd/f.txt', {}],
+  ['digest htdigest SHA-256 offered', '/dd/f.txt', { algorithm: 'SHA-256' }],
+  ['digest MD5-sess', '/dd/f.txt', { algorithm: 'MD5-sess' }],
+  ['digest SHA-256 realm S', '/dd/sha/f.txt', { user: 'carol', realm: 'S', algorithm: 'SHA-256' }],
+  ['digest SHA-256 rule, MD5 answer', '/dd/sha/f.txt', { user: 'carol', realm: 'S' }],
+  ['digest wrong password', '/dd/f.txt', { password: 'nope' }],
+  ['digest unknown user', '/dd/f.txt', { user: 'zed' }],
+  ['digest other realm', '/dd/f.txt', { realm: 'Other', user: 'bob' }],
+  ['digest uri mismatch', '/dd/f.txt', { claimedUri: '/dd/x' }],
+  ['digest missing nonce', '/dd/f.txt', { omit: ['nonce'] }],
+  ['digest missing response', '/dd/f.txt', { omit: ['response'] }],
+  ['digest qop without cnonce', '/dd/f.txt', { omit: ['cnonce'] }],
+  ['digest auth-int', '/dd/f.txt', { extra: ', qop=auth-int' }],
+  ['digest bad algorithm', '/dd/f.txt', { algorithm: 'SHA-1' }],
+  ['digest user= not listed', '/dd/only/f.txt', {}],
+  ['digest user= listed', '/dd/only/f.txt', { user: 'dave' }],
+  ['digest userhash', '/dd/uh/f.txt', { user: 'dave', userhash: true }],
+  ['digest userhash without field', '/dd/uh/f.txt', { userhash: true }],
+  ['digest username*', '/dd/f.txt', { userStar: true }],
+  ['digest username* + userhash', '/dd/f.txt', { userStar: true, userhash: true }],
+  ['digest plain backend', '/dp/f.txt', {}],
+  ['digest plain wrong', '/dp/f.txt', { password: 'x' }],
+  ['digest stale nonce', '/dd/f.txt', { nonce: `${(Math.floor(Date.now() / 1000) - 700).toString(16)}:00` }],
+];
+
+async function digestExchange(port: number, path: string, change: Partial<DigestAnswer>): Promise<string> {
+  const first = await rawRequest(port, get(path), { expect: 1 });
+  const nonce = nonceOf(first.responses[0]?.header('www-authenticate'));
+  const answer: DigestAnswer = { user: 'alice', password: 'secret', realm: 'R', method: 'GET', uri: path, nonce, ...change };
+  const x = await rawRequest(port, get(path, digestAuthorization(answer)), { expect: 1, timeoutMs: 3000 });
+  return summary(x.responses[0], x.closed);
+}
+
+test('mod_auth Digest exchanges agree with lighttpd 1.4.69', async (t) => {
+  const ours = await startTestServer(t, CONFIG, { files: FILES });
+  writeUserFiles(ours.dir);
+  const oracle = await startLighttpd(t, `server.port = @PORT@\nserver.bind = "127.0.0.1"\nserver.document-root = "${ours.docroot}"\n${CONFIG}`, { dir: ours.dir });
+  const diffs: string[] = [];
+  for (const [name, path, change] of DIGEST_CASES) {
+    const [want, got] = await Promise.all([digestExchange(oracle.port, path, change), digestExchange(ours.port, path, change)]);
+    if (want !== got) diffs.push(`${name}\n  lighttpd: ${want}\n  ours:     ${got}`);
+  }
+  console.log(`auth digest differential: ${DIGEST_CASES.length - diffs.length} of ${DIGEST_CASES.length} agree`);
+  assert.equal(diffs.length, 0, `${diffs.length} of ${DIGEST_CASES.length} differ:\n${diffs.join('\n')}`);
 });

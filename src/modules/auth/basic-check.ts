@@ -15,6 +15,16 @@ function sha256(s: string): Buffer {
   return createHash('sha256').update(Buffer.from(s, 'latin1')).digest();
 }
 
+/** Whether the text is all hex digits (what lighttpd's hex decoder accepts). */
+export function isHex(s: string): boolean {
+  return /^[0-9a-fA-F]*$/.test(s);
+}
+
+/** H(user:realm:password) with the algorithm (all latin1 byte strings). */
+export function ha1(algorithm: DigestAlgorithm, user: string, realm: string, password: string): Buffer {
+  return createHash(DIGEST_HASH[algorithm]).update(Buffer.from(`${user}:${realm}:${password}`, 'latin1')).digest();
+}
+
 /** Equal without telling how long or where they differ. */
 export function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(sha256(a), sha256(b)) && a === b;
@@ -48,10 +58,9 @@ async function passwordOk(backend: FileBackend, conf: AuthConf, rule: AuthRule, 
     case 'htdigest': {
       if (conf.htdigestFile === null) return false;
       const algorithm = htdigestAlgorithm(rule);
-      const stored = await findDigest(conf.htdigestFile, user, rule.realm, DIGEST_HEX_LENGTH[algorithm], log);
-      if (stored === null || !/^[0-9a-fA-F]+$/.test(stored)) return false;
-      const mine = createHash(DIGEST_HASH[algorithm]).update(Buffer.from(`${user}:${rule.realm}:${password}`, 'latin1')).digest();
-      return timingSafeEqual(mine, Buffer.from(stored, 'hex'));
+      const entry = await findDigest(conf.htdigestFile, { user }, rule.realm, DIGEST_HEX_LENGTH[algorithm], log);
+      if (entry === null || !isHex(entry.digest)) return false;
+      return timingSafeEqual(ha1(algorithm, user, rule.realm, password), Buffer.from(entry.digest, 'hex'));
     }
   }
 }

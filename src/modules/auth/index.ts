@@ -4,9 +4,10 @@
  * Runs at uri-clean, in module order, so it guards static files, missing URLs and gateway paths alike,
  * WebSocket upgrades included (the router runs uri-clean before any onUpgrade hook takes the socket).
  * The first auth.require prefix of the decoded path picks the rule. No or foreign credentials: 401 with
- * the challenge. Malformed Basic credentials: 400. Wrong ones: lighttpd's log line, 401, the connection
- * closes, and the answer is held back about a second (`auth.delay-invalid-creds`). Success sets
- * REMOTE_USER and AUTH_TYPE (accesslog `%u`, proxy `Forwarded: remote_user`).
+ * the challenge (Basic here, Digest in digest.ts). Malformed credentials: 400. Wrong ones: lighttpd's
+ * log line, 401, the connection closes, and the answer is held back about a second
+ * (`auth.delay-invalid-creds`). Success sets REMOTE_USER and AUTH_TYPE (accesslog `%u`, proxy
+ * `Forwarded: remote_user`).
  *
  * mod_authn_file is its own name in `server.modules` (a module without hooks); its user-file keys are
  * read here, with the same per-block rules as mod_auth's own keys.

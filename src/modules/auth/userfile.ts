@@ -3,6 +3,7 @@
  * one entry per line; blank lines, lines starting with `#` and lines longer than 1024 bytes are skipped;
  * a final CR is dropped. Files are handled as latin1 text (one char per byte), like the credentials.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
 /** Where lookups report a bad line or an unreadable file (lighttpd logs and goes on). */
@@ -56,8 +57,22 @@ export async function findPassword(path: string, user: string, log: FileLog): Pr
   return null;
 }
 
-/** htdigest: the hex digest of the first `user:realm:digest[:userhash]` line whose digest has `hexLength`. */
-export async function findDigest(path: string, user: string, realm: string, hexLength: number, log: FileLog): Promise<string | null> {
+/** Which htdigest line to find: by user name, or (Digest `userhash=true`) by the hash in the 4th field. */
+export type HtdigestKey = { readonly user: string } | { readonly userhash: string };
+
+/** A found htdigest line: the user named in it and its hex digest. */
+export interface HtdigestEntry {
+  readonly user: string;
+  readonly digest: string;
+}
+
+function sameKey(key: HtdigestKey, user: string, userhash: string | undefined): boolean {
+  if ('user' in key) return user === key.user;
+  return userhash !== undefined && userhash.length === key.userhash.length && timingSafeEqual(Buffer.from(userhash, 'latin1'), Buffer.from(key.userhash, 'latin1'));
+}
+
+/** htdigest: the first `user:realm:digest[:userhash]` line for the key and realm whose digest has `hexLength`. */
+export async function findDigest(path: string, key: HtdigestKey, realm: string, hexLength: number, log: FileLog): Promise<HtdigestEntry | null> {
   const text = await load(path, log);
   if (text === null) return null;
   for (const line of entries(text)) {
@@ -66,8 +81,8 @@ export async function findDigest(path: string, user: string, realm: string, hexL
       log(`parse error in ${path} expected 'username:realm:digest[:userhash]'`);
       continue;
     }
-    const [u, r, digest] = fields;
-    if (u === user && r === realm && digest !== undefined && digest.length === hexLength) return digest;
+    const [u = '', r, digest = '', userhash] = fields;
+    if (r === realm && digest.length === hexLength && sameKey(key, u, userhash)) return { user: u, digest };
   }
   return null;
 }
