@@ -159,3 +159,14 @@ ${NO_DELAY}
   assert.equal(nofile.r.status, 401);
   assert.match(s.stderr(), /password doesn't match for \/nofile\/x username: apr1/);
 });
+
+test('auth.cache: a remembered success skips the file until max-age; another password is refused meanwhile', async (t) => {
+  const s = await authServer(t, 'plain', `${NO_DELAY}\nauth.cache = ( "max-age" => "1" )`);
+  assert.equal((await get(s, '/sub/f.txt', basicAuth('alice'))).r.status, 200);
+  writeFileSync(`${s.dir}/plain`, 'alice:changed\n');
+  assert.equal((await get(s, '/sub/f.txt', basicAuth('alice'))).r.status, 200, 'remembered');
+  assert.equal((await get(s, '/sub/f.txt', basicAuth('alice', 'changed'))).r.status, 401, 'not the remembered password');
+  await new Promise((r) => setTimeout(r, 1100));
+  assert.equal((await get(s, '/sub/f.txt', basicAuth('alice'))).r.status, 401, 'expired: the file counts again');
+  assert.equal((await get(s, '/sub/f.txt', basicAuth('alice', 'changed'))).r.status, 200);
+});

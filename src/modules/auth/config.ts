@@ -1,6 +1,6 @@
 /**
  * mod_auth's per-block values (http-core.md §11.1): `auth.backend`, `auth.require`, `auth.extern-authn`,
- * `auth.cache` (accepted, not used), and mod_authn_file's user files, which lighttpd patches per request
+ * `auth.cache` (one cache per block that sets it), and mod_authn_file's user files, which lighttpd patches per request
  * exactly like mod_auth's own keys, so one effective config holds both.
  */
 import type { DiagnosticSink, SourceLoc } from '../../diagnostics.js';
@@ -10,6 +10,7 @@ import type { BlockValues } from '../module.js';
 import { readBoolean } from '../values.js';
 import { parseRules, type AuthRule } from './rules.js';
 import { featureEnabled } from './feature-flag.js';
+import { cacheFrom, type AuthCache } from './cache.js';
 
 /** The backends mod_authn_file provides. */
 export type FileBackend = 'htpasswd' | 'htdigest' | 'plain';
@@ -23,6 +24,8 @@ export interface AuthConf {
   /** null when no auth.require is in effect. */
   readonly rules: readonly AuthRule[] | null;
   readonly externAuthn: boolean;
+  /** `auth.cache`: remembered Basic successes, or null. */
+  readonly cache: AuthCache | null;
   readonly htpasswdFile: string | null;
   readonly htdigestFile: string | null;
   readonly plainFile: string | null;
@@ -34,6 +37,7 @@ export const AUTH_DEFAULTS: AuthConf = {
   backend: null,
   rules: null,
   externAuthn: false,
+  cache: null,
   htpasswdFile: null,
   htdigestFile: null,
   plainFile: null,
@@ -107,6 +111,8 @@ export function compileAuth(values: BlockValues, report: DiagnosticSink): Partia
     const v = readBoolean(extern, report);
     if (v !== undefined) out.externAuthn = v;
   }
+  const cache = get('auth.cache');
+  if (cache) out.cache = cacheFrom(cache.value);
   const files: readonly (readonly [string, 'htpasswdFile' | 'htdigestFile' | 'plainFile'])[] = [
     ['auth.backend.htpasswd.userfile', 'htpasswdFile'],
     ['auth.backend.htdigest.userfile', 'htdigestFile'],

@@ -80,7 +80,14 @@ async function checkBasic(req: RequestCtx, res: HttpResponse, c: Check): Promise
     c.log(creds.log);
     return refuse(req, 400);
   }
-  if (await basicAllowed(backend.name, c.conf, c.rule, creds.user, creds.password, c.log)) return accept(req, c, creds.user, 'Basic');
+  const cache = c.conf.cache;
+  const now = Date.now();
+  const cached = cache?.check(c.rule, creds.user, creds.password, now) ?? null;
+  const ok = cached ?? (await basicAllowed(backend.name, c.conf, c.rule, creds.user, creds.password, c.log));
+  if (ok) {
+    if (cached === null) cache?.remember(c.rule, creds.user, creds.password, now);
+    return accept(req, c, creds.user, 'Basic');
+  }
   c.log(`password doesn't match for ${req.path} username: ${creds.user} IP: ${req.remoteAddr}`);
   return invalid(req, res, c, () => basicChallenge(req, res, realm));
 }
