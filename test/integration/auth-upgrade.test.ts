@@ -1,7 +1,8 @@
 /**
  * mod_auth in front of WebSocket tunnels (the noVNC set-up): an upgrade under auth.require without valid
  * credentials gets 401 and never reaches the backend, whether mod_auth is listed before or after
- * mod_wstunnel; with credentials the tunnel opens and carries data. Real sockets, TCP echo backend.
+ * mod_wstunnel; with credentials the tunnel opens and carries data. Real sockets, TCP echo backend; and
+ * mod_proxy's WebSocket pass-through, whose backend learns the user from `Forwarded: remote_user`.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +11,7 @@ import { tcpBackend } from '../helpers/backends.js';
 import { rawRequest, upgradeHead } from '../helpers/ws-raw.js';
 import { openClient } from '../helpers/ws-client.js';
 import { basicAuth, writeUserFiles } from '../helpers/auth-files.js';
+import { rawHeader, startWsBackend } from '../helpers/proxy-backends.js';
 
 const ORDERS = [
   ['mod_auth', 'mod_authn_file', 'mod_wstunnel'],
@@ -49,3 +51,32 @@ wstunnel.frame-type = "binary"
     await client.closed();
   });
 }
+
+test('mod_proxy upgrade under auth.require: 401 without reaching the backend; with credentials the backend gets remote_user', async (t) => {
+  const be = await startWsBackend();
+  t.after(() => be.close());
+  const s = await startTestServer(
+    t,
+    `server.modules = ( "mod_auth", "mod_authn_file", "mod_proxy" )
+auth.backend = "htpasswd"
+auth.backend.htpasswd.userfile = "@DIR@/htpasswd"
+auth.require = ( "/ws/" => ( "method" => "basic", "realm" => "VNC", "require" => "valid-user" ) )
+proxy.server = ( "/ws/" => ( ( "host" => "127.0.0.1", "port" => ${be.port} ) ) )
+proxy.header = ( "upgrade" => "enable" )
+proxy.forwarded = ( "remote_user" => 1 )
+`,
+  );
+  writeUserFiles(s.dir);
+  const refused = await rawRequest(s.port, upgradeHead('/ws/echo'));
+  refused.socket.destroy();
+  assert.equal(refused.status, 401);
+  assert.equal(be.upgrades.length, 0);
+  const client = await openClient(`ws://127.0.0.1:${s.port}/ws/echo`, undefined, { headers: { Authorization: basicAuth('bcrypt2y') } });
+  client.ws.send('hi');
+  assert.equal((await client.next()).data.toString(), 'hi');
+  const hs = be.upgrades[0];
+  assert.ok(hs);
+  assert.equal(rawHeader(hs, 'forwarded'), 'remote_user="bcrypt2y"');
+  client.ws.close();
+  await client.closed();
+});
