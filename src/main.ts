@@ -183,6 +183,7 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
       for (const [key, h] of inherit) {
         if (wanted.has(key)) continue;
         inherit.delete(key);
+        h.detach();
         h.net.close();
         for (const s of h.waiting) s.destroy();
       }

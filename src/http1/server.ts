@@ -26,7 +26,17 @@ import { acceptRaw } from './raw-accept.js';
 /** A listening socket handed from one engine to the next, with the connections that waited meanwhile. */
 export interface ListenerHandover {
   readonly net: Server;
-  readonly waiting: readonly EngineSocket[];
+  /**
+   * Connections waiting for the successor. Until it adopts the socket (or it is closed), connections
+   * accepted meanwhile are added here (at most `waitQueue` in all) instead of being left unserved.
+   */
+  readonly waiting: EngineSocket[];
+  /** Ends the catching of new connections into `waiting` (the adopter and whoever closes `net` call it first). */
+  readonly detach: () => void;
+}
+
+function ignoreError(): void {
+  // a connection waiting for its server, or an accept error between two generations: nothing to do
 }
 
 /** One listener's engine (see the file header). */
@@ -53,8 +63,27 @@ export class Http1Server implements ConnectionOwner {
   /** Puts node's accept callback back (null: connections are net.Sockets). */
   #restoreAccept: (() => void) | null = null;
   readonly #onConnection = (s: Socket): void => this.#accept(s);
+  /** When an accept error was last logged (engine clock, ms), and how many came since without a line. */
+  #acceptErrorAt = -Infinity;
+  #acceptErrorsQuiet = 0;
+  /**
+   * An accept that failed (the listening socket's 'error' once it listens: EMFILE beyond libuv's own
+   * remedy, ENOBUFS, …): the connection is lost, the server goes on. One line per second at most.
+   */
+  readonly #onAcceptError = (e: Error): void => {
+    const now = tick();
+    if (now - this.#acceptErrorAt < 1000) {
+      this.#acceptErrorsQuiet++;
+      return;
+    }
+    const more = this.#acceptErrorsQuiet > 0 ? ` (and ${this.#acceptErrorsQuiet} more since the last line)` : '';
+    this.#acceptErrorAt = now;
+    this.#acceptErrorsQuiet = 0;
+    this.options.log('server.c.0', `accept failed: ${e.message}${more}`);
+  };
   readonly #onListening = (): void => {
     this.#timer ??= setInterval(() => this.#sweep(), 1000).unref();
+    if (!this.net.listeners('error').includes(this.#onAcceptError)) this.net.on('error', this.#onAcceptError);
     if (this.#restoreAccept === null && this.options.rawAccept !== false && this.options.secure === undefined) {
       this.#restoreAccept = acceptRaw(this.net, true, (s) => this.#accept(s));
     }
@@ -67,6 +96,7 @@ export class Http1Server implements ConnectionOwner {
   constructor(options: Http1Options, handler: Http1Handler, adopt?: ListenerHandover) {
     this.options = options;
     this.handler = handler;
+    adopt?.detach();
     this.net = adopt?.net ?? createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true });
     this.net.on('connection', this.#onConnection);
     this.net.on('listening', this.#onListening);
@@ -187,11 +217,33 @@ export class Http1Server implements ConnectionOwner {
     this.net.off('connection', this.#onConnection);
     this.net.off('listening', this.#onListening);
     this.net.off('close', this.#onClose);
+    this.net.off('error', this.#onAcceptError);
     this.#released = true;
-    const waiting = [...this.#waiting];
+    const waiting: EngineSocket[] = [...this.#waiting];
     this.#waiting.clear();
     if (this.#conns.size === 0) this.#stopTimer();
-    return { net: this.net, waiting };
+    // until a successor adopts the socket, what node accepts waits here, as in the listen backlog
+    const limit = this.options.waitQueue;
+    const net = this.net;
+    const keep = (socket: Socket): void => {
+      if (waiting.length >= limit) {
+        socket.destroy();
+        return;
+      }
+      socket.on('error', ignoreError);
+      socket.once('close', () => {
+        const i = waiting.indexOf(socket);
+        if (i >= 0) waiting.splice(i, 1);
+      });
+      waiting.push(socket);
+    };
+    net.on('connection', keep);
+    net.on('error', ignoreError);
+    const detach = (): void => {
+      net.off('connection', keep);
+      net.off('error', ignoreError);
+    };
+    return { net, waiting, detach };
   }
 
   /** Closes the connections that wait between requests. */

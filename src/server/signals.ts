@@ -91,6 +91,7 @@ export function runGenerations(first: RunningServer, firstTree: ConfigTree, g: G
     }
     if (started === null) {
       for (const h of sockets.values()) {
+        h.detach();
         h.net.close();
         for (const s of h.waiting) s.destroy();
       }
