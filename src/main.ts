@@ -327,16 +327,9 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
  * exit status (0 after a normal stop; 255 when the server cannot start, with one clear log line on stderr).
  * `reload` reads the config again for a graceful restart (null: it did not load; the reasons are logged).
  */
-export async function runServer(tree: ConfigTree, opts: StartOptions & { readonly configFile?: string }): Promise<number> {
-  let server: RunningServer;
-  try {
-    server = await startServer(tree, opts);
-  } catch (e) {
-    reportStartupError(e, opts);
-    return 255;
-  }
+export function runServer(tree: ConfigTree, opts: StartOptions & { readonly configFile?: string }): Promise<number> {
   const file = opts.configFile;
-  return runGenerations(server, tree, {
+  return runGenerations(tree, {
     start: (t, inherit) => startServer(t, { ...opts, inherit }),
     // a config read from stdin cannot be read again: the restart uses the same one
     reload: (report) => (file === undefined || file === '-' ? tree : reloadConfig(file, report)),

@@ -22,16 +22,32 @@ export interface Generations {
   startFailed(e: unknown): void;
 }
 
-/** Runs `first` and its successors until the last one stops; resolves to the exit status. */
-export function runGenerations(first: RunningServer, firstTree: ConfigTree, g: Generations): Promise<number> {
-  let current = first;
+/**
+ * Starts the first generation from `firstTree` and runs it and its successors until the last one stops;
+ * resolves to the exit status (255 when the first cannot start: `startFailed` has reported why). The
+ * handlers are installed before the first start, so a signal that comes as soon as "server started" is
+ * logged finds them; one that comes earlier is applied once the server runs.
+ */
+export async function runGenerations(firstTree: ConfigTree, g: Generations): Promise<number> {
   let tree = firstTree;
-  /** The current generation is handing over to the next (its stop is not the end). */
-  let restarting = false;
+  /** Starting, or handing over to the next generation (the current one's stop is not the end). */
+  let restarting = true;
   let pendingStop: 'SIGTERM' | 'SIGINT' | null = null;
   let shuttingDown = false;
   let finish: (status: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => (finish = resolve));
+  let current: RunningServer | null = null;
+
+  const started = (gen: RunningServer): void => {
+    current = gen;
+    restarting = false;
+    watch(gen);
+    if (pendingStop === 'SIGTERM') void gen.close('SIGTERM');
+    else if (pendingStop === 'SIGINT') {
+      shuttingDown = true;
+      void gen.shutdown('SIGINT');
+    }
+  };
 
   const watch = (gen: RunningServer): void => {
     void gen.stopped.then(() => {
@@ -47,11 +63,11 @@ export function runGenerations(first: RunningServer, firstTree: ConfigTree, g: G
   };
 
   const onTerm = (): void => {
-    if (restarting) pendingStop = 'SIGTERM';
+    if (restarting || current === null) pendingStop = 'SIGTERM';
     else void current.close('SIGTERM');
   };
   const onInt = (): void => {
-    if (restarting) {
+    if (restarting || current === null) {
       pendingStop ??= 'SIGINT';
       return;
     }
@@ -63,56 +79,55 @@ export function runGenerations(first: RunningServer, firstTree: ConfigTree, g: G
     }
   };
   const onHup = (): void => {
+    if (current === null) return;
     current.reopenLogs();
     current.log('server.c.1848', 'logfiles cycled');
   };
   const onUsr1 = (): void => {
-    if (restarting || shuttingDown) return;
-    const next = g.reload((line) => current.log('configfile.c.0', line));
+    const gen = current;
+    if (restarting || shuttingDown || gen === null) return;
+    const next = g.reload((line) => gen.log('configfile.c.0', line));
     if (next === null) {
-      current.log('server.c.0', 'graceful restart cancelled: the config did not load; the running server goes on with the old one');
+      gen.log('server.c.0', 'graceful restart cancelled: the config did not load; the running server goes on with the old one');
       return;
     }
     restarting = true;
-    void restart(next);
+    void restart(gen, next);
   };
 
-  const restart = async (next: ConfigTree): Promise<void> => {
-    const sockets = await current.handOver('SIGUSR1');
-    let started: RunningServer | null = null;
+  const restart = async (gen: RunningServer, next: ConfigTree): Promise<void> => {
+    const sockets = await gen.handOver('SIGUSR1');
+    let successor: RunningServer | null = null;
     for (const candidate of next === tree ? [next] : [next, tree]) {
       try {
-        started = await g.start(candidate, sockets);
+        successor = await g.start(candidate, sockets);
         tree = candidate;
         break;
       } catch (e) {
         g.startFailed(e);
       }
     }
-    if (started === null) {
+    if (successor === null) {
       for (const h of sockets.values()) {
         h.detach();
         h.net.close();
         for (const s of h.waiting) s.destroy();
       }
-      restarting = false;
       end(255);
       return;
     }
-    current = started;
-    restarting = false;
-    watch(started);
-    if (pendingStop === 'SIGTERM') void started.close('SIGTERM');
-    else if (pendingStop === 'SIGINT') {
-      shuttingDown = true;
-      void started.shutdown('SIGINT');
-    }
+    started(successor);
   };
 
   process.on('SIGTERM', onTerm);
   process.on('SIGINT', onInt);
   process.on('SIGHUP', onHup);
   process.on('SIGUSR1', onUsr1);
-  watch(first);
+  try {
+    started(await g.start(tree, new Map()));
+  } catch (e) {
+    g.startFailed(e);
+    end(255);
+  }
   return done;
 }
