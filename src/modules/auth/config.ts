@@ -9,7 +9,7 @@ import { catalogueKeys, type KeyTable } from '../../config/key-catalogue.js';
 import type { BlockValues } from '../module.js';
 import { readBoolean } from '../values.js';
 import { parseRules, type AuthRule } from './rules.js';
-import { featureEnabled } from './feature-flag.js';
+import { featureEnabled } from '../../config/feature-flags.js';
 import { cacheFrom, type AuthCache } from './cache.js';
 
 /** The backends mod_authn_file provides. */

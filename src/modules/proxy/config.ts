@@ -2,6 +2,7 @@
  * mod_proxy's keys (proxy.md §1): the table, the defaults, and the once-per-block compile that checks
  * each value and builds the backend group of `proxy.server` through the shared backend layer.
  */
+import { featureEnabled } from '../../config/feature-flags.js';
 import type { DiagnosticSink, SourceLoc } from '../../diagnostics.js';
 import { findEntry, type ConfigBlock, type ConfigValue } from '../../config/tree.js';
 import type { BlockValues } from '../module.js';
@@ -57,17 +58,6 @@ export function headerOptsOf(conf: ProxyConf): ProxyHeaderOpts {
   return conf.header ?? (conf.forceHttp10Flag ? FORCED_HTTP10 : NO_HEADER_OPTS);
 }
 
-/** lighttpd's config_feature_bool: enable/enabled/true/1 and disable/disabled/false/0 (any case), or an integer. */
-function featureBool(root: ConfigBlock, name: string): boolean {
-  const flags = findEntry(root, 'server.feature-flags')?.value;
-  if (flags?.type !== 'array') return false;
-  const item = flags.items.find((i) => i.key !== null && i.key.toLowerCase() === name);
-  const v = item?.value;
-  if (v?.type === 'integer') return v.value !== 0;
-  if (v?.type !== 'string') return false;
-  return ['enable', 'enabled', 'true', '1'].includes(v.value.toLowerCase());
-}
-
 function err(report: DiagnosticSink, message: string, loc: SourceLoc | undefined): void {
   report.report({ severity: 'error', code: 'TSW_PROXY_BAD_VALUE', message, ...(loc ? { loc } : {}) });
 }
@@ -91,7 +81,7 @@ export function compileProxy(values: BlockValues, report: DiagnosticSink, regist
   let root = values.block;
   while (root.parent) root = root.parent;
   // a server-scope flag: every compiled block carries the same value, so any effective config has it
-  const out: Mutable<ProxyConf> = { forceHttp10Flag: featureBool(root, 'proxy.force-http10') };
+  const out: Mutable<ProxyConf> = { forceHttp10Flag: featureEnabled(root, 'proxy.force-http10', false) };
   for (const [key, entry] of values.entries) {
     const v = entry.value;
     const loc = v.loc ?? entry.loc;

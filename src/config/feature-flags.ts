@@ -1,5 +1,8 @@
-/** One `server.feature-flags` boolean, read as lighttpd's config_feature_bool does (enable/true/1, or an integer). */
-import { findEntry, type ConfigBlock } from '../../config/tree.js';
+/**
+ * One `server.feature-flags` boolean, read as lighttpd's config_feature_bool does (enable/enabled/true/1
+ * and disable/disabled/false/0 in any case, or an integer): for the modules that read a flag.
+ */
+import { findEntry, type ConfigBlock } from './tree.js';
 
 /** The flag's value in the global block, or `dflt` when it is not set or not a boolean. */
 export function featureEnabled(global: ConfigBlock, name: string, dflt: boolean): boolean {
