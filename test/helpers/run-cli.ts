@@ -63,3 +63,30 @@ export function runProcess(command: string, args: readonly string[], opts: RunOp
 export function runTsw(args: readonly string[], opts: RunOptions = {}): Promise<RunResult & { pid: number }> {
   return runProcess(process.execPath, [BIN, ...args], opts);
 }
+
+/** A `tswstunnel -D -f conf` child running for one test. */
+export interface CliChild {
+  readonly pid: number;
+  /** Everything it wrote to stderr so far. */
+  readonly stderr: () => string;
+  readonly kill: (sig: NodeJS.Signals) => void;
+  /** Resolves with the exit code (null after a signal). */
+  readonly exit: Promise<number | null>;
+  /** Whether it has exited. */
+  readonly exited: () => boolean;
+}
+
+/** Starts `node bin/tswstunnel -D -f conf …args`; it is killed when the test ends (or after 40 s). */
+export function startCli(t: { after(fn: () => Promise<void>): void }, conf: string, args: readonly string[] = []): CliChild {
+  const child = spawn(process.execPath, [BIN, '-D', '-f', conf, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 40000);
+  t.after(async () => {
+    child.kill('SIGKILL');
+    await exit;
+    clearTimeout(killer);
+  });
+  return { pid: child.pid ?? 0, stderr: () => err, kill: (s) => child.kill(s), exit, exited: () => child.exitCode !== null };
+}

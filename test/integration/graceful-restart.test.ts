@@ -7,7 +7,6 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
@@ -17,7 +16,7 @@ import { BUILTIN_MODULES } from '../../src/modules/registry.js';
 import { configFromText, tempDir } from '../helpers/server.js';
 import { createProbeModule } from '../helpers/probe-module.js';
 import { freePort } from '../helpers/lighttpd.js';
-import { BIN, REPO_ROOT } from '../helpers/run-cli.js';
+import { startCli } from '../helpers/run-cli.js';
 
 /** Sends one GET on a new connection and resolves with the raw answer once the server closes it. */
 function rawGet(port: number, path: string): { socket: Socket; answer: Promise<string> } {
@@ -122,18 +121,9 @@ async function cliServer(t: TestContext, tag: string): Promise<CliServer> {
   const port = await freePort();
   const conf = join(dir, 'lighttpd.conf');
   writeFileSync(conf, `server.document-root = "${dir}/www"\nserver.bind = "127.0.0.1"\nserver.port = ${port}\nserver.tag = "${tag}"\n`);
-  const child = spawn(process.execPath, [BIN, '-D', '-f', conf], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const killer = setTimeout(() => child.kill('SIGKILL'), 40000);
-  t.after(async () => {
-    child.kill('SIGKILL');
-    await exit;
-    clearTimeout(killer);
-  });
-  await waitFor(() => err.includes('server started') || child.exitCode !== null, 'server started');
-  return { port, conf, stderr: () => err, kill: (s) => child.kill(s), exit };
+  const child = startCli(t, conf);
+  await waitFor(() => child.stderr().includes('server started') || child.exited(), 'server started');
+  return { port, conf, stderr: child.stderr, kill: child.kill, exit: child.exit };
 }
 
 async function serverTag(port: number): Promise<string | null> {

@@ -8,7 +8,7 @@ import { startTestServer, tempDir } from '../helpers/server.js';
 import { createProbeModule } from '../helpers/probe-module.js';
 import { freePort } from '../helpers/lighttpd.js';
 import { connect } from 'node:net';
-import { BIN, REPO_ROOT } from '../helpers/run-cli.js';
+import { BIN, REPO_ROOT, startCli } from '../helpers/run-cli.js';
 import type { TestContext } from 'node:test';
 
 async function waitUntil(cond: () => boolean, ms = 15000): Promise<void> {
@@ -43,21 +43,12 @@ async function runCliServer(t: TestContext, body: string, args: readonly string[
   const port = await freePort();
   const conf = join(dir, 'lighttpd.conf');
   writeFileSync(conf, `server.document-root = "${dir}/www"\nserver.bind = "127.0.0.1"\nserver.port = ${port}\n${body.replaceAll('@DIR@', dir)}`);
-  const child = spawn(process.execPath, [BIN, '-D', '-f', conf, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const killer = setTimeout(() => child.kill('SIGKILL'), 40000);
-  t.after(async () => {
-    child.kill('SIGKILL');
-    await exit;
-    clearTimeout(killer);
-  });
+  const child = startCli(t, conf, args);
   const deadline = Date.now() + 20000;
-  while (child.exitCode === null && Date.now() < deadline && !(await canConnect(port))) {
+  while (!child.exited() && Date.now() < deadline && !(await canConnect(port))) {
     await new Promise((r) => setTimeout(r, 20));
   }
-  return { pid: child.pid ?? 0, port, dir, stderr: () => err, kill: (s) => child.kill(s), exit };
+  return { pid: child.pid, port, dir, stderr: child.stderr, kill: child.kill, exit: child.exit };
 }
 
 test('CLI: SIGINT is a graceful stop (exit 0, "[note] graceful shutdown started")', async (t) => {
