@@ -111,6 +111,8 @@ function typeFor(file: FileEntry, table: MimeTable | null): string | null {
   let type = file.typeFor(table);
   if (type === undefined) {
     type = contentTypeFor(table, file.path);
+    // lighttpd: a blank assigned type is the implicit octet-stream too (no caching headers)
+    if (type === '') type = null;
     file.setType(table, type);
   }
   return type;
