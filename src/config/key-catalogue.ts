@@ -546,6 +546,7 @@ export const IMPLEMENTED_MODULES: ReadonlySet<string> = new Set([
   'mod_auth',
   'mod_authn_file',
   'mod_dirlisting',
+  'mod_expire',
   'mod_gnutls',
   'mod_indexfile',
   'mod_mbedtls',

@@ -33,6 +33,12 @@ export function dateLine(): string {
   return cachedDate;
 }
 
+/** The current second (since the epoch) as the `Date` header of a response made now carries it. */
+export function currentSecond(): number {
+  dateLine();
+  return cachedSecond;
+}
+
 /** Headers lighttpd never sends to the client (http_response_omit_header). */
 export function isHiddenHeader(lower: string): boolean {
   return lower.charCodeAt(0) === 0x78 && (lower === 'x-sendfile' || lower.startsWith('x-lighttpd-'));

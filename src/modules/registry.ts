@@ -12,6 +12,7 @@ import { createAccessModule } from './access.js';
 import { createAuthModule, createAuthnFileModule } from './auth/index.js';
 import { createAliasModule } from './alias.js';
 import { createDirlistingModule } from './dirlisting.js';
+import { createExpireModule } from './expire.js';
 import { createIndexfileModule } from './indexfile.js';
 import { createRedirectModule } from './redirect.js';
 import { createRewriteModule } from './rewrite.js';
@@ -35,6 +36,7 @@ export const BUILTIN_MODULES: ModuleRegistry = new Map<string, ModuleFactory>([
   ['mod_auth', createAuthModule],
   ['mod_authn_file', createAuthnFileModule],
   ['mod_dirlisting', createDirlistingModule],
+  ['mod_expire', createExpireModule],
   ['mod_indexfile', createIndexfileModule],
   ['mod_redirect', createRedirectModule],
   ['mod_rewrite', createRewriteModule],
