@@ -12,7 +12,7 @@
 import type { HttpResponse } from '../http1/response.js';
 import type { DiagnosticSink } from '../diagnostics.js';
 import type { BlockValues, Module, Outcome } from './module.js';
-import type { RequestCtx } from '../request/context.js';
+import { setEnv, type RequestCtx } from '../request/context.js';
 import { readKvStrings } from './values.js';
 
 type Pairs = readonly (readonly [string, string])[];
@@ -85,9 +85,9 @@ export function createSetenvModule(): Module<SetenvConf> {
       for (const [k, v] of conf.setRequestHeader) setRequestHeader(req, k, v);
       for (const [k, v] of conf.addEnvironment) {
         const old = req.env.get(k);
-        req.env.set(k, old === undefined ? v : `${old}, ${v}`);
+        setEnv(req, k, old === undefined ? v : `${old}, ${v}`);
       }
-      for (const [k, v] of conf.setEnvironment) req.env.set(k, v);
+      for (const [k, v] of conf.setEnvironment) setEnv(req, k, v);
       return 'continue';
     },
     onResponseStart(req: RequestCtx, res: HttpResponse): void {

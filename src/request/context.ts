@@ -60,10 +60,13 @@ export interface RequestCtx {
   handler?: string;
   /** Status for the core to answer with (an error document for >= 400, an empty body for 3xx). */
   status?: number;
-  /** Request environment (setenv.add-environment, REDIRECT_STATUS, REMOTE_USER for auth). */
-  readonly env: Map<string, string>;
-  /** Captures of the `=~` conditions that matched, by block id (for `%N`). */
-  readonly captures: Map<number, readonly string[]>;
+  /**
+   * Request environment (setenv.add-environment, REDIRECT_STATUS, REMOTE_USER for auth). Starts as the
+   * shared empty NO_ENV (no Map per request); written through setEnv().
+   */
+  env: ReadonlyMap<string, string>;
+  /** Captures of the `=~` conditions that matched, by block id (for `%N`); NO_CAPTURES until one does. */
+  captures: ReadonlyMap<number, readonly string[]>;
   /** How many requests this connection served before this one (accesslog `%k`). */
   readonly keepAliveIndex: number;
   /** When the request head was received (ms since epoch, high resolution). */
@@ -91,4 +94,37 @@ export interface RequestDone {
 /** Returns a request header (lower-case name) or the empty string, as lighttpd's conditions do. */
 export function headerOf(req: RequestCtx, name: string): string {
   return req.headers.get(name.toLowerCase()) ?? '';
+}
+
+/** An empty map that refuses writes: the shared starting value of per-request maps (none allocated per request). */
+class EmptyMap<K, V> extends Map<K, V> {
+  override set(): this {
+    throw new TypeError('shared empty map: use setEnv / setCapture');
+  }
+}
+
+/** The environment of a request nobody added to. */
+export const NO_ENV: ReadonlyMap<string, string> = new EmptyMap<string, string>();
+
+/** The captures of a pass in which no `=~` condition captured anything. */
+export const NO_CAPTURES: ReadonlyMap<number, readonly string[]> = new EmptyMap<number, readonly string[]>();
+
+/** Sets a request environment variable (the request gets a map of its own on the first one). */
+export function setEnv(req: RequestCtx, name: string, value: string): void {
+  let env = req.env;
+  if (env === NO_ENV) {
+    env = new Map<string, string>();
+    req.env = env;
+  }
+  (env as Map<string, string>).set(name, value);
+}
+
+/** Keeps the captures of a matching `=~` block for `%N`. */
+export function setCapture(req: RequestCtx, blockId: number, caps: readonly string[]): void {
+  let m = req.captures;
+  if (m === NO_CAPTURES) {
+    m = new Map<number, readonly string[]>();
+    req.captures = m;
+  }
+  (m as Map<number, readonly string[]>).set(blockId, caps);
 }

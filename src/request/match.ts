@@ -7,7 +7,7 @@
  */
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import type { ConfigBlock, ConfigValue, Condition } from '../config/tree.js';
-import { headerOf, type RequestCtx } from './context.js';
+import { headerOf, setCapture, type RequestCtx } from './context.js';
 import { canonicalIPv6 } from '../config/host-normalize.js';
 import { stripPort } from './host.js';
 
@@ -182,7 +182,7 @@ export class MatchState {
     if (block.isPlainElse || !block.condition) return true;
     const caps = testCondition(block.condition, block, this.#req);
     if (caps === null) return false;
-    if (caps.length > 0) this.#req.captures.set(block.id, caps);
+    if (caps.length > 0) setCapture(this.#req, block.id, caps);
     return true;
   }
 }

@@ -10,11 +10,12 @@
 import type { HttpResponse } from '../http1/response.js';
 import type { Module, Outcome } from '../modules/module.js';
 import type { CoreConf } from '../server/core-config.js';
-import type { RequestCtx } from './context.js';
+import { NO_CAPTURES, type RequestCtx } from './context.js';
 import { effectiveConfig, type CompiledModule } from './effective.js';
 import { MatchState } from './match.js';
 import { normaliseTarget, type UrlOptions } from './normalize.js';
 import { checkFile } from './physical.js';
+import { physicalPath } from './physical-path.js';
 import type { StatCacheEngine } from '../http/stat-cache.js';
 
 /** Everything the router needs, built once at startup. */
@@ -84,7 +85,7 @@ export interface Pass {
 
 /** Starts a pass: fresh condition cache and the core config in effect (also on the request, for modules). */
 export function beginPass(req: RequestCtx, p: Pipeline): Pass {
-  req.captures.clear();
+  req.captures = NO_CAPTURES;
   const state = new MatchState(req);
   const core = effectiveConfig(p.core, state);
   req.core = core;
@@ -197,7 +198,7 @@ function afterUri(req: RequestCtx, res: HttpResponse, p: Pipeline, pass: Pass): 
   if (req.method === 'CONNECT') return { kind: 'status', status: 405 };
   const path = pass.core.forceLowercaseFilenames ? req.path.toLowerCase() : req.path;
   const root = pass.core.documentRoot ?? '';
-  req.physicalPath = (root.endsWith('/') ? root.replace(/\/+$/, '') : root) + path;
+  req.physicalPath = physicalPath(root, path);
   const phys = runPhase('onPhysical', req, res, p, pass);
   if (phys instanceof Promise) return phys.then((o) => (o !== 'continue' ? o : afterPhysical(req, res, p, pass)));
   if (phys !== 'continue') return phys;

@@ -5,6 +5,7 @@
  */
 import type { HttpResponse } from '../http1/response.js';
 import { normaliseTarget } from '../request/normalize.js';
+import { setEnv } from '../request/context.js';
 import { beginPass, routeRequest, type RouteResult } from '../request/router.js';
 import type { RequestRun } from './request-run.js';
 import { sendEmpty, sendErrorDocument } from './response.js';
@@ -39,7 +40,7 @@ export async function finish(run: RequestRun, res: HttpResponse, result: RouteRe
       const keepStatus = core.errorHandler !== '';
       const n = normaliseTarget(handler, app.pipeline.url);
       if (n) {
-        req.env.set('REDIRECT_STATUS', String(status));
+        setEnv(req, 'REDIRECT_STATUS', String(status));
         req.method = 'GET';
         req.target = n.target;
         req.path = n.path;

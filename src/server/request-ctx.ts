@@ -7,7 +7,7 @@
  */
 import { clock } from '../http1/clock.js';
 import type { HttpRequest } from '../http1/request.js';
-import type { RequestCtx } from '../request/context.js';
+import { NO_CAPTURES, NO_ENV, type RequestCtx } from '../request/context.js';
 import { normaliseHost } from '../request/host.js';
 import { normaliseTarget } from '../request/normalize.js';
 import type { CoreConf } from './core-config.js';
@@ -31,7 +31,12 @@ export interface BuiltCtx {
 const hostCache = { http: new Map<string, string | null>(), https: new Map<string, string | null>() };
 const HOST_CACHE_MAX = 512;
 
+/** The last Host value seen and its result: keep-alive clients repeat one value (compared, not hashed). */
+let lastHost = { value: '', scheme: '', result: null as string | null };
+
 function hostOf(value: string, scheme: 'http' | 'https'): string | null {
+  const last = lastHost;
+  if (value === last.value && scheme === last.scheme) return last.result;
   const cache = hostCache[scheme];
   let h = cache.get(value);
   if (h === undefined) {
@@ -39,6 +44,7 @@ function hostOf(value: string, scheme: 'http' | 'https'): string | null {
     if (cache.size >= HOST_CACHE_MAX) cache.clear();
     cache.set(value, h);
   }
+  lastHost = { value, scheme, result: h };
   return h;
 }
 
@@ -69,8 +75,8 @@ export function buildCtx(raw: HttpRequest, conn: ConnInfo, server: ServerConf, c
     localPort: peer.localPort,
     serverSocket: conn.serverSocket,
     headers: head.headers,
-    env: new Map(),
-    captures: new Map(),
+    env: NO_ENV,
+    captures: NO_CAPTURES,
     core,
     keepAliveIndex: raw.keepAliveIndex,
     // the engine's clock, read when the bytes that completed the head arrived (lighttpd: the start of the read)

@@ -16,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpResponse } from '../../http1/response.js';
 import type { DiagnosticSink } from '../../diagnostics.js';
 import type { BlockValues, Module, ModuleEnv, Outcome } from '../module.js';
-import type { RequestCtx } from '../../request/context.js';
+import { setEnv, type RequestCtx } from '../../request/context.js';
 import { catalogueKeys } from '../../config/key-catalogue.js';
 import { AUTH_DEFAULTS, AUTH_KEYS, compileAuth, type AuthConf } from './config.js';
 import { ruleFor, type AuthRule } from './rules.js';
@@ -56,8 +56,8 @@ async function invalid(req: RequestCtx, res: HttpResponse, c: Check, challenge: 
 }
 
 function accept(req: RequestCtx, c: Check, user: string, type: 'Basic' | 'Digest'): Outcome {
-  req.env.set('REMOTE_USER', user);
-  req.env.set('AUTH_TYPE', type);
+  setEnv(req, 'REMOTE_USER', user);
+  setEnv(req, 'AUTH_TYPE', type);
   c.verified.set(req, user);
   return 'continue';
 }
