@@ -135,8 +135,9 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
   const log = (source: string, message: string): void => errorLog.write(source, message);
 
   let active = 0;
-  // when the last request or tunnel ended (engine clock, ms): only read while none is active
-  let lastActivity = tick();
+  // how often the last active request or tunnel ended: the idle check below notes when this changes
+  // (no clock read per request; the idle time then counts from the check after, at most a second late)
+  let quietEnds = 0;
   let drained: (() => void) | null = null;
   const upgradedSockets = new Set<EngineSocket>();
   const pipeline: Pipeline = createPipeline({ core, modules, url: conf.url, log, statCacheEngine: conf.statCacheEngine });
@@ -151,7 +152,7 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
       end: () => {
         active--;
         if (active !== 0) return;
-        lastActivity = tick();
+        quietEnds++;
         if (drained) drained();
       },
       upgraded: (socket) => {
@@ -301,8 +302,16 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
   const idleSeconds = opts.idleExitSeconds ?? opts.idleTimeout ?? 0;
   if (idleSeconds > 0) {
     const idleMs = idleSeconds * 1000;
+    let lastActivity = tick();
+    let seenEnds = quietEnds;
     const t = setInterval(() => {
-      if (active === 0 && tick() - lastActivity >= idleMs) void shutdown('idle timeout');
+      const now = tick();
+      if (active !== 0 || seenEnds !== quietEnds) {
+        seenEnds = quietEnds;
+        lastActivity = now;
+      } else if (now - lastActivity >= idleMs) {
+        void shutdown('idle timeout');
+      }
     }, Math.min(1000, idleMs));
     t.unref();
     timers.push(t);
