@@ -7,6 +7,7 @@
 import type { HttpRequest } from '../http1/request.js';
 import type { FileEntry } from '../http/stat-cache.js';
 import type { CoreConf } from '../server/core-config.js';
+import type { MatchState } from './match.js';
 
 /** Per-request state shared by condition matching and modules. */
 export interface RequestCtx {
@@ -33,7 +34,8 @@ export interface RequestCtx {
   scheme: 'http' | 'https';
   /** Client address (IPv4-mapped IPv6 shown as IPv4), and port. mod_extforward may replace it. */
   remoteAddr: string;
-  readonly remotePort: number;
+  /** 0 once mod_extforward replaced the address (lighttpd keeps no port for it). */
+  remotePort: number;
   /** Local address and port of the connection. */
   readonly localAddr: string;
   readonly localPort: number;
@@ -50,6 +52,8 @@ export interface RequestCtx {
    * (`server.document-root`, `server.name`, `server.tag`, `server.max-read-idle`, …) here and nowhere else.
    */
   core: Readonly<CoreConf>;
+  /** The condition results of the current pass (router beginPass); mod_extforward makes it forget some. */
+  match: MatchState | null;
   /** Physical path: document root + path (set by the core; mod_alias may change it). */
   physicalPath?: string;
   /** The stat-cache entry of `physicalPath` from the core's file check (or mod_indexfile), if it exists. */

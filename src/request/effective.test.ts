@@ -31,7 +31,7 @@ function ctx(path: string, headers: Record<string, string> = {}): RequestCtx {
     raw: {} as HttpRequest,
     method: 'GET', protocol: 'HTTP/1.1', targetOrig: path, target: path, path, query: '', host: 'h', scheme: 'http',
     remoteAddr: '127.0.0.1', remotePort: 1, localAddr: '127.0.0.1', localPort: 80, serverSocket: ':80',
-    headers: new Map(Object.entries(headers)), env: new Map(), captures: new Map(), core: coreModule.defaults, keepAliveIndex: 0, startTime: 0,
+    headers: new Map(Object.entries(headers)), env: new Map(), captures: new Map(), core: coreModule.defaults, match: null, keepAliveIndex: 0, startTime: 0,
   };
 }
 

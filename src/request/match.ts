@@ -6,10 +6,11 @@
  * its own condition holds. `=~` captures are kept per block for `%N`.
  */
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
-import type { ConfigBlock, ConfigValue, Condition } from '../config/tree.js';
+import type { CondField, ConfigBlock, ConfigValue, Condition } from '../config/tree.js';
 import { headerOf, setCapture, type RequestCtx } from './context.js';
 import { canonicalIPv6 } from '../config/host-normalize.js';
 import { stripPort } from './host.js';
+import { parseNumericHost } from '../modules/extforward/inet.js';
 
 type Tester = (value: string) => boolean;
 
@@ -67,7 +68,9 @@ function addressTester(spec: string): Tester {
     const addr = v.startsWith('[') && v.endsWith(']') ? v.slice(1, -1) : v;
     if (isIPv4(addr)) return list.check(addr, 'ipv4') || list.check(`::ffff:${addr}`, 'ipv6');
     if (isIPv6(addr)) return list.check(addr, 'ipv6');
-    return false;
+    // a forwarded address keeps mod_extforward's text: inet_aton forms (`001.2.3.4`, `10.1`) compare as the address
+    const n = parseNumericHost(addr);
+    return n !== null && list.check(n.address, n.family);
   };
 }
 
@@ -169,6 +172,21 @@ export class MatchState {
     return result;
   }
 
+  /**
+   * Forgets the results of these blocks (see dependentBlockIds), so that they are evaluated again: mod_extforward
+   * changed a field after some blocks were tried (lighttpd config_cond_cache_reset_item).
+   */
+  forget(ids: readonly number[]): void {
+    const cache = this.#cache;
+    if (cache === null) return;
+    const caps = this.#req.captures;
+    for (const id of ids) {
+      cache[id] = undefined;
+      // has() is false for the shared empty map, which is never written
+      if (caps.has(id)) (caps as Map<number, readonly string[]>).delete(id);
+    }
+  }
+
   /** Whether this member of an else chain, or any member before it, matched. */
   #chainTaken(block: ConfigBlock): boolean {
     for (let b: ConfigBlock | null = block; b; b = b.elsePrev) if (this.matches(b)) return true;
@@ -185,4 +203,24 @@ export class MatchState {
     if (caps.length > 0) setCapture(this.#req, block.id, caps);
     return true;
   }
+}
+
+/**
+ * The blocks whose result depends on a field: those testing it, and below each of them its nested
+ * blocks and the rest of its else chain (lighttpd config_cond_clear_node). Ids in tree order.
+ */
+export function dependentBlockIds(root: ConfigBlock, field: CondField): number[] {
+  const ids = new Set<number>();
+  const clear = (b: ConfigBlock): void => {
+    if (ids.has(b.id)) return;
+    ids.add(b.id);
+    for (const c of b.children) clear(c);
+    if (b.elseNext) clear(b.elseNext);
+  };
+  const visit = (b: ConfigBlock): void => {
+    if (b.condition?.field === field) clear(b);
+    for (const c of b.children) visit(c);
+  };
+  visit(root);
+  return [...ids].sort((a, b) => a - b);
 }

@@ -87,6 +87,7 @@ export interface Pass {
 export function beginPass(req: RequestCtx, p: Pipeline): Pass {
   req.captures = NO_CAPTURES;
   const state = new MatchState(req);
+  req.match = state;
   const core = effectiveConfig(p.core, state);
   req.core = core;
   return { state, core };

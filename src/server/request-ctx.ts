@@ -78,6 +78,7 @@ export function buildCtx(raw: HttpRequest, conn: ConnInfo, server: ServerConf, c
     env: NO_ENV,
     captures: NO_CAPTURES,
     core,
+    match: null,
     keepAliveIndex: raw.keepAliveIndex,
     // the engine's clock, read when the bytes that completed the head arrived (lighttpd: the start of the read)
     startTime: performance.timeOrigin + clock.now,
