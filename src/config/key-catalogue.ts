@@ -547,6 +547,7 @@ export const IMPLEMENTED_MODULES: ReadonlySet<string> = new Set([
   'mod_authn_file',
   'mod_dirlisting',
   'mod_expire',
+  'mod_extforward',
   'mod_gnutls',
   'mod_indexfile',
   'mod_mbedtls',

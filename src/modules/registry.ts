@@ -13,6 +13,7 @@ import { createAuthModule, createAuthnFileModule } from './auth/index.js';
 import { createAliasModule } from './alias.js';
 import { createDirlistingModule } from './dirlisting.js';
 import { createExpireModule } from './expire.js';
+import { createExtforwardModule } from './extforward/index.js';
 import { createIndexfileModule } from './indexfile.js';
 import { createRedirectModule } from './redirect.js';
 import { createRewriteModule } from './rewrite.js';
@@ -37,6 +38,7 @@ export const BUILTIN_MODULES: ModuleRegistry = new Map<string, ModuleFactory>([
   ['mod_authn_file', createAuthnFileModule],
   ['mod_dirlisting', createDirlistingModule],
   ['mod_expire', createExpireModule],
+  ['mod_extforward', createExtforwardModule],
   ['mod_indexfile', createIndexfileModule],
   ['mod_redirect', createRedirectModule],
   ['mod_rewrite', createRewriteModule],
