@@ -20,6 +20,8 @@ export function clientHeadOf(req: RequestCtx, bodyLength: number | null): Client
     headers: req.headers,
     addedNames: req.addedHeaderNames,
     remoteAddr: req.remoteAddr,
+    actualFor: req.env.get('_L_EXTFORWARD_ACTUAL_FOR'),
+    actualProto: req.env.get('_L_EXTFORWARD_ACTUAL_PROTO'),
     localAddr: req.localAddr,
     localPort: req.localPort,
     scheme: req.scheme,

@@ -8,6 +8,13 @@ import type { ForwardedOpts } from './options.js';
 export interface HopInfo {
   /** Client address: IPv4/IPv6 text, or a unix socket path. */
   readonly remoteAddr: string;
+  /**
+   * The connecting address when mod_extforward replaced `remoteAddr` (lighttpd: _L_EXTFORWARD_ACTUAL_FOR):
+   * `for=` and `X-Forwarded-For` then name this one, quoted.
+   */
+  readonly actualFor?: string | undefined;
+  /** The listener's scheme when mod_extforward changed `scheme` (lighttpd: _L_EXTFORWARD_ACTUAL_PROTO). */
+  readonly actualProto?: string | undefined;
   /** The local address and port the client connected to (for `by=`). */
   readonly localAddr: string;
   readonly localPort: number;
@@ -34,12 +41,15 @@ function forValue(addr: string): string {
 /** The element this hop adds, parts joined by `;` in lighttpd's order: for, by, proto, host, remote_user. */
 export function forwardedElement(opts: ForwardedOpts, hop: HopInfo): string {
   const parts: string[] = [];
-  if (opts.for) parts.push(`for=${forValue(hop.remoteAddr)}`);
+  if (opts.for) {
+    const actual = hop.actualFor;
+    parts.push(`for=${actual === undefined ? forValue(hop.remoteAddr) : quoteForwarded(actual.includes(':') ? `[${actual}]` : actual)}`);
+  }
   if (opts.by) {
     const local = hop.localAddr.includes(':') ? `[${hop.localAddr}]` : hop.localAddr;
     parts.push(`by=${quoteForwarded(`${local}:${hop.localPort}`)}`);
   }
-  if (opts.proto) parts.push(`proto=${hop.scheme}`);
+  if (opts.proto) parts.push(`proto=${hop.actualProto ?? hop.scheme}`);
   if (opts.host && hop.host !== null && hop.host !== '') parts.push(`host=${quoteForwarded(hop.host)}`);
   if (opts.remoteUser && hop.remoteUser !== null) parts.push(`remote_user=${quoteForwarded(hop.remoteUser)}`);
   return parts.join(';');

@@ -184,7 +184,8 @@ export function buildRequestHead(req: ClientHead, opts: HeadOpts): BackendHead {
     else out.push(['Forwarded', elem, 'forwarded']);
   }
   const xff = getHeader(out, 'x-forwarded-for');
-  setHeader(out, 'X-Forwarded-For', 'x-forwarded-for', xff === undefined ? req.remoteAddr : `${xff}, ${req.remoteAddr}`);
+  const hop = req.actualFor ?? req.remoteAddr;
+  setHeader(out, 'X-Forwarded-For', 'x-forwarded-for', xff === undefined ? hop : `${xff}, ${hop}`);
   if (clientHost !== null && clientHost !== '') {
     setHeader(out, 'X-Host', 'x-host', clientHost);
     setHeader(out, 'X-Forwarded-Host', 'x-forwarded-host', clientHost);
