@@ -11,11 +11,13 @@ export interface BufferRequest {
   readonly protocol: string;
   readonly headers: ReadonlyMap<string, string>;
   readonly rangeRequests: boolean;
+  /** mod_deflate will compress a whole body of this type and length: no Range (RequestCtx.compressesBody). */
+  readonly compresses?: ((contentType: string, length: number) => boolean) | undefined;
 }
 
 /** Sends `body` with `contentType`: 200, 206 or (returned, nothing written) 416. */
 export function sendBuffer(res: HttpResponse, req: BufferRequest, contentType: string, body: Buffer): 'sent' | 416 {
-  const rangeable = req.rangeRequests && (req.method === 'GET' || req.method === 'HEAD') && req.protocol === 'HTTP/1.1';
+  const rangeable = req.rangeRequests && (req.method === 'GET' || req.method === 'HEAD') && req.protocol === 'HTTP/1.1' && req.compresses?.(contentType, body.length) !== true;
   const plan = rangeable
     ? planRange({ method: req.method, protocol: req.protocol, range: req.headers.get('range'), ifRange: req.headers.get('if-range'), etag: null, lastModified: null, length: body.length })
     : ({ kind: 'full' } as const);

@@ -35,6 +35,8 @@ export interface SendFileInput {
   readonly rangeRequests: boolean;
   /** `server.follow-symlink` (the file is opened with O_NOFOLLOW when off, as lighttpd does). */
   readonly followSymlink: boolean;
+  /** mod_deflate will compress a whole body of this type and length: no Range (RequestCtx.compressesBody). */
+  readonly compresses?: ((contentType: string, length: number) => boolean) | undefined;
 }
 
 /** 'sent' once the response head is written, or an error status for the core's error page. */
@@ -150,7 +152,7 @@ function sendOpenFile(res: HttpResponse, input: SendFileInput, body: Body): Send
     }
   }
   const isGetOrHead = input.method === 'GET' || input.method === 'HEAD';
-  const rangeable = input.rangeRequests && isGetOrHead && input.protocol === 'HTTP/1.1';
+  const rangeable = input.rangeRequests && isGetOrHead && input.protocol === 'HTTP/1.1' && input.compresses?.(type, size) !== true;
   const range = rangeable ? input.headers.get('range') : undefined;
   const plan =
     range !== undefined

@@ -13,6 +13,7 @@
  */
 import type { Socket } from 'node:net';
 import type { EngineSocket } from './engine-socket.js';
+import type { BodyFilter } from './body-filter.js';
 import { dateLine, headerBlock, type BlockInfo, type HeaderValue } from './header-block.js';
 import type { HeaderTemplate } from './header-template.js';
 import { LazyEmitter } from './lazy-emitter.js';
@@ -133,6 +134,12 @@ export class HttpResponse extends LazyEmitter implements NodeJS.WritableStream {
   #closed = false;
   /** end()'s bytes went straight to the handle and are not all written yet (owner.directDone follows). */
   #inFlight = false;
+  /** The body's filter (body-filter.ts), set by a response-start hook; null for nearly every response. */
+  #filter: BodyFilter | null = null;
+  /** The filtered body's whole length when the filter knows it before its first byte (null: unknown). */
+  #declared: number | null = null;
+  /** The length end() was given when it committed the head (-1: the head was committed otherwise). */
+  #endLength = -1;
 
   constructor(socket: EngineSocket, owner: ResponseOwner, version: 'HTTP/1.0' | 'HTTP/1.1', keepAlive: boolean, isHead: boolean) {
     super();
@@ -165,6 +172,39 @@ export class HttpResponse extends LazyEmitter implements NodeJS.WritableStream {
   /** True while a write returned false and 'drain' has not come yet (Readable.pipe reads this). */
   get writableNeedDrain(): boolean {
     return this.#needDrain;
+  }
+
+  /**
+   * The whole body's length as far as a response-start hook can know it: the Content-Length set, else
+   * what end() was given when end() committed the head; -1 when the body is still to be streamed.
+   */
+  get knownLength(): number {
+    const i = this.#find('content-length');
+    if (i >= 0) {
+      const n = Number(this.#values[i]);
+      return Number.isInteger(n) && n >= 0 ? n : -1;
+    }
+    return this.#endLength;
+  }
+
+  /** Puts `filter` between the handler and the socket (only before the head is flushed). */
+  setBodyFilter(filter: BodyFilter): void {
+    if (!this.#flushed) this.#filter = filter;
+  }
+
+  /**
+   * Lets a body filter change status and headers after the head was committed but before it was sent
+   * (a decision that needed the first body bytes); false when the head is already out.
+   */
+  editHead(edit: () => void): boolean {
+    if (this.#flushed || !this.#committed) return false;
+    this.#committed = false;
+    try {
+      edit();
+    } finally {
+      this.#committed = true;
+    }
+    return true;
   }
 
   /** What the engine decided when the head went out. */
@@ -296,7 +336,8 @@ export class HttpResponse extends LazyEmitter implements NodeJS.WritableStream {
   flushHeaders(): void {
     if (this.destroyed || this.writableEnded) return;
     this.#commit();
-    if (!this.#flushed) this.#send(this.#serialise(null), false);
+    // a filtered body's head goes out with the filter's first bytes (its framing is not known yet)
+    if (!this.#flushed && this.#filter === null) this.#send(this.#serialise(null), false);
   }
 
   /** Sends `103 Early Hints` to an HTTP/1.1 client before the head. */
@@ -418,8 +459,28 @@ export class HttpResponse extends LazyEmitter implements NodeJS.WritableStream {
     }
     this.#commit();
     const data = toPayload(chunk, enc);
+    if (this.#filter !== null) return this.#filter.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data, callback);
     const head = this.#flushed ? null : this.#serialise(null);
     return this.#send(head, this.#frame(data), callback);
+  }
+
+  /** A body filter's output chunk (see body-filter.ts): framed and written like an unfiltered write(). */
+  passWrite(data: Buffer, cb?: WriteCallback): boolean {
+    if (this.destroyed || this.#closed) return false;
+    const head = this.#flushed ? null : this.#serialise(this.#declared);
+    return this.#send(head, this.#frame(data), cb);
+  }
+
+  /** A body filter's whole output length, known before its first byte (framing: Content-Length). */
+  declareLength(length: number): void {
+    if (!this.#flushed) this.#declared = length;
+  }
+
+  /** A body filter's last chunk: ends the response like an unfiltered end(). */
+  passEnd(data: Buffer | null, cb?: () => void): void {
+    if (this.destroyed || this.#closed) return;
+    this.#filter = null;
+    this.#finishBody(data, cb);
   }
 
   end(chunk?: string | Uint8Array | (() => void), encoding?: BufferEncoding | (() => void), cb?: () => void): this {
@@ -434,9 +495,21 @@ export class HttpResponse extends LazyEmitter implements NodeJS.WritableStream {
       if (callback) process.nextTick(callback);
       return this;
     }
+    if (!this.#committed) this.#endLength = data ? data.length : 0;
     this.#commit();
+    if (this.#filter !== null) {
+      this.writableEnded = true;
+      this.#filter.end(data === null ? null : typeof data === 'string' ? Buffer.from(data, 'latin1') : data, callback);
+      return this;
+    }
+    this.#finishBody(data, callback);
+    return this;
+  }
+
+  /** end()'s work once the head is committed: frame the last bytes, write them, finish when flushed. */
+  #finishBody(data: Payload | null, callback: (() => void) | undefined): void {
     this.writableEnded = true;
-    const head = this.#flushed ? null : this.#serialise(data ? data.length : 0);
+    const head = this.#flushed ? null : this.#serialise(this.#declared ?? (data ? data.length : 0));
     let body = data ? this.#frame(data) : false;
     if (this.#chunked) body = withLastChunk(body);
     if (this.#length !== null && this.bodyBytes < this.#length && !this.#noBody) this.#keepAlive = false; // short body: the client can only see the end as a close
@@ -445,10 +518,9 @@ export class HttpResponse extends LazyEmitter implements NodeJS.WritableStream {
     // written without a callback (node then needs no tick per write): done now if it all reached the
     // kernel, else once what is queued is (an empty write's callback comes after it)
     const socket = this.#socket;
-    if (socket.destroyed || this.#inFlight) return this;
+    if (socket.destroyed || this.#inFlight) return;
     if (socket.writableLength === 0) this.#owner.flushedNow(this);
     else socket.write(EMPTY, this.#owner.endCallback);
-    return this;
   }
 
   /** The connection: the bytes of end() were flushed (or failed). */
@@ -478,7 +550,8 @@ export class HttpResponse extends LazyEmitter implements NodeJS.WritableStream {
     if (!this.#needDrain) return;
     this.#needDrain = false;
     this.#owner.wrote();
-    this.emit('drain');
+    if (this.#filter !== null) this.#filter.drained();
+    else this.emit('drain');
   }
 
   /** The connection closed (or was handed away) before this response finished. */

@@ -126,7 +126,7 @@ async function listDirectory(req: RequestCtx, res: HttpResponse, conf: Dirlistin
   }
   const html = renderListing(req.path, entries, { encoding: conf.encoding, footer: conf.footer, externalCss: conf.externalCss, externalJs: conf.externalJs });
   const type = conf.encoding === '' ? 'text/html' : `text/html;charset=${conf.encoding}`;
-  const r = sendBuffer(res, { method: req.method, protocol: req.protocol, headers: req.headers, rangeRequests: conf.rangeRequests }, type, Buffer.from(html, 'utf8'));
+  const r = sendBuffer(res, { method: req.method, protocol: req.protocol, headers: req.headers, rangeRequests: conf.rangeRequests, compresses: req.compressesBody }, type, Buffer.from(html, 'utf8'));
   if (r !== 'sent') req.status = r;
   return 'handled';
 }

@@ -101,6 +101,7 @@ function onRequest(req: RequestCtx, res: HttpResponse, conf: StaticfileConf): Ou
     etag: etagFlagsOf(conf),
     rangeRequests: conf.rangeRequests,
     followSymlink: conf.followSymlink,
+    compresses: req.compressesBody,
   });
   if (result !== 'sent') req.status = result;
   return 'handled';

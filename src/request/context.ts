@@ -62,6 +62,11 @@ export interface RequestCtx {
   pathInfo?: string;
   /** Module name of a gateway that claimed the request in uri-clean (lighttpd's r->handler_module). */
   handler?: string;
+  /**
+   * Set by mod_deflate when it may compress this response: whether a complete body of this Content-Type
+   * and length will be compressed. lighttpd's Range stage then does nothing (no 206, no Accept-Ranges).
+   */
+  compressesBody?: (contentType: string, length: number) => boolean;
   /** Status for the core to answer with (an error document for >= 400, an empty body for 3xx). */
   status?: number;
   /**
