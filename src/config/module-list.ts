@@ -20,13 +20,13 @@ export function effectiveModules(tree: ConfigTree): string[] {
     }
   }
   const compat = findEntry(tree.global, 'server.compat-module-load')?.value;
-  if (compat !== undefined && isFalse(compat)) return listed;
+  if (compat !== undefined && isFalse(compat)) return foldCompress(listed, tree.blocks);
   return applyCompat(listed, tree.blocks);
 }
 
 /**
  * lighttpd's "compat module load" edits of a de-duplicated module list (mod_indexfile, mod_dirlisting,
- * mod_staticfile, mod_openssl, mod_authn_file, mod_auth, mod_vhostdb, mod_compress → mod_deflate).
+ * mod_staticfile, mod_openssl, mod_authn_file, mod_auth, mod_vhostdb), then foldCompress.
  */
 export function applyCompat(listed: readonly string[], blocks: readonly ConfigBlock[]): string[] {
   let out = [...listed];
@@ -54,13 +54,20 @@ export function applyCompat(listed: readonly string[], blocks: readonly ConfigBl
   if (!out.includes('mod_auth') && out.some((m) => m.startsWith('mod_authn_'))) out.unshift('mod_auth');
   if (!out.includes('mod_vhostdb') && out.some((m) => m.startsWith('mod_vhostdb_'))) out.unshift('mod_vhostdb');
 
-  if (out.includes('mod_compress')) {
-    const usesCompress = anyBlock((k) => k.startsWith('compress.'));
-    out = usesCompress && !out.includes('mod_deflate')
-      ? out.map((m) => (m === 'mod_compress' ? 'mod_deflate' : m))
-      : out.filter((m) => m !== 'mod_compress');
-  }
-  return out;
+  return foldCompress(out, blocks);
+}
+
+/**
+ * mod_compress → mod_deflate, which lighttpd 1.4.69 does with or without compat loading
+ * (configfile.c config_deprecate_module_compress): renamed when compress.* keys are used and mod_deflate
+ * is not listed, else dropped.
+ */
+export function foldCompress(listed: readonly string[], blocks: readonly ConfigBlock[]): string[] {
+  if (!listed.includes('mod_compress')) return [...listed];
+  const usesCompress = blocks.some((b) => b.entries.some((e) => asciiLower(e.key).startsWith('compress.')));
+  return usesCompress && !listed.includes('mod_deflate')
+    ? listed.map((m) => (m === 'mod_compress' ? 'mod_deflate' : m))
+    : listed.filter((m) => m !== 'mod_compress');
 }
 
 function isTrue(v: ConfigValue): boolean {

@@ -6,7 +6,7 @@
  */
 import type { ConfigTree, ConfigValue } from '../config/tree.js';
 import { asciiLower } from '../config/tree.js';
-import { applyCompat, TLS_MODULES } from '../config/module-list.js';
+import { applyCompat, foldCompress, TLS_MODULES } from '../config/module-list.js';
 
 /** The resolved list plus the warnings lighttpd prints about it. */
 export interface ModuleList {
@@ -24,7 +24,7 @@ export function resolveModuleList(listed: readonly string[], tree: ConfigTree, c
   const warnings: string[] = [];
   const unique: string[] = [];
   for (const n of listed) if (!unique.includes(n)) unique.push(n);
-  const names = compat ? applyCompat(unique, tree.blocks) : unique;
+  const names = compat ? applyCompat(unique, tree.blocks) : foldCompress(unique, tree.blocks);
   if (compat && names.includes('mod_authn_file') && !unique.includes('mod_authn_file')) {
     warnings.push('Warning: please add "mod_authn_file" to server.modules list in lighttpd.conf.');
   }
