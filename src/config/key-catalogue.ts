@@ -545,6 +545,7 @@ export const IMPLEMENTED_MODULES: ReadonlySet<string> = new Set([
   'mod_alias',
   'mod_auth',
   'mod_authn_file',
+  'mod_deflate',
   'mod_dirlisting',
   'mod_expire',
   'mod_extforward',

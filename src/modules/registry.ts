@@ -10,6 +10,7 @@ import { createAccesslogModule } from './accesslog/index.js';
 import { createProxyModule } from './proxy/index.js';
 import { createAccessModule } from './access.js';
 import { createAuthModule, createAuthnFileModule } from './auth/index.js';
+import { createDeflateModule } from './deflate/index.js';
 import { createAliasModule } from './alias.js';
 import { createDirlistingModule } from './dirlisting.js';
 import { createExpireModule } from './expire.js';
@@ -36,6 +37,7 @@ export const BUILTIN_MODULES: ModuleRegistry = new Map<string, ModuleFactory>([
   ['mod_alias', createAliasModule],
   ['mod_auth', createAuthModule],
   ['mod_authn_file', createAuthnFileModule],
+  ['mod_deflate', createDeflateModule],
   ['mod_dirlisting', createDirlistingModule],
   ['mod_expire', createExpireModule],
   ['mod_extforward', createExtforwardModule],
