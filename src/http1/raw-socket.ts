@@ -21,7 +21,8 @@
 import { EventEmitter } from 'node:events';
 import { getSystemErrorName } from 'node:util';
 import { errnoError } from '../net/errno-error.js';
-import { UV_EOF, type StreamBinding, type StreamHandle, type StreamReq } from '../net/stream-binding.js';
+import { UV_EOF, type StreamBinding, type StreamHandle } from '../net/stream-binding.js';
+import { forgetHandle, writeToHandle, type HandleWrite, type WriteOwner } from '../net/handle-write.js';
 import type { EngineSocket, WriteCallback } from './engine-socket.js';
 
 /** An accepted TCP / Pipe handle (the address getters are TCP's). */
@@ -36,34 +37,13 @@ export type RawReader = (n: number, buf: Buffer) => void;
 /** write() answers false from this many unwritten bytes on (net.Socket's default high-water mark). */
 const HIGH_WATER = 16 * 1024;
 
-interface RawWriteReq extends StreamReq {
-  owner: RawSocket | null;
-  bytes: number;
+/** What a write in flight owes when it completes: write() callbacks, or writeNow()'s `done`. */
+interface Pending {
   callbacks: WriteCallback[] | null;
   direct: ((status: number) => void) | null;
 }
 
-function onWriteComplete(this: RawWriteReq, status: number): void {
-  const owner = this.owner;
-  this.owner = null;
-  owner?.written(this, status);
-}
-
-/** A request no write holds (one the kernel took whole never became a native request: see socket-io.ts). */
-let spare: RawWriteReq | null = null;
-
-function takeReq(b: StreamBinding, handle: StreamHandle, owner: RawSocket, bytes: number): RawWriteReq {
-  const req = spare ?? (b.newWriteReq(handle, onWriteComplete) as RawWriteReq);
-  spare = null;
-  req.handle = handle;
-  req.oncomplete = onWriteComplete;
-  req.owner = owner;
-  req.bytes = bytes;
-  req.callbacks = null;
-  req.direct = null;
-  req.data = null;
-  return req;
-}
+type RawWrite = HandleWrite<Pending>;
 
 function noRead(): void {
   // reads of a closed handle: none come
@@ -73,7 +53,7 @@ function runCallbacks(callbacks: WriteCallback[], err: Error | null): void {
   for (const cb of callbacks) cb(err);
 }
 
-export class RawSocket extends EventEmitter implements EngineSocket {
+export class RawSocket extends EventEmitter implements EngineSocket, WriteOwner<Pending> {
   readonly #b: StreamBinding;
   #handle: AcceptedHandle | null;
   readonly #buffer: Buffer;
@@ -86,7 +66,7 @@ export class RawSocket extends EventEmitter implements EngineSocket {
   #corkChunks: Buffer[] = [];
   #corkCallbacks: WriteCallback[] = [];
   /** The last write still in flight (an empty write's callback waits for it). */
-  #tail: RawWriteReq | null = null;
+  #tail: RawWrite | null = null;
   #needDrain = false;
   #ended = false;
   #finished = false;
@@ -263,7 +243,8 @@ export class RawSocket extends EventEmitter implements EngineSocket {
     if (buf.length === 0) {
       // nothing to write: done once what is in flight is
       const tail = this.#tail;
-      if (tail !== null) tail.callbacks = [...(tail.callbacks ?? []), ...callbacks];
+      const pending = tail?.token;
+      if (pending) pending.callbacks = [...(pending.callbacks ?? []), ...callbacks];
       else for (const c of callbacks) process.nextTick(c, null);
       return this.#answer();
     }
@@ -279,26 +260,20 @@ export class RawSocket extends EventEmitter implements EngineSocket {
 
   /** Issues one write (a latin1 string, a buffer, or several); callbacks run on a later tick (sync) or when it completes. */
   #send(data: string | Buffer | Buffer[], bytes: number, callbacks: WriteCallback[]): void {
-    const h = this.#handle as AcceptedHandle;
-    const req = takeReq(this.#b, h, this, bytes);
-    const err = typeof data === 'string' ? h.writeLatin1String(req, data) : Array.isArray(data) ? h.writev(req, data, true) : h.writeBuffer(req, data);
-    if (err < 0) {
-      req.owner = null;
-      const e = errnoError(err, 'write');
+    const r = writeToHandle(this.#b, this.#handle as AcceptedHandle, data, bytes, this, null);
+    if (typeof r !== 'number') {
+      r.token = { callbacks: callbacks.length > 0 ? callbacks : null, direct: null };
+      this.#queued += bytes;
+      this.#tail = r;
+      return;
+    }
+    if (r < 0) {
+      const e = errnoError(r, 'write');
       for (const c of callbacks) process.nextTick(c, e);
       this.destroy(e);
       return;
     }
-    if (this.#b.state[this.#b.lastWriteWasAsync] === 0) {
-      req.owner = null;
-      spare = req;
-      for (const c of callbacks) process.nextTick(c, null);
-      return;
-    }
-    req.data = data; // libuv still reads from it: the request keeps it reachable
-    req.callbacks = callbacks.length > 0 ? callbacks : null;
-    this.#queued += bytes;
-    this.#tail = req;
+    for (const c of callbacks) process.nextTick(c, null);
   }
 
   /**
@@ -309,37 +284,30 @@ export class RawSocket extends EventEmitter implements EngineSocket {
   writeNow(text: string, done: (status: number) => void): 'sync' | 'async' | 'failed' | 'queued-path' {
     const h = this.#handle;
     if (h === null || this.#queued !== 0 || this.#corked !== 0 || this.#ended || this.#destroyed) return 'queued-path';
-    const req = takeReq(this.#b, h, this, text.length);
-    const err = h.writeLatin1String(req, text);
-    if (err < 0) {
-      req.owner = null;
-      this.destroy(errnoError(err, 'write'));
+    const r = writeToHandle(this.#b, h, text, text.length, this, null);
+    if (typeof r !== 'number') {
+      r.token = { callbacks: null, direct: done };
+      this.#queued += text.length;
+      this.#tail = r;
+      return 'async';
+    }
+    if (r < 0) {
+      this.destroy(errnoError(r, 'write'));
       return 'failed';
     }
-    if (this.#b.state[this.#b.lastWriteWasAsync] === 0) {
-      req.owner = null;
-      spare = req;
-      return 'sync';
-    }
-    req.direct = done;
-    this.#queued += text.length;
-    this.#tail = req;
-    return 'async';
+    return 'sync';
   }
 
-  /** A write in flight ended (onWriteComplete); not for other callers. */
-  written(req: RawWriteReq, status: number): void {
-    const callbacks = req.callbacks;
-    const direct = req.direct;
-    req.callbacks = null;
-    req.direct = null;
-    req.data = null;
+  /** A write in flight ended (handle-write.ts); not for other callers. */
+  written(req: RawWrite, status: number): void {
+    const pending = req.token;
+    req.token = null;
     this.#queued -= req.bytes;
     if (this.#tail === req) this.#tail = null;
     const err = status < 0 ? errnoError(status, 'write') : null;
     if (err !== null && !this.#destroyed) this.destroy(err);
-    direct?.(status);
-    if (callbacks) runCallbacks(callbacks, err);
+    pending?.direct?.(status);
+    if (pending?.callbacks) runCallbacks(pending.callbacks, err);
     if (err === null) this.#drainIfEmpty();
   }
 
@@ -405,7 +373,7 @@ export class RawSocket extends EventEmitter implements EngineSocket {
     // nothing may keep a closed handle, and through its callbacks this socket and the engine's
     // connection, alive: the spare write request lets go of it, its read callback is dropped
     h.onread = noRead;
-    if (spare !== null && spare.handle === h) spare = null;
+    forgetHandle(h);
     h.close(this.#onClosed);
     return this;
   }
@@ -429,7 +397,7 @@ export class RawSocket extends EventEmitter implements EngineSocket {
     this.#handle = null;
     this.#reader = null;
     h.onread = noRead;
-    if (spare !== null && spare.handle === h) spare = null;
+    forgetHandle(h);
     return h;
   }
 

@@ -15,15 +15,17 @@
  *   WriteWrap callback chain, no nextTick per write. A write the kernel did not take whole completes
  *   later through `done`.
  *
- * The write request class and the write state come from src/net/stream-binding.ts (one place checks
- * node's stream handles). Both fall back to the ordinary stream calls when node's internals are not what this expects
+ * The write itself (request reuse, dispatch, asynchronous completion) is src/net/handle-write.ts's, as
+ * for the engine's raw connections and the tunnels' streams; node's stream handles are checked in
+ * src/net/stream-binding.ts. Both fall back to the ordinary stream calls when node's internals are not what this expects
  * (`DIRECT_IO`; socket-io.test.ts fails when that happens on a supported node).
  */
 import net from 'node:net';
 import { socketHandle } from '../net/socket-handle.js';
 import type { EngineSocket } from './engine-socket.js';
 import { RawSocket, type RawReader } from './raw-socket.js';
-import { streamBinding, type StreamBinding, type StreamHandle, type StreamReq } from '../net/stream-binding.js';
+import { streamBinding, type StreamHandle } from '../net/stream-binding.js';
+import { writeToHandle, type HandleWrite, type WriteOwner } from '../net/handle-write.js';
 
 /** Size of the shared read buffer (what libuv asks for per read: 64 KiB). */
 const READ_SIZE = 64 * 1024;
@@ -36,11 +38,6 @@ type ReadCallback = (this: net.Socket, n: number, buf: Buffer) => boolean;
 
 /** The completion of a direct write that went asynchronous (status < 0: failed). */
 export type WriteDone = (status: number) => void;
-
-/** A write request (node's C++ calls `oncomplete` on it when an asynchronous write ends), with its `done`. */
-interface WriteReq extends StreamReq {
-  done: WriteDone | null;
-}
 
 /** An accepted socket's TCP / Pipe handle (its class's methods are checked by stream-binding.ts), and whether it reads. */
 type IoHandle = StreamHandle & { readonly reading: boolean };
@@ -123,28 +120,14 @@ export function streamReads(socket: net.Socket): void {
   if (s[slots.buffer] === SHARED_READ_BUFFER) s[slots.callback] = pushCopy;
 }
 
-/** Routes an asynchronous write's completion to its `done`. */
-function onComplete(this: WriteReq, status: number): void {
-  const done = this.done;
-  this.done = null;
-  done?.(status);
-}
-
-/**
- * A request object no write holds: one the kernel took whole never became a native write request (node
- * writes what it can at once before it makes one), so it serves the next write; one that went
- * asynchronous belongs to its write until it completes, and a fresh one is made.
- */
-let spare: WriteReq | null = null;
-
-function writeReq(b: StreamBinding, handle: IoHandle): WriteReq {
-  const req = (spare ?? b.newWriteReq(handle, onComplete)) as WriteReq;
-  spare = null;
-  req.handle = handle;
-  req.oncomplete = onComplete;
-  req.done = null;
-  return req;
-}
+/** Hands an asynchronous direct write's completion to its `done` (the write's token). */
+const directOwner: WriteOwner<WriteDone> = {
+  written(req: HandleWrite<WriteDone>, status: number): void {
+    const done = req.token;
+    req.token = null;
+    done?.(status);
+  },
+};
 
 /**
  * Writes `data` (latin1) to the socket's handle now if nothing is queued in its Writable. Returns
@@ -159,16 +142,11 @@ export function writeDirect(socket: EngineSocket, data: string, done: WriteDone)
   if (Object.getPrototypeOf(socket) !== net.Socket.prototype) return 'queued-path';
   const handle = handleOf(socket);
   if (handle === null) return 'queued-path';
-  const req = writeReq(binding, handle);
-  const err = handle.writeLatin1String(req, data);
-  if (err !== 0) {
-    socket.destroy(new Error(`write failed (${err})`));
+  const r = writeToHandle(binding, handle, data, data.length, directOwner, done);
+  if (typeof r !== 'number') return 'async';
+  if (r < 0) {
+    socket.destroy(new Error(`write failed (${r})`));
     return 'failed';
   }
-  if (binding.state[binding.lastWriteWasAsync] === 0) {
-    spare = req;
-    return 'sync';
-  }
-  req.done = done;
-  return 'async';
+  return 'sync';
 }

@@ -14,7 +14,8 @@
  */
 import { getSystemErrorName } from 'node:util';
 import { errnoError } from './errno-error.js';
-import { UV_EOF, type StreamBinding, type StreamHandle, type StreamReq } from './stream-binding.js';
+import { UV_EOF, type StreamBinding, type StreamHandle } from './stream-binding.js';
+import { forgetHandle, writeToHandle, type HandleWrite, type WriteOwner } from './handle-write.js';
 
 /** Where reads go: `n` bytes at the start of `buffer` (valid only during the call). */
 export interface HandleReads {
@@ -29,35 +30,16 @@ type Listener = () => void;
 type ErrorListener = (err: NodeJS.ErrnoException) => void;
 type EventName = 'end' | 'close' | 'drain' | 'error';
 
-/** A write request with what its completion needs (no closure per write). */
-interface WriteReq extends StreamReq {
-  stream: HandleStream | null;
-  bytes: number;
-  callbacks: Array<() => void> | null;
+/** A write in flight; its token is the write's callback (corked writes: one that runs them all). */
+type StreamWrite = HandleWrite<() => void>;
+
+function runAll(callbacks: Array<() => void>): () => void {
+  return () => {
+    for (const cb of callbacks) cb();
+  };
 }
 
-/**
- * A write the kernel takes whole completes inside the call and Node keeps nothing of its request, so
- * the next write can use the same object; only a write that goes asynchronous keeps its own.
- */
-let spareReq: WriteReq | null = null;
-
-function completeWrite(this: WriteReq, status: number): void {
-  this.stream?.written(this, status);
-}
-
-function takeReq(b: StreamBinding, handle: StreamHandle, stream: HandleStream, bytes: number, callbacks: Array<() => void> | null): WriteReq {
-  let req = spareReq;
-  if (req === null) req = b.newWriteReq(handle, completeWrite) as WriteReq;
-  else spareReq = null;
-  req.handle = handle;
-  req.stream = stream;
-  req.bytes = bytes;
-  req.callbacks = callbacks;
-  return req;
-}
-
-export class HandleStream {
+export class HandleStream implements WriteOwner<() => void> {
   readonly #b: StreamBinding;
   readonly #handle: StreamHandle;
   readonly #allowHalfOpen: boolean;
@@ -168,7 +150,8 @@ export class HandleStream {
     let bytes = 0;
     for (const c of chunks) bytes += c.length;
     this.#queued -= bytes; // #dispatch counts them again
-    this.#dispatch(chunks.length === 1 ? (chunks[0] as Uint8Array) : chunks, bytes, callbacks.length > 0 ? callbacks : null);
+    const callback = callbacks.length === 0 ? null : callbacks.length === 1 ? (callbacks[0] as () => void) : runAll(callbacks);
+    this.#dispatch(chunks.length === 1 ? (chunks[0] as Uint8Array) : chunks, bytes, callback);
     // the kernel took them at once: whoever waited for the queue to empty learns it now
     if (this.#queued === 0 && !this.#destroyed) this.#onDrain?.();
   }
@@ -181,7 +164,7 @@ export class HandleStream {
       if (callback) this.#corkedCallbacks.push(callback);
       this.#queued += data.length;
     } else {
-      this.#dispatch(data, data.length, callback ? [callback] : null);
+      this.#dispatch(data, data.length, callback ?? null);
     }
     return this.#queued < HIGH_WATER;
   }
@@ -193,46 +176,30 @@ export class HandleStream {
       this.write(Buffer.from(text, 'latin1'));
       return;
     }
-    const req = takeReq(this.#b, this.#handle, this, text.length, null);
-    this.#afterDispatch(req, this.#handle.writeLatin1String(req, text), null);
+    this.#dispatch(text, text.length, null);
   }
 
-  #dispatch(data: Uint8Array | Uint8Array[], bytes: number, callbacks: Array<() => void> | null): void {
-    const h = this.#handle;
-    const req = takeReq(this.#b, h, this, bytes, callbacks);
-    const err = Array.isArray(data) ? h.writev(req, data, true) : h.writeBuffer(req, data);
-    this.#afterDispatch(req, err, data);
-  }
-
-  #afterDispatch(req: WriteReq, err: number, data: Uint8Array | Uint8Array[] | null): void {
-    const bytes = req.bytes;
-    const callbacks = req.callbacks;
-    if (err < 0) {
-      this.#failSoon(err, 'write');
-      return;
-    }
-    if (this.#b.state[this.#b.lastWriteWasAsync] !== 0) {
-      // libuv still points into the bytes: the request (held by Node until it completes) keeps them reachable
-      req.data = data;
+  #dispatch(data: string | Uint8Array | Uint8Array[], bytes: number, callback: (() => void) | null): void {
+    const r = writeToHandle(this.#b, this.#handle, data, bytes, this, callback);
+    if (typeof r !== 'number') {
       this.#queued += bytes;
       return;
     }
-    req.stream = null;
-    req.callbacks = null;
-    spareReq = req;
+    if (r < 0) {
+      this.#failSoon(r, 'write');
+      return;
+    }
     this.bytesWritten += bytes;
-    if (callbacks) for (const cb of callbacks) cb();
+    if (callback !== null) callback();
   }
 
-  /** An asynchronous write ended (completeWrite); not for other callers. */
-  written(req: WriteReq, status: number): void {
-    const callbacks = req.callbacks;
-    req.stream = null;
-    req.callbacks = null;
-    req.data = null;
+  /** An asynchronous write ended (handle-write.ts); not for other callers. */
+  written(req: StreamWrite, status: number): void {
+    const callback = req.token;
+    req.token = null;
     this.#queued -= req.bytes;
     if (status >= 0) this.bytesWritten += req.bytes;
-    if (callbacks) for (const cb of callbacks) cb();
+    if (callback !== null) callback();
     if (status < 0) {
       if (!this.#destroyed) this.#fail(errnoError(status, 'write'));
       return;
@@ -299,6 +266,7 @@ export class HandleStream {
     this.#corkedChunks = [];
     this.#corkedCallbacks = [];
     for (const cb of callbacks) cb();
+    forgetHandle(this.#handle);
     this.#handle.close(() => {
       this.#closed = true;
       this.#onClose?.();
