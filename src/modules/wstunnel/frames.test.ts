@@ -48,11 +48,21 @@ test('a frame the socket took at once is reused for the next one', async (t) => 
   assert.equal(writeFrame(a, first, true), 0);
   const second = allocFrame(100);
   assert.equal(second.byteOffset, first.byteOffset, 'same memory');
+  assert.equal(second, first, 'same place and size: the same Buffer object, no new view');
   second.fill(2);
   writeFrame(a, second, false);
   const third = allocFrame(100);
   assert.notEqual(third.byteOffset, second.byteOffset, 'reuse off: the memory is not handed out again');
   writeFrame(a, third, true);
+  // a request-response exchange alternates two sizes at one place: both views are kept
+  const ask = allocFrame(32);
+  writeFrame(a, ask, true);
+  const answer = allocFrame(34);
+  assert.equal(answer.byteOffset, ask.byteOffset);
+  writeFrame(a, answer, true);
+  assert.equal(allocFrame(32), ask, 'the first size again');
+  writeFrame(a, ask, true);
+  assert.equal(allocFrame(34), answer, 'the second size again');
 });
 
 test('frames queued behind a full socket keep their bytes until written', async (t) => {

@@ -18,14 +18,42 @@ class Slab {
   readonly buf = Buffer.allocUnsafeSlow(SLAB_SIZE);
   used = 0;
   pending = 0;
+  /**
+   * The two views handed out last, and where they start: a frame the socket took at once gives its
+   * memory back, so the next frame starts at the same place and, in a request-response exchange, has
+   * one of two sizes (the request's payload, the reply's frame). Same place and size: same view, no
+   * new Buffer object per frame.
+   */
+  #a: Buffer | null = null;
+  #aStart = 0;
+  #b: Buffer | null = null;
+  #bStart = 0;
   /** Write callback of every frame cut from this slab. */
   readonly done = (): void => {
     if (--this.pending === 0 && this !== current && spare.length < MAX_SPARE_SLABS) spare.push(this);
   };
+
+  /** `buf[start, start + size)` as a Buffer. */
+  view(start: number, size: number): Buffer {
+    const a = this.#a;
+    if (a !== null && this.#aStart === start && a.length === size) return a;
+    const b = this.#b;
+    if (b !== null && this.#bStart === start && b.length === size) return b;
+    const v = this.buf.subarray(start, start + size);
+    this.#b = a;
+    this.#bStart = this.#aStart;
+    this.#a = v;
+    this.#aStart = start;
+    return v;
+  }
 }
 
 const spare: Slab[] = [];
 let current = new Slab();
+/** The last frame cut from `current`, where it starts, and where the slab's free part began after it. */
+let lastFrame: Buffer | null = null;
+let lastStart = 0;
+let lastEnd = 0;
 
 /**
  * Memory for an outgoing frame of `size` bytes, uninitialised, to be written with `writeFrame`
@@ -34,7 +62,10 @@ let current = new Slab();
  * busy tunnel neither allocates nor page-faults per frame (a fresh 64 KiB buffer per read did both).
  */
 export function allocFrame(size: number): Buffer {
-  if (size > SLAB_SIZE / 4) return Buffer.allocUnsafeSlow(size);
+  if (size > SLAB_SIZE / 4) {
+    lastFrame = null;
+    return Buffer.allocUnsafeSlow(size);
+  }
   let slab = current;
   if (slab.used + size > SLAB_SIZE) {
     if (slab.pending > 0) {
@@ -44,8 +75,13 @@ export function allocFrame(size: number): Buffer {
     slab.used = 0;
   }
   const start = slab.used;
-  slab.used = (start + size + 7) & ~7;
-  return slab.buf.subarray(start, start + size);
+  const end = (start + size + 7) & ~7;
+  slab.used = end;
+  const frame = slab.view(start, size);
+  lastFrame = frame;
+  lastStart = start;
+  lastEnd = end;
+  return frame;
 }
 
 /**
@@ -54,18 +90,15 @@ export function allocFrame(size: number): Buffer {
  * can be overwritten by the next one.
  */
 export function writeFrame(socket: FrameWriter, frame: Buffer, reuse: boolean): number {
-  const slab = current;
-  if (frame.buffer !== slab.buf.buffer) {
+  if (frame !== lastFrame) {
     socket.write(frame);
     return socket.writableLength;
   }
+  const slab = current;
   slab.pending++;
   socket.write(frame, slab.done);
   const queued = socket.writableLength;
-  if (queued === 0 && reuse) {
-    const start = frame.byteOffset - slab.buf.byteOffset;
-    if (((start + frame.length + 7) & ~7) === slab.used) slab.used = start;
-  }
+  if (queued === 0 && reuse && slab.used === lastEnd) slab.used = lastStart;
   return queued;
 }
 
