@@ -11,8 +11,8 @@ type Event =
 /** A sink that records what the parser reports (payloads as hex). */
 class Recorder implements FrameSink {
   readonly events: Event[] = [];
-  frameData(payload: Buffer, type: MessageType, last: boolean): void {
-    this.events.push({ kind: 'data', payload: payload.toString('hex'), type, last });
+  frameData(chunk: Buffer, start: number, end: number, type: MessageType, last: boolean): void {
+    this.events.push({ kind: 'data', payload: chunk.toString('hex', start, end), type, last });
   }
   framePing(payload: Buffer): void {
     this.events.push({ kind: 'ping', payload: payload.toString('hex') });
@@ -162,4 +162,20 @@ test('protocol errors are reported once, with their close code, and end the stre
 test('an error is found from the first two bytes, before the rest of the header arrives', () => {
   assert.deepEqual(parse('81 7e'), [{ kind: 'error', code: 'TSW_WS_UNMASKED', closeCode: 1002 }]);
   assert.deepEqual(parse('c2'), [], 'one byte alone decides nothing');
+});
+
+test('write(chunk, end) parses only the first `end` bytes (a shared read buffer holds older bytes after them)', () => {
+  const frame = clientFrame(0x82, Buffer.from('Hello'));
+  const buf = Buffer.alloc(64, 0xff); // 0xff would be an invalid header if it were read
+  frame.copy(buf, 0);
+  const r = new Recorder();
+  const p = new FrameParser(r);
+  p.write(buf, frame.length - 2);
+  frame.copy(buf, 0, frame.length - 2);
+  p.write(buf, 2);
+  assert.deepEqual(r.events, [
+    { kind: 'data', payload: Buffer.from('Hel').toString('hex'), type: 2, last: false },
+    { kind: 'data', payload: Buffer.from('lo').toString('hex'), type: 2, last: true },
+  ]);
+  assert.equal(p.done, false);
 });

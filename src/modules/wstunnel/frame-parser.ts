@@ -3,8 +3,8 @@
  * in chunks of any size, and it reports payload bytes, control frames and protocol errors to a sink.
  *
  * Data frames are streamed, not reassembled (lighttpd's mod_wstunnel does the same, wstunnel.md §5):
- * every piece of payload is reported as soon as it arrives, unmasked, as a view into the chunk. The
- * parser unmasks in place, so it must own the chunks it is given. Control frames (≤ 125 bytes) are
+ * every piece of payload is reported as soon as it arrives, unmasked, as a range of the chunk (no
+ * view is made per frame). The parser unmasks in place, so it must own the chunks it is given. Control frames (≤ 125 bytes) are
  * collected and reported whole.
  *
  * Rules are RFC 6455's, as lighttpd ≥ 1.4.83 enforces them (close 1002): RSV bits clear (nothing
@@ -36,11 +36,11 @@ export class FrameError extends Error {
 /** What the parser reports; every call is synchronous, from within `write()`. */
 export interface FrameSink {
   /**
-   * Payload bytes of a data frame, unmasked (a view into the chunk, valid during the call only).
+   * Payload bytes of a data frame, unmasked: `chunk[start, end)` (valid during the call only).
    * `last` marks the end of a message (its FIN frame is complete); a message's final frame may be
-   * empty, then `payload` is empty. Empty non-final frames are not reported.
+   * empty, then `start` = `end`. Empty non-final frames are not reported.
    */
-  frameData(payload: Buffer, type: MessageType, last: boolean): void;
+  frameData(chunk: Buffer, start: number, end: number, type: MessageType, last: boolean): void;
   framePing(payload: Buffer): void;
   framePong(payload: Buffer): void;
   /** A CLOSE frame: its code (1005 when it had no payload) and reason bytes. Nothing follows. */
@@ -102,39 +102,38 @@ export class FrameParser {
     return this.#state === DONE;
   }
 
-  /** Feeds bytes; reports to the sink as frames come complete. */
-  write(chunk: Buffer): void {
+  /** Feeds `chunk[0, end)` (default: all of it); reports to the sink as frames come complete. */
+  write(chunk: Buffer, end = chunk.length): void {
     let pos = 0;
-    const n = chunk.length;
-    while (pos < n) {
-      if (this.#state === HEADER) pos = this.#readHeader(chunk, pos);
-      else if (this.#state === PAYLOAD) pos = this.#readPayload(chunk, pos);
+    while (pos < end) {
+      if (this.#state === HEADER) pos = this.#readHeader(chunk, pos, end);
+      else if (this.#state === PAYLOAD) pos = this.#readPayload(chunk, pos, end);
       else return;
     }
   }
 
-  #readHeader(chunk: Buffer, pos: number): number {
-    const avail = chunk.length - pos;
+  #readHeader(chunk: Buffer, pos: number, end: number): number {
+    const avail = end - pos;
     if (this.#headLen === 0 && avail >= 2) {
       const b1 = chunk[pos + 1] as number;
       const need = headerSize(b1);
       if (avail >= need) {
-        if (!this.#start(chunk[pos] as number, b1)) return chunk.length;
-        return this.#lengthAndMask(chunk, pos) ? pos + need : chunk.length;
+        if (!this.#start(chunk[pos] as number, b1)) return end;
+        return this.#lengthAndMask(chunk, pos) ? pos + need : end;
       }
     }
     // slow path: the header is split across chunks
     const head = (this.#head ??= Buffer.allocUnsafe(14));
     let p = pos;
-    while (this.#headLen < 2 && p < chunk.length) head[this.#headLen++] = chunk[p++] as number;
+    while (this.#headLen < 2 && p < end) head[this.#headLen++] = chunk[p++] as number;
     if (this.#headLen < 2) return p;
     const had = this.#headLen - (p - pos);
-    if (had < 2 && !this.#start(head[0] as number, head[1] as number)) return chunk.length;
+    if (had < 2 && !this.#start(head[0] as number, head[1] as number)) return end;
     const need = headerSize(head[1] as number);
-    while (this.#headLen < need && p < chunk.length) head[this.#headLen++] = chunk[p++] as number;
+    while (this.#headLen < need && p < end) head[this.#headLen++] = chunk[p++] as number;
     if (this.#headLen < need) return p;
     this.#headLen = 0;
-    return this.#lengthAndMask(head, 0) ? p : chunk.length;
+    return this.#lengthAndMask(head, 0) ? p : end;
   }
 
   /** Checks the first two header bytes; false after reporting an error. */
@@ -190,7 +189,7 @@ export class FrameParser {
       if (this.#fin) {
         const type = this.#message as MessageType;
         this.#message = 0;
-        this.#sink.frameData(EMPTY, type, true);
+        this.#sink.frameData(EMPTY, 0, 0, type, true);
       }
       return true;
     }
@@ -203,34 +202,35 @@ export class FrameParser {
     return true;
   }
 
-  #readPayload(chunk: Buffer, pos: number): number {
+  #readPayload(chunk: Buffer, pos: number, end: number): number {
     const left = this.#remaining;
-    const take = Math.min(left, chunk.length - pos);
-    const view = take === chunk.length ? chunk : chunk.subarray(pos, pos + take);
-    unmaskInPlace(view, this.#mask, this.#seen);
+    const take = Math.min(left, end - pos);
+    const stop = pos + take;
+    unmaskInPlace(chunk, pos, stop, this.#mask, this.#seen);
     this.#seen += take;
     this.#remaining = left - take;
-    const end = this.#remaining === 0;
-    if (end) this.#state = HEADER;
+    const complete = this.#remaining === 0;
+    if (complete) this.#state = HEADER;
     if (this.#opcode < OP_CLOSE) {
       const type = this.#message as MessageType;
-      const last = end && this.#fin;
+      const last = complete && this.#fin;
       if (last) this.#message = 0;
-      this.#sink.frameData(view, type, last);
-      return pos + take;
+      this.#sink.frameData(chunk, pos, stop, type, last);
+      return stop;
     }
-    if (end && this.#control === null) {
+    const view = chunk.subarray(pos, stop);
+    if (complete && this.#control === null) {
       this.#dispatchControl(view);
-      return pos + take;
+      return stop;
     }
     const total = this.#seen + this.#remaining;
     const control = (this.#control ??= Buffer.allocUnsafe(total));
     view.copy(control, this.#seen - take);
-    if (end) {
+    if (complete) {
       this.#control = null;
       this.#dispatchControl(control);
     }
-    return pos + take;
+    return stop;
   }
 
   #dispatchControl(payload: Buffer): void {

@@ -184,7 +184,7 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink {
     ticker.add(this);
     if (opts.debug >= 3) opts.log(`will recv ${opts.encoding === 'binary' ? 'binary' : 'text'} data from backend ${opts.backendName}`);
     client.resume();
-    if (head.length > 0) this.#chunk(head);
+    if (head.length > 0) this.#chunk(head, head.length);
     // reading starts now (also after a CLOSE in `head`: the backend's EOF must still be seen)
     backend.resume();
   }
@@ -216,12 +216,12 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink {
 
   /** `n` client bytes are in the shared CLIENT_READ_BUFFER. */
   clientRead(n: number): void {
-    this.#chunk(CLIENT_READ_BUFFER.subarray(0, n));
+    this.#chunk(CLIENT_READ_BUFFER, n);
   }
 
   /** A 'data' event of a client socket not moved (yet). */
   #clientOnData = (chunk: Buffer): void => {
-    this.#chunk(chunk);
+    this.#chunk(chunk, chunk.length);
     // after the read is handled, outside the socket's own 'data' emit
     if (++this.#clientDataEvents === MOVE_AFTER_READS) atEndOfTurn(this.#moveClient);
   };
@@ -243,15 +243,16 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink {
     moved.resume();
   };
 
-  #chunk(chunk: Buffer): void {
+  /** Client bytes `chunk[0, n)`. */
+  #chunk(chunk: Buffer, n: number): void {
     this.#lastActivity = this.#ticker.now;
-    if (chunk.length >= FULL_CLIENT_READ && !this.#backendBatched && this.#state === 'open') {
+    if (n >= FULL_CLIENT_READ && !this.#backendBatched && this.#state === 'open') {
       this.#backendBatched = true;
       this.#backend.cork();
       atEndOfTurn(this.#flushBatches);
     }
     this.#writesInChunk = 0;
-    this.#parser.write(chunk);
+    this.#parser.write(chunk, n);
     if (this.#writesInChunk > 1) this.#backend.uncork();
   }
 
@@ -266,24 +267,25 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink {
     }
   };
 
-  frameData(payload: Buffer, _type: MessageType, last: boolean): void {
+  frameData(chunk: Buffer, start: number, end: number, _type: MessageType, last: boolean): void {
     if (this.#state !== 'open') return;
-    if (this.#opts.debug >= 4) this.#opts.log(`recv data from client, size=${payload.length.toString(16)}, to backend ${this.#opts.backendName}`);
+    if (this.#opts.debug >= 4) this.#opts.log(`recv data from client, size=${(end - start).toString(16)}, to backend ${this.#opts.backendName}`);
     // lighttpd: text and binary client frames both go to the backend as raw bytes
     if (this.#opts.encoding === 'base64') {
-      this.#collectBase64(payload, last);
+      this.#collectBase64(chunk.subarray(start, end), last);
       return;
     }
-    if (payload.length > 0) this.#toBackend(payload);
+    if (end > start) this.#toBackend(chunk, start, end);
   }
 
-  #toBackend(bytes: Buffer): void {
+  /** `bytes[start, end)` to the backend. */
+  #toBackend(bytes: Buffer, start: number, end: number): void {
     if (this.#backendClosed) return;
     // several frames in one client read: gather their writes into one writev
     const backend = this.#backend;
     if (++this.#writesInChunk === 2) backend.cork();
-    if (this.#sharedClientReads) writeFrame(backend, copyToFrame(bytes), true);
-    else backend.write(bytes);
+    if (this.#sharedClientReads) writeFrame(backend, copyToFrame(bytes, start, end), true);
+    else backend.write(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end));
     // judge by what is still queued, not by write()'s answer: that is false for any write larger
     // than 16 KiB even when the kernel took it at once, and pausing then costs two epoll changes
     if (!this.#clientPaused && backend.writableLength > (this.#backendBatched ? BATCH_LIMIT : HIGH_WATER)) {
@@ -312,7 +314,7 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink {
       this.#close(1007, 'invalid base64', 'destroy');
       return;
     }
-    if (decoded.length > 0) this.#toBackend(decoded);
+    if (decoded.length > 0) this.#toBackend(decoded, 0, decoded.length);
   }
 
   #backendOnDrain = (): void => {
@@ -568,10 +570,10 @@ function copyBytes(src: Buffer, start: number, end: number, dst: Buffer, at: num
   else src.copy(dst, at, start, end);
 }
 
-/** `bytes` copied into frame memory (frames.ts), to be written with writeFrame before the next copy. */
-function copyToFrame(bytes: Buffer): Buffer {
-  const out = allocFrame(bytes.length);
-  copyBytes(bytes, 0, bytes.length, out, 0);
+/** `bytes[start, end)` copied into frame memory (frames.ts), to be written with writeFrame before the next copy. */
+function copyToFrame(bytes: Buffer, start: number, end: number): Buffer {
+  const out = allocFrame(end - start);
+  copyBytes(bytes, start, end, out, 0);
   return out;
 }
 
