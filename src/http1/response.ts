@@ -340,6 +340,14 @@ export class HttpResponse extends LazyEmitter implements NodeJS.WritableStream {
     if (!this.#flushed && this.#filter === null) this.#send(this.#serialise(null), false);
   }
 
+  /**
+   * The head as the header list stands, without committing or sending anything: for a module that
+   * writes a response by hand on an upgraded connection. `framing`: `\r\nContent-Length: n` or ''.
+   */
+  headText(connection: BlockInfo['connection'], framing: string): string {
+    return headerBlock(this.#names, this.#lowers, this.#values, { version: this.version, status: this.statusCode, reason: this.statusMessage, connection, framing, serverTag: this.serverTag });
+  }
+
   /** Sends `103 Early Hints` to an HTTP/1.1 client before the head. */
   writeEarlyHints(hints: Readonly<Record<string, string | readonly string[]>>, cb?: () => void): void {
     if (this.version !== 'HTTP/1.1' || this.#flushed || this.destroyed) return;

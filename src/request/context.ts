@@ -67,6 +67,12 @@ export interface RequestCtx {
    * and length will be compressed. lighttpd's Range stage then does nothing (no 206, no Accept-Ranges).
    */
   compressesBody?: (contentType: string, length: number) => boolean;
+  /**
+   * Upgrade requests, when a loaded module has response-start hooks (mod_setenv, mod_expire): builds the
+   * head of a response a module writes itself on the raw connection (a 101, a refusal) with those hooks
+   * run on it, as lighttpd runs them for every response. Unset otherwise: the module writes its own.
+   */
+  rawResponseHead?: RawResponseHead;
   /** Status for the core to answer with (an error document for >= 400, an empty body for 3xx). */
   status?: number;
   /**
@@ -81,6 +87,12 @@ export interface RequestCtx {
   /** When the request head was received (ms since epoch, high resolution). */
   readonly startTime: number;
 }
+
+/**
+ * The head (status line to the empty line) for `status` and the module's headers in order: then the
+ * response-start hooks' changes, `Content-Length` when given, `Connection`, `Date` and `Server`.
+ */
+export type RawResponseHead = (status: number, headers: readonly (readonly [string, string])[], connection: 'close' | 'upgrade', contentLength?: number) => string;
 
 /** What the core knows when a request is finished (for mod_accesslog). */
 export interface RequestDone {

@@ -165,6 +165,20 @@ function upgraded(run: RequestRun, raw: HttpRequest, control: UpgradeControl): v
 }
 
 /**
+ * RequestCtx.rawResponseHead: the module's headers on the (never sent) response, the response-start
+ * hooks with the request's pass as routed so far, and the head as the engine would serialise it.
+ */
+function rawHead(run: RequestRun, res: HttpResponse, target: string, method: string, status: number, headers: readonly (readonly [string, string])[], connection: 'close' | 'upgrade', length?: number): string {
+  settle(run, target, method);
+  for (const name of res.getHeaderNames()) res.removeHeader(name);
+  res.statusCode = status;
+  res.statusMessage = '';
+  for (const [k, v] of headers) res.appendHeader(k, v);
+  run.beforeHead(res);
+  return res.headText(connection, length === undefined ? '' : `\r\nContent-Length: ${length}`);
+}
+
+/**
  * Handles an Upgrade / CONNECT candidate: the modules' onUpgrade hooks; when one takes the socket the
  * engine lets go of it, otherwise the request is answered on the connection like any other.
  */
@@ -180,6 +194,7 @@ export async function handleUpgrade(app: App, conn: ConnInfo, raw: HttpRequest, 
     }
     const target = req.target;
     const method = req.method;
+    if (app.pipeline.responseStart.length > 0) req.rawResponseHead = (status, headers, connection, length) => rawHead(run, res, target, method, status, headers, connection, length);
     const result = await routeUpgrade(req, res, head, app.pipeline);
     if (result.kind === 'handled' && !res.headersSent && req.status === undefined) {
       upgraded(run, raw, control);

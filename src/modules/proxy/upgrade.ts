@@ -86,9 +86,11 @@ export async function forwardUpgrade(
   // the host read-timeout (if any) stays armed: it also limits backend silence inside a tunnel
   const headers = remapResponseHeaders(head.headers, rc);
 
+  // with response-start hooks loaded (mod_setenv, mod_expire) the core builds the head, as lighttpd runs them here too
+  const rawHead = req.rawResponseHead;
   if (head.status === 101 && head.hasUpgrade && backendHead.upgrade) {
     // lighttpd: the backend's Connection is replaced by its own "Connection: upgrade"
-    client.write(serializeHead(101, [...headers, ['Connection', 'upgrade']], req.core.tag));
+    client.write(rawHead ? rawHead(101, headers, 'upgrade') : serializeHead(101, [...headers, ['Connection', 'upgrade']], req.core.tag));
     if (rest.length > 0) client.write(rest);
     client.off('close', onClientGone);
     conn.detach();
@@ -97,7 +99,8 @@ export async function forwardUpgrade(
   }
 
   const framing = bodyFraming(head, req.method);
-  client.write(serializeHead(head.status, [...headers, ...framingHeaders(head, framing.kind)], req.core.tag));
+  const framed = [...headers, ...framingHeaders(head, framing.kind)];
+  client.write(rawHead ? rawHead(head.status, framed.filter(([k]) => k !== 'Connection'), 'close') : serializeHead(head.status, framed, req.core.tag));
   const body = conn.readBody(framing, rest);
   body.on('error', () => {
     socket.destroy();

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkOrigin, checkVersion, hasToken, headerTokens, isValidKey, isWebSocketUpgrade, negotiateSubprotocol, switchingProtocols } from './handshake.js';
+import { checkOrigin, checkVersion, hasToken, headerTokens, isValidKey, isWebSocketUpgrade, negotiateSubprotocol, switchingHeaders, switchingProtocols } from './handshake.js';
 import { decodeBase64Strict, incompleteUtf8Tail } from './utf8.js';
 
 test('upgrade detection: tokens, case, h2c, method and version', () => {
@@ -74,4 +74,11 @@ test('key check and the 101 (RFC 6455 §4.2.2 sample key)', () => {
   const bare = switchingProtocols('dGhlIHNhbXBsZSBub25jZQ==', null, '');
   assert.ok(!bare.includes('Sec-WebSocket-Protocol'));
   assert.ok(!bare.includes('Server:'), 'an empty server.tag sends no Server header');
+  // the same headers as pairs, for a head the core builds (response-start hooks loaded)
+  assert.deepEqual(switchingHeaders('dGhlIHNhbXBsZSBub25jZQ==', 'binary'), [
+    ['Upgrade', 'websocket'],
+    ['Sec-WebSocket-Accept', 's3pPLMBiTxaQ9kYGzzhZRbK+xOo='],
+    ['Sec-WebSocket-Protocol', 'binary'],
+  ]);
+  assert.equal(switchingHeaders('dGhlIHNhbXBsZSBub25jZQ==', null).length, 2);
 });

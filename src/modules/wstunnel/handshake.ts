@@ -11,6 +11,7 @@ import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { dateLine } from '../../http1/header-block.js';
 import { builtinErrorPage, reasonPhrase } from '../../http/status-text.js';
+import type { RawResponseHead } from '../../request/context.js';
 
 /** Request headers by lower-case name, repeats joined with `, ` (RequestCtx.headers). */
 export type HeaderMap = ReadonlyMap<string, string>;
@@ -133,13 +134,24 @@ export function isValidKey(key: string | undefined): key is string {
   return key !== undefined && KEY_RE.test(key);
 }
 
+function acceptFor(key: string): string {
+  return hash('sha1', key + GUID, 'base64');
+}
+
+/** The 101's own headers, in lighttpd's order, for a head built by the core (RequestCtx.rawResponseHead). */
+export function switchingHeaders(key: string, protocol: string | null): [string, string][] {
+  const headers: [string, string][] = [['Upgrade', 'websocket'], ['Sec-WebSocket-Accept', acceptFor(key)]];
+  if (protocol !== null) headers.push(['Sec-WebSocket-Protocol', protocol]);
+  return headers;
+}
+
 /**
  * The 101 response head for `key`, with the negotiated sub-protocol (RFC 6455 §4.2.2), in lighttpd's
  * header order (wstunnel.md §4.5): Upgrade, Sec-WebSocket-Accept, Sec-WebSocket-Protocol, Connection,
  * Date, Server (`serverTag`; none when empty).
  */
 export function switchingProtocols(key: string, protocol: string | null, serverTag: string): string {
-  const accept = hash('sha1', key + GUID, 'base64');
+  const accept = acceptFor(key);
   const proto = protocol === null ? '' : `Sec-WebSocket-Protocol: ${protocol}\r\n`;
   const server = serverTag === '' ? '' : `\r\nServer: ${serverTag}`;
   return `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: ${accept}\r\n${proto}Connection: upgrade${dateLine()}${server}\r\n\r\n`;
@@ -147,24 +159,31 @@ export function switchingProtocols(key: string, protocol: string | null, serverT
 
 /**
  * Answers a refused upgrade with lighttpd's small HTML error page and closes the connection (once
- * Node has handed over the raw socket it cannot go back to keep-alive; docs/compat.md).
+ * Node has handed over the raw socket it cannot go back to keep-alive; docs/compat.md). With the
+ * core's `rawHead` (response-start hooks loaded) the head is built there, so mod_setenv's headers come too.
  */
-export function writeHttpError(socket: Duplex, status: number, serverTag: string, extraHeaders: Readonly<Record<string, string>> = {}): void {
+export function writeHttpError(socket: Duplex, status: number, serverTag: string, extraHeaders: Readonly<Record<string, string>> = {}, rawHead?: RawResponseHead): void {
   const body = builtinErrorPage(status);
-  const head = [
-    `HTTP/1.1 ${status} ${reasonPhrase(status)}`,
-    'Content-Type: text/html',
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    ...Object.entries(extraHeaders).map(([k, v]) => `${k}: ${v}`),
-    'Connection: close',
-    dateLine().slice(2),
-  ];
-  if (serverTag !== '') head.push(`Server: ${serverTag}`);
+  let text: string;
+  if (rawHead) {
+    text = rawHead(status, [['Content-Type', 'text/html'], ...Object.entries(extraHeaders)], 'close', Buffer.byteLength(body));
+  } else {
+    const head = [
+      `HTTP/1.1 ${status} ${reasonPhrase(status)}`,
+      'Content-Type: text/html',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      ...Object.entries(extraHeaders).map(([k, v]) => `${k}: ${v}`),
+      'Connection: close',
+      dateLine().slice(2),
+    ];
+    if (serverTag !== '') head.push(`Server: ${serverTag}`);
+    text = `${head.join('\r\n')}\r\n\r\n`;
+  }
   if (!socket.writable) {
     socket.destroy();
     return;
   }
-  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+  socket.end(`${text}${body}`);
   lingerThenClose(socket);
 }
 

@@ -36,6 +36,7 @@ import {
   isValidKey,
   isWebSocketUpgrade,
   negotiateSubprotocol,
+  switchingHeaders,
   switchingProtocols,
   writeHttpError,
   type Negotiated,
@@ -103,7 +104,7 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
     const version = checkVersion(headers.get('sec-websocket-version'));
     if (!version.ok) {
       debug(1, version.log);
-      writeHttpError(socket(), 400, req.core.tag, { 'Sec-WebSocket-Version': '13' });
+      writeHttpError(socket(), 400, req.core.tag, { 'Sec-WebSocket-Version': '13' }, req.rawResponseHead);
       return 'handled';
     }
     if (conf.debug >= 3) {
@@ -113,7 +114,7 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
     const refused = checkOrigin(conf.origins, headers);
     if (refused) {
       debug(refused.level, refused.log);
-      writeHttpError(socket(), refused.status, req.core.tag);
+      writeHttpError(socket(), refused.status, req.core.tag, {}, req.rawResponseHead);
       return 'handled';
     }
 
@@ -126,7 +127,7 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
       (address, timeoutSec) => connectStream(address, timeoutSec, reads),
     );
     if (!lease) {
-      writeHttpError(socket(), 503, req.core.tag);
+      writeHttpError(socket(), 503, req.core.tag, {}, req.rawResponseHead);
       return 'handled';
     }
     lease.socket.on('error', ignoreError); // the tunnel reports backend errors once it runs
@@ -140,7 +141,7 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
     if (!isValidKey(key)) {
       if (conf.debug >= 1) log(`Sec-WebSocket-Key is invalid: ${target} → ${lease.proc.name}`);
       dropLease(lease);
-      writeHttpError(socket(), 400, req.core.tag);
+      writeHttpError(socket(), 400, req.core.tag, {}, req.rawResponseHead);
       return 'handled';
     }
     const negotiated = negotiateSubprotocol(headers.get('sec-websocket-protocol'), conf.frameType);
@@ -169,7 +170,9 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
     } else {
       stream.setNoDelay(true);
     }
-    const response = switchingProtocols(key, negotiated.protocol, core.tag);
+    // with response-start hooks loaded (mod_setenv) the core builds the head: lighttpd adds their headers to the 101
+    const rawHead = req.rawResponseHead;
+    const response = rawHead ? rawHead(101, switchingHeaders(key, negotiated.protocol), 'upgrade') : switchingProtocols(key, negotiated.protocol, core.tag);
     if (stream) stream.writeLatin1(response);
     else socket?.write(response, 'latin1');
     const spec = lease.host.spec;
