@@ -174,7 +174,14 @@ function rawHead(run: RequestRun, res: HttpResponse, target: string, method: str
   res.statusCode = status;
   res.statusMessage = '';
   for (const [k, v] of headers) res.appendHeader(k, v);
+  const encoded = res.hasHeader('content-encoding');
   run.beforeHead(res);
+  if (!encoded && res.hasHeader('content-encoding')) {
+    // a hook chose to re-encode the body (mod_deflate); the module writes its body as it is, so the
+    // head goes without the hooks rather than announce an encoding the body does not have
+    for (const name of res.getHeaderNames()) res.removeHeader(name);
+    for (const [k, v] of headers) res.appendHeader(k, v);
+  }
   return res.headText(connection, length === undefined ? '' : `\r\nContent-Length: ${length}`);
 }
 

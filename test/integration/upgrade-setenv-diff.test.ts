@@ -96,3 +96,28 @@ for (const modules of [SETENV_FIRST, SETENV_LAST]) {
     assert.deepEqual(differing, expected, 'the expected differences are still there');
   });
 }
+
+test('a backend\'s answer to an upgrade keeps its body as sent when mod_deflate would compress it', async (t) => {
+  const http = await startHttpBackend();
+  t.after(() => http.close());
+  const s = await startTestServer(
+    t,
+    `server.modules = ( "mod_deflate", "mod_setenv", "mod_proxy" )
+deflate.mimetypes = ( "application/json" )
+deflate.allowed-encodings = ( "gzip" )
+deflate.min-compress-size = 0
+setenv.add-response-header = ( "X-Add" => "a" )
+proxy.server = ( "" => ( ( "host" => "127.0.0.1", "port" => ${http.port} ) ) )
+proxy.header = ( "upgrade" => "enable" )
+`,
+  );
+  const plain = (await rawRequest(s.port, upgradeHead('/x', { 'Accept-Encoding': 'gzip' }), { expect: 1 })).responses[0];
+  assert.equal(plain?.status, 200);
+  assert.equal(plain?.header('content-encoding'), undefined);
+  assert.equal(plain?.header('x-add'), undefined, 'the hooks are left out rather than announce gzip');
+  assert.equal((JSON.parse(plain?.body.toString() ?? '{}') as { url?: string }).url, '/x');
+  // an ordinary request on the same path is compressed and gets the header
+  const normal = (await rawRequest(s.port, 'GET /x HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n', { expect: 1 })).responses[0];
+  assert.equal(normal?.header('content-encoding'), 'gzip');
+  assert.equal(normal?.header('x-add'), 'a');
+});
