@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer } from '../helpers/server.js';
 import { decodeBody, httpGet } from '../helpers/http-get.js';
+import { rawRequest } from '../helpers/raw-http.js';
 
 const TEXT = 'line of compressible text for mod_deflate\n'.repeat(200);
 const FILES = { 'a.txt': TEXT, 'tiny.txt': 'tiny\n', 'p.png': TEXT, 'page.html': `<p>${TEXT}</p>`, 'app.js': `var s = ${JSON.stringify(TEXT)};\n` };
@@ -102,4 +103,14 @@ test('If-None-Match with the compressed ETag: 304 for GET, 412 for POST; error p
   assert.equal(missing.status, 404);
   assert.equal(missing.headers['content-encoding'], 'gzip');
   assert.match(decodeBody('gzip', missing.body).toString(), /404 Not Found/);
+});
+
+test('keep-alive and pipelining: compressed answers (whole, streamed, cached) come back in order', async (t) => {
+  const s = await startTestServer(t, `${CONFIG}deflate.cache-dir = "@DIR@/cache"\n`, { files: { ...FILES, 'big.txt': TEXT.repeat(400) } });
+  const one = (path: string, coding: string, last = false): string => `GET ${path} HTTP/1.1\r\nHost: x\r\nAccept-Encoding: ${coding}\r\n${last ? 'Connection: close\r\n' : ''}\r\n`;
+  const ex = await rawRequest(s.port, one('/a.txt', 'gzip') + one('/big.txt', 'br') + one('/page.html', 'deflate') + one('/a.txt', 'gzip', true), { expect: 4, timeoutMs: 10_000 });
+  assert.deepEqual(ex.responses.map((r) => [r.status, r.header('content-encoding')]), [[200, 'gzip'], [200, 'br'], [200, 'deflate'], [200, 'gzip']]);
+  const bodies = ex.responses.map((r) => decodeBody(r.header('content-encoding'), r.body).toString());
+  assert.deepEqual(bodies, [TEXT, TEXT.repeat(400), FILES['page.html'], TEXT]);
+  assert.ok(ex.responses.every((r) => r.header('content-length') !== undefined));
 });
