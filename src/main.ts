@@ -15,6 +15,7 @@ import { loadConfig } from './config/load.js';
 import { tick } from './http1/clock.js';
 import { ErrorLog, logTimestamp, type LogTarget } from './log.js';
 import { BUILTIN_MODULES, type ModuleRegistry } from './modules/registry.js';
+import type { ServerFacts } from './modules/module.js';
 import { compileModule } from './request/effective.js';
 import { createPipeline, type Pipeline } from './request/router.js';
 import { coreModule } from './server/core-config.js';
@@ -193,7 +194,13 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
       if (fresh.includes(spec)) bound.push(await bindListener(spec, app, contexts.get(spec)?.tls ?? null));
     }
     dropPrivileges(conf);
-    for (const cm of modules) await cm.module.init?.({ log: (m) => log(`${cm.module.name}.ts`, m) });
+    const facts: ServerFacts = {
+      startedAt: Date.now(),
+      maxConnections: conf.maxConnections,
+      connections: () => bound.reduce((n, b) => n + b.server.connectionCount, 0),
+      modules: modules.map((cm) => cm.module.name),
+    };
+    for (const cm of modules) await cm.module.init?.({ log: (m) => log(`${cm.module.name}.ts`, m), server: facts });
     // last, and synchronously: the inherited sockets start serving this generation
     for (const spec of conf.listeners) {
       const key = listenerKey(spec);

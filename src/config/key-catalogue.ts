@@ -559,6 +559,7 @@ export const IMPLEMENTED_MODULES: ReadonlySet<string> = new Set([
   'mod_rewrite',
   'mod_setenv',
   'mod_staticfile',
+  'mod_status',
   'mod_wolfssl',
   'mod_wstunnel',
 ]);

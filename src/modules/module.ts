@@ -61,10 +61,24 @@ export interface BlockValues {
   readonly entries: ReadonlyMap<string, ConfigEntry>;
 }
 
+/** What the server says about itself (mod_status). */
+export interface ServerFacts {
+  /** When this server generation started (ms since the epoch). */
+  readonly startedAt: number;
+  /** `server.max-connections`. */
+  readonly maxConnections: number;
+  /** Connections open right now, on every listener. */
+  connections(): number;
+  /** The loaded modules in load order, as `server.modules` names them. */
+  readonly modules: readonly string[];
+}
+
 /** Things a module may use at startup (compile/init) besides its values. */
 export interface ModuleEnv {
   /** One line to the error log, e.g. `wstunnel: connect 127.0.0.1:5900 failed`. */
   log(message: string): void;
+  /** The server's own facts (absent where no server runs, e.g. in unit tests). */
+  readonly server?: ServerFacts;
 }
 
 /** A module: mostly data (keys, defaults) plus optional hooks. */

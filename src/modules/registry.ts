@@ -20,6 +20,7 @@ import { createRedirectModule } from './redirect.js';
 import { createRewriteModule } from './rewrite.js';
 import { createSetenvModule } from './setenv.js';
 import { createStaticfileModule } from './staticfile.js';
+import { createStatusModule } from './status/index.js';
 import { createTlsModule } from './tls.js';
 import { createWstunnelModule } from './wstunnel/index.js';
 
@@ -46,6 +47,7 @@ export const BUILTIN_MODULES: ModuleRegistry = new Map<string, ModuleFactory>([
   ['mod_rewrite', createRewriteModule],
   ['mod_setenv', createSetenvModule],
   ['mod_staticfile', createStaticfileModule],
+  ['mod_status', createStatusModule],
   ['mod_wstunnel', () => createWstunnelModule()],
   ...['mod_openssl', 'mod_gnutls', 'mod_mbedtls', 'mod_nss', 'mod_wolfssl'].map((name): [string, ModuleFactory] => [name, () => createTlsModule(name)]),
 ]);

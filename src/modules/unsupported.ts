@@ -29,7 +29,6 @@ const HANDLERS: Readonly<Record<string, GuardSpec>> = {
   mod_ajp13: { prefixes: ['ajp13'], claims: { 'ajp13.server': { kind: 'keys' } } },
   mod_cgi: { prefixes: ['cgi'], claims: { 'cgi.assign': { kind: 'keys' } } },
   mod_ssi: { prefixes: ['ssi'], claims: { 'ssi.extension': { kind: 'values' } } },
-  mod_status: { prefixes: ['status'], claims: { 'status.status-url': { kind: 'exact' }, 'status.config-url': { kind: 'exact' }, 'status.statistics-url': { kind: 'exact' } } },
   mod_sockproxy: { prefixes: ['sockproxy'], claims: { 'sockproxy.server': { kind: 'all' } } },
   mod_webdav: { prefixes: ['webdav'], claims: { 'webdav.activate': { kind: 'all' } } },
   mod_magnet: { prefixes: ['magnet'], claims: { 'magnet.attract-raw-url-to': { kind: 'all' }, 'magnet.attract-physical-path-to': { kind: 'all' }, 'magnet.attract-response-start-to': { kind: 'all' } } },
