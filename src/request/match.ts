@@ -10,7 +10,7 @@ import type { CondField, ConfigBlock, ConfigValue, Condition } from '../config/t
 import { headerOf, setCapture, type RequestCtx } from './context.js';
 import { canonicalIPv6 } from '../config/host-normalize.js';
 import { stripPort } from './host.js';
-import { parseNumericHost } from '../modules/extforward/inet.js';
+import { parseNumericHost } from '../net/numeric-host.js';
 
 type Tester = (value: string) => boolean;
 

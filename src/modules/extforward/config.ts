@@ -11,7 +11,7 @@ import type { ConfigEntry } from '../../config/tree.js';
 import type { BlockValues, KeySpec } from '../module.js';
 import { readBoolean, readKvStrings, readStringList } from '../values.js';
 import { parseBool, readKeyValues } from '../../server/read-values.js';
-import { parseNumericHost } from './inet.js';
+import { parseNumericHost } from '../../net/numeric-host.js';
 import { TrustList, type ForwardAll, type TrustMask } from './trust.js';
 
 /** Effective mod_extforward settings of a request. */

@@ -22,7 +22,7 @@ import { dependentBlockIds } from '../../request/match.js';
 import type { BlockValues, Module, ModuleEnv, Outcome } from '../module.js';
 import { compileExtforward, EXTFORWARD_DEFAULTS, EXTFORWARD_KEYS, type ExtforwardConf } from './config.js';
 import { readForwarded } from './forwarded.js';
-import { parseNumericHost } from './inet.js';
+import { parseNumericHost } from '../../net/numeric-host.js';
 import { clientFromList } from './xff.js';
 
 /** The blocks to forget when the address or the scheme changes. */

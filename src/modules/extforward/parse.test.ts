@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseNumericHost, parseStrictAddr } from './inet.js';
+import { parseNumericHost, parseStrictAddr } from '../../net/numeric-host.js';
 import { TrustList, type TrustMask } from './trust.js';
 import { clientFromList, forwardTokens } from './xff.js';
 import { readForwarded } from './forwarded.js';

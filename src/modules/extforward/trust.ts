@@ -5,7 +5,7 @@
  * *connecting* address only ("trust": every peer; anything else: no peer).
  */
 import { BlockList } from 'node:net';
-import { parseStrictAddr, type NumericAddr } from './inet.js';
+import { parseStrictAddr, type NumericAddr } from '../../net/numeric-host.js';
 
 /** One trusted CIDR mask. */
 export interface TrustMask {

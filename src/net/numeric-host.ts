@@ -1,6 +1,6 @@
 /**
- * Numeric host parsing as lighttpd does it for mod_extforward (sock_addr_from_str_numeric: getaddrinfo
- * with AI_NUMERICHOST on glibc). IPv4 accepts inet_aton's forms: one to four parts, each decimal, octal
+ * Numeric host parsing as lighttpd does it (sock_addr_from_str_numeric: getaddrinfo with AI_NUMERICHOST
+ * on glibc), for mod_extforward and for `$HTTP["remote-ip"]` comparing the address texts it keeps. IPv4 accepts inet_aton's forms: one to four parts, each decimal, octal
  * (leading 0) or hex (0x), the last part filling the remaining bytes (`1` is 0.0.0.1, `10.1` is
  * 10.0.0.1). IPv6 is the usual text form. Nothing else (no names, no surrounding spaces).
  */
