@@ -248,3 +248,21 @@ test('keep-alive: shutdown closes idle backend connections', async (t) => {
   await Promise.all(closed);
   assert.ok(be.conns.every((c) => c.destroyed));
 });
+
+test('keep-alive: the backend\'s Keep-Alive header answers our keep-alive and is not passed on; to a request sent with close it is (as lighttpd)', async (t) => {
+  const be = await rawBackend(t, (s) => s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nKeep-Alive: timeout=5\r\nX-After: 1\r\n\r\nok'));
+  const srv = await startTestServer(t, proxyTo(be.port, '$HTTP["url"] =^ "/h10/" {\n  proxy.header = ( "force-http10" => "enable" )\n}\n'));
+  const headOf = async (path: string): Promise<string> => {
+    const r = await rawRequest(srv.port, `GET ${path} HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n`);
+    const res = r.responses[0];
+    assert.equal(res?.status, 200, path);
+    return r.raw.toString('latin1').split('\r\n\r\n')[0] ?? '';
+  };
+  const kept = await headOf('/a');
+  assert.doesNotMatch(kept, /^keep-alive:/im, 'sent with keep-alive: the header is about our hop');
+  assert.match(kept, /^X-After: 1$/m);
+  const closed = await headOf('/h10/b');
+  assert.match(closed, /^Keep-Alive: timeout=5$/m, 'sent with close (lighttpd always does): passed on');
+  assert.equal(be.seen.find((s) => s.url === '/a')?.connection, 'keep-alive');
+  assert.equal(be.seen.find((s) => s.url === '/h10/b')?.connection, 'close');
+});

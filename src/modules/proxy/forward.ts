@@ -273,7 +273,10 @@ export async function forwardRequest(
     clientScheme: req.scheme,
     state: backendHead.remap,
   };
-  setResponseHeaders(res, remapResponseHeaders(head.headers, rc));
+  // a Keep-Alive header answers our `Connection: keep-alive` to the backend: it describes that hop, not
+  // the client's (lighttpd sends close there, so its clients never see one from an ordinary backend)
+  const headers = backendHead.keepAlive ? head.headers.filter((h) => h[0].length !== 10 || h[0].toLowerCase() !== 'keep-alive') : head.headers;
+  setResponseHeaders(res, remapResponseHeaders(headers, rc));
   res.writeHead(head.status, reasonPhrase(head.status));
   const framing = bodyFraming(head, req.method);
   const reusable = backendHead.keepAlive && head.keepAlive;
