@@ -11,8 +11,8 @@ import type { RequestCtx } from '../request/context.js';
 import type { HttpResponse } from '../http1/response.js';
 import { parseBool, stringsIn } from '../server/read-values.js';
 
-/** How a guarded module picks requests: by suffix/prefix keys, exact URLs, or all requests. */
-type Claim = { kind: 'keys' } | { kind: 'values' } | { kind: 'exact' } | { kind: 'all' };
+/** How a guarded module picks requests: by suffix/prefix keys, or all requests. */
+type Claim = { kind: 'keys' } | { kind: 'values' } | { kind: 'all' };
 
 interface GuardSpec {
   /** Key prefixes (without the dot) this module owns. */
@@ -66,7 +66,6 @@ interface GuardConf {
   readonly gatewayKeys: readonly string[];
   readonly suffixes: readonly string[];
   readonly prefixes: readonly string[];
-  readonly exact: readonly string[];
   readonly all: boolean;
 }
 
@@ -74,7 +73,6 @@ function collect(spec: GuardSpec, values: BlockValues): Partial<GuardConf> {
   const gatewayKeys: string[] = [];
   const suffixes: string[] = [];
   const prefixes: string[] = [];
-  const exact: string[] = [];
   let all = false;
   let any = false;
   for (const [key, claim] of Object.entries(spec.claims)) {
@@ -89,21 +87,17 @@ function collect(spec: GuardSpec, values: BlockValues): Partial<GuardConf> {
       case 'values':
         for (const s of stringsIn(v)) (key.endsWith('uri-prefix') ? prefixes : suffixes).push(s);
         break;
-      case 'exact':
-        exact.push(...stringsIn(v).filter((s) => s !== ''));
-        break;
       case 'all':
         all = parseBool(v) ?? v.type !== 'string';
         break;
     }
   }
   if (!any) return {};
-  return { gatewayKeys, suffixes, prefixes, exact, all };
+  return { gatewayKeys, suffixes, prefixes, all };
 }
 
 function claims(conf: GuardConf, path: string): boolean {
   if (conf.all) return true;
-  if (conf.exact.includes(path)) return true;
   if (conf.prefixes.some((p) => path.startsWith(p))) return true;
   if (conf.suffixes.some((s) => s !== '' && path.endsWith(s))) return true;
   // gw_backend: a key starting with '/' is a path prefix, otherwise a suffix (extension); "" is everything
@@ -118,7 +112,7 @@ export function unsupportedModule(name: string): AnyModule {
   const mod: Module<GuardConf> = {
     name,
     keys,
-    defaults: { gatewayKeys: [], suffixes: [], prefixes: [], exact: [], all: false },
+    defaults: { gatewayKeys: [], suffixes: [], prefixes: [], all: false },
     compile(values: BlockValues, _report: DiagnosticSink): Partial<GuardConf> {
       return collect(spec, values);
     },
