@@ -8,7 +8,8 @@
  * and warn at each place that 1.4.69 reads it differently. This is a token rewrite done before the
  * lemon-recovery emulation, so everything after it follows 1.4.69.
  */
-import { createTokenInstance, type IToken } from 'chevrotain';
+import type { IToken } from 'chevrotain';
+import { createTokenInstance } from './chevrotain.js';
 import type { GrammarProblem } from './problem.js';
 import { Dollar, Else, Key } from './tokens.js';
 

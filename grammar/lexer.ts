@@ -12,7 +12,8 @@
  * "stray NUL" and parses what came before). Without an error, one extra EOL is appended at the end, as
  * lighttpd's driver does.
  */
-import { createTokenInstance, type IToken, type TokenType } from 'chevrotain';
+import type { IToken, TokenType } from 'chevrotain';
+import { createTokenInstance } from './chevrotain.js';
 import type { GrammarProblem } from './problem.js';
 import * as T from './tokens.js';
 

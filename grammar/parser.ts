@@ -6,7 +6,8 @@
  * tokens were fed that did not pass through the recovery (or an internal bug) and is reported as such.
  * The rules mirror lighttpd's nonterminals, written LL-style (lists instead of left recursion).
  */
-import { CstParser, type CstNode, type IToken } from 'chevrotain';
+import type { CstNode, IToken } from 'chevrotain';
+import { CstParser } from './chevrotain.js';
 import { configErrorMessages } from './messages.js';
 import * as T from './tokens.js';
 

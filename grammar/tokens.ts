@@ -5,7 +5,8 @@
  * mode, parenthesis depth, the `}` rule) in ways a regex lexer cannot express, so every pattern here is
  * `Lexer.NA` and only the types, names and labels (used in messages) matter.
  */
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import type { TokenType } from 'chevrotain';
+import { createToken, Lexer } from './chevrotain.js';
 
 function token(name: string, label: string): TokenType {
   return createToken({ name, pattern: Lexer.NA, label });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runTsw } from '../helpers/run-cli.js';
+import { BIN, runProcess, runTsw } from '../helpers/run-cli.js';
 
 // The CLI as a child process: exit status 0 / 255, stdout only for -v/-V/-h text (cli-print.md §1–§3).
 
@@ -72,4 +72,13 @@ test('a missing config file is an error naming it on stderr, exit 255, empty std
   assert.equal(r.stdout, '');
   assert.match(r.stderr, /does-not-exist\.conf/);
   assert.match(r.stderr, /error: /);
+});
+
+// Node's ESM loader opens a whole module tree at once; loaded through its package entry, Chevrotain alone
+// brought ~640 lodash-es files, so neither -tt nor the server started under `ulimit -n 128` (EMFILE).
+test('starts under a low open-files limit (ulimit -n 128): -tt on the wstunnel example', async () => {
+  const script = 'ulimit -n 128 && exec "$0" "$@"';
+  const r = await runProcess('/bin/sh', ['-c', script, process.execPath, BIN, '-tt', '-f', 'examples/lighttpd-wstunnel.conf'], { timeoutMs: 20_000 });
+  assert.equal(r.stderr.includes('EMFILE'), false, r.stderr);
+  assert.equal(r.status, 0, r.stderr);
 });
