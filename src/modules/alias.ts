@@ -32,7 +32,9 @@ export function mapAlias(aliases: AliasConf['aliases'], uri: string): string | 4
 
 function onPhysical(req: RequestCtx, _res: HttpResponse, conf: AliasConf): Outcome {
   if (conf.aliases.length === 0 || req.physicalPath === undefined) return 'continue';
-  const base = (req.core.documentRoot ?? '').replace(/\/$/, '');
+  // lighttpd: below r->physical.basedir (mod_userdir's directory, a vhost's document root, else the core's),
+  // without the trailing slashes the physical path was joined without
+  const base = (req.basedir ?? req.docRoot ?? req.core.documentRoot ?? '').replace(/\/+$/, '');
   const phys = req.physicalPath;
   if (!phys.startsWith(base)) return 'continue';
   const mapped = mapAlias(conf.aliases, phys.slice(base.length));

@@ -28,7 +28,7 @@ function joinPath(dir: string, name: string): string {
 function onRequest(req: RequestCtx, _res: HttpResponse, conf: IndexfileConf): Outcome {
   if (req.handler || !req.path.endsWith('/') || conf.names.length === 0 || req.physicalPath === undefined) return 'continue';
   for (const name of conf.names) {
-    const candidate = joinPath(name.startsWith('/') ? (req.core.documentRoot ?? '') : req.physicalPath, name);
+    const candidate = joinPath(name.startsWith('/') ? (req.docRoot ?? req.core.documentRoot ?? '') : req.physicalPath, name);
     const st = lookupPath(candidate, conf.statCacheEngine);
     if (typeof st === 'string') {
       if (st === 'ENOENT' || st === 'ENOTDIR') continue;

@@ -11,7 +11,10 @@
  *   onUriClean    uri-clean: mod_access, mod_auth, mod_redirect, mod_setenv, gateways. A gateway claims
  *                 the request by setting `req.handler = this.name` and returning 'continue' (the list goes
  *                 on); its `onRequest` is then called directly after the uri phases (no file check).
- *   onPhysical    physical: mod_alias (changes `req.physicalPath`), rewrite-if-not-file ('restart').
+ *   onDocroot     docroot: mod_evhost, mod_simple_vhost. May set `req.docRoot` (and `req.serverName`); runs
+ *                 for gateway requests too, before the gateway's `onRequest`.
+ *   onPhysical    physical: mod_alias (changes `req.physicalPath`), rewrite-if-not-file ('restart'),
+ *                 mod_userdir (replaces `req.physicalPath`, sets `req.basedir`).
  *   onRequest     subrequest-start / handler: mod_indexfile, mod_access (2nd check), mod_dirlisting,
  *                 mod_staticfile. The core's file check already ran: `req.fileStat` / `req.pathInfo`.
  *   onResponseStart  just before the response header is written (also for core error pages): add headers.
@@ -96,7 +99,9 @@ export interface Module<C extends object> {
   onUriRaw?(req: RequestCtx, res: HttpResponse, conf: C): Outcome | Promise<Outcome>;
   /** uri-clean phase (access, auth, redirect, setenv, gateway claims). */
   onUriClean?(req: RequestCtx, res: HttpResponse, conf: C): Outcome | Promise<Outcome>;
-  /** physical phase (alias, rewrite-if-not-file). */
+  /** docroot phase (evhost, simple_vhost): choose the document root. */
+  onDocroot?(req: RequestCtx, res: HttpResponse, conf: C): Outcome | Promise<Outcome>;
+  /** physical phase (alias, rewrite-if-not-file, userdir). */
   onPhysical?(req: RequestCtx, res: HttpResponse, conf: C): Outcome | Promise<Outcome>;
   /** A normal HTTP request: subrequest-start / handler phase. */
   onRequest?(req: RequestCtx, res: HttpResponse, conf: C): Outcome | Promise<Outcome>;

@@ -54,6 +54,15 @@ export interface RequestCtx {
   core: Readonly<CoreConf>;
   /** The condition results of the current pass (router beginPass); mod_extforward makes it forget some. */
   match: MatchState | null;
+  /** The document root a docroot hook chose for this pass (mod_evhost, mod_simple_vhost); unset: `core.documentRoot`. */
+  docRoot?: string;
+  /**
+   * The directory the physical path was built below when a physical hook replaced the document root
+   * (mod_userdir: lighttpd's r->physical.basedir); unset: `docRoot`, else `core.documentRoot`.
+   */
+  basedir?: string;
+  /** The server name mod_simple_vhost chose (accesslog `%v`); unset: `server.name`, else the Host. */
+  serverName?: string;
   /** Physical path: document root + path (set by the core; mod_alias may change it). */
   physicalPath?: string;
   /** The stat-cache entry of `physicalPath` from the core's file check (or mod_indexfile), if it exists. */

@@ -1,5 +1,5 @@
 /**
- * The request phases (http-core.md §1.1): uri-raw → uri-clean → (gateway) → docroot/physical →
+ * The request phases (http-core.md §1.1): uri-raw → uri-clean → docroot → (gateway) → physical →
  * file check → handler. In each phase the modules run in load order with their effective config;
  * the first 'handled' ends the request, 'restart' runs it again with the rewritten target (at most
  * 100 times, then the connection is dropped like lighttpd does).
@@ -35,7 +35,7 @@ export interface Pipeline {
   readonly requestDone: readonly CompiledModule<object>[];
 }
 
-type Hook = 'onUriRaw' | 'onUriClean' | 'onPhysical' | 'onRequest';
+type Hook = 'onUriRaw' | 'onUriClean' | 'onDocroot' | 'onPhysical' | 'onRequest';
 
 type HookFn = (req: RequestCtx, res: HttpResponse, conf: object) => Outcome | Promise<Outcome>;
 
@@ -45,11 +45,11 @@ interface PhaseHook {
   readonly run: HookFn;
 }
 
-const HOOKS: readonly Hook[] = ['onUriRaw', 'onUriClean', 'onPhysical', 'onRequest'];
+const HOOKS: readonly Hook[] = ['onUriRaw', 'onUriClean', 'onDocroot', 'onPhysical', 'onRequest'];
 
 /** Builds the pipeline, with each phase's hook list worked out once (no per-request lookups). */
 export function createPipeline(parts: Omit<Pipeline, 'phases' | 'responseStart' | 'requestDone'>): Pipeline {
-  const phases: Record<Hook, PhaseHook[]> = { onUriRaw: [], onUriClean: [], onPhysical: [], onRequest: [] };
+  const phases: Record<Hook, PhaseHook[]> = { onUriRaw: [], onUriClean: [], onDocroot: [], onPhysical: [], onRequest: [] };
   for (const cm of parts.modules) {
     for (const hook of HOOKS) {
       const run = bindHook(cm.module, hook);
@@ -67,6 +67,8 @@ function bindHook(m: Module<object>, hook: Hook): HookFn | undefined {
       return m.onUriRaw?.bind(m);
     case 'onUriClean':
       return m.onUriClean?.bind(m);
+    case 'onDocroot':
+      return m.onDocroot?.bind(m);
     case 'onPhysical':
       return m.onPhysical?.bind(m);
     case 'onRequest':
@@ -151,6 +153,7 @@ function passResult(req: RequestCtx, p: Pipeline, out: PassOut): RouteResult | t
     delete req.fileStat;
     delete req.pathInfo;
     delete req.handler;
+    delete req.basedir;
     return RESTART;
   }
   if (out === 'handled') return HANDLED;
@@ -189,7 +192,22 @@ function requestPass(req: RequestCtx, p: Pipeline, pass: Pass, res: HttpResponse
   return afterUri(req, res, p, pass);
 }
 
+/**
+ * The docroot phase (mod_evhost, mod_simple_vhost), when a loaded module has that hook: lighttpd runs it
+ * for every request after uri-clean, a gateway's included, with the vhost fields of a previous pass
+ * cleared. Without such a module nothing here runs.
+ */
 function afterUri(req: RequestCtx, res: HttpResponse, p: Pipeline, pass: Pass): PassOut | Promise<PassOut> {
+  if (p.phases.onDocroot.length === 0) return afterDocroot(req, res, p, pass);
+  delete req.docRoot;
+  delete req.serverName;
+  const out = runPhase('onDocroot', req, res, p, pass);
+  if (out instanceof Promise) return out.then((o) => (o !== 'continue' ? o : afterDocroot(req, res, p, pass)));
+  if (out !== 'continue') return out;
+  return afterDocroot(req, res, p, pass);
+}
+
+function afterDocroot(req: RequestCtx, res: HttpResponse, p: Pipeline, pass: Pass): PassOut | Promise<PassOut> {
   if (req.handler) {
     const cm = p.modules.find((m) => m.module.name === req.handler);
     if (cm?.module.onRequest) return cm.module.onRequest(req, res, confOf(cm, pass));
@@ -198,7 +216,7 @@ function afterUri(req: RequestCtx, res: HttpResponse, p: Pipeline, pass: Pass): 
   if (req.method === 'OPTIONS' && req.targetOrig === '*') return { kind: 'status', status: 200, allow: 'OPTIONS, GET, HEAD, POST' };
   if (req.method === 'CONNECT') return { kind: 'status', status: 405 };
   const path = pass.core.forceLowercaseFilenames ? req.path.toLowerCase() : req.path;
-  const root = pass.core.documentRoot ?? '';
+  const root = req.docRoot ?? pass.core.documentRoot ?? '';
   req.physicalPath = physicalPath(root, path);
   const phys = runPhase('onPhysical', req, res, p, pass);
   if (phys instanceof Promise) return phys.then((o) => (o !== 'continue' ? o : afterPhysical(req, res, p, pass)));
@@ -244,6 +262,12 @@ export async function routeUpgrade(req: RequestCtx, res: HttpResponse, head: Buf
   const r = await withRestarts(req, p, async (_req, _p, pass) => {
     const uri = await uriPhases(req, res, p, pass);
     if (uri !== 'continue') return uri;
+    if (p.phases.onDocroot.length !== 0) {
+      delete req.docRoot;
+      delete req.serverName;
+      const d = await runPhase('onDocroot', req, res, p, pass);
+      if (d !== 'continue') return d;
+    }
     for (const cm of p.modules) {
       if (!cm.module.onUpgrade) continue;
       if (req.handler && req.handler !== cm.module.name) continue;

@@ -50,6 +50,7 @@ export async function finish(run: RequestRun, res: HttpResponse, result: RouteRe
         delete req.physicalPath;
         delete req.fileStat;
         delete req.pathInfo;
+        delete req.basedir;
         if (keepStatus) run.forcedStatus = status;
         const again = await routeRequest(req, res, app.pipeline);
         run.pass = beginPass(req, app.pipeline);

@@ -86,7 +86,7 @@ export function createAccesslogModule(): Module<AccesslogConf> {
       if (conf.filename === '') return;
       const w = writers.get(conf.filename);
       if (!w) return;
-      w.append(renderLine(conf.fields, { req, done, serverName: req.core.name, json: conf.json }));
+      w.append(renderLine(conf.fields, { req, done, serverName: req.serverName ?? req.core.name, json: conf.json }));
     },
 
     reopenLogs(): void {
