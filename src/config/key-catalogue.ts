@@ -547,6 +547,7 @@ export const IMPLEMENTED_MODULES: ReadonlySet<string> = new Set([
   'mod_authn_file',
   'mod_deflate',
   'mod_dirlisting',
+  'mod_evhost',
   'mod_expire',
   'mod_extforward',
   'mod_gnutls',
@@ -558,8 +559,10 @@ export const IMPLEMENTED_MODULES: ReadonlySet<string> = new Set([
   'mod_redirect',
   'mod_rewrite',
   'mod_setenv',
+  'mod_simple_vhost',
   'mod_staticfile',
   'mod_status',
+  'mod_userdir',
   'mod_wolfssl',
   'mod_wstunnel',
 ]);

@@ -39,8 +39,7 @@ const HANDLERS: Readonly<Record<string, GuardSpec>> = {
 const PASSIVE: Readonly<Record<string, readonly string[]>> = {
   mod_authn_dbi: ['auth'], mod_authn_gssapi: ['auth'], mod_authn_ldap: ['auth'], mod_authn_mysql: ['auth'],
   mod_authn_pam: ['auth'], mod_authn_sasl: ['auth'],
-  mod_evhost: ['evhost'],
-  mod_simple_vhost: ['simple-vhost'], mod_userdir: ['userdir'], mod_usertrack: ['usertrack'],
+  mod_usertrack: ['usertrack'],
   mod_rrdtool: ['rrdtool'], mod_uploadprogress: ['upload-progress'], mod_maxminddb: ['maxminddb'], mod_geoip: ['geoip'],
   mod_vhostdb: ['vhostdb'], mod_vhostdb_dbi: ['vhostdb'], mod_vhostdb_ldap: ['vhostdb'], mod_vhostdb_mysql: ['vhostdb'],
   mod_vhostdb_pgsql: ['vhostdb'], mod_trigger_b4_dl: ['trigger-before-download'], mod_cml: ['cml'], mod_flv_streaming: ['flv-streaming'],
