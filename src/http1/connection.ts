@@ -26,6 +26,7 @@ import { hasToken, parseRequestHead, type RequestHead } from './request-head.js'
 import { HttpRequest, type BodyOwner, type Peer } from './request.js';
 import { HttpResponse, type ResponseOwner } from './response.js';
 import type { EngineSocket } from './engine-socket.js';
+import type { PeerChange } from './preface.js';
 import { RawSocket } from './raw-socket.js';
 import { closedSocket, socketAround } from './socket-around.js';
 import { shareReads, streamReads } from './socket-io.js';
@@ -337,9 +338,22 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
   #peerInfo(): Peer {
     if (this.#peer === null) {
       const s = this.#io;
-      this.#peer = { remoteAddr: unmapV4(s.remoteAddress ?? ''), remotePort: s.remotePort ?? 0, localAddr: unmapV4(s.localAddress ?? ''), localPort: s.localPort ?? 0 };
+      const scheme = this.#owner.options.secure === undefined ? 'http' : 'https';
+      this.#peer = { remoteAddr: unmapV4(s.remoteAddress ?? ''), remotePort: s.remotePort ?? 0, localAddr: unmapV4(s.localAddress ?? ''), localPort: s.localPort ?? 0, scheme };
     }
     return this.#peer;
+  }
+
+  /** A preface (PROXY header) named another client: requests on this connection see it. */
+  changePeer(change: PeerChange): void {
+    const own = this.#peerInfo();
+    const peer: Peer = { ...own, remoteAddr: change.remoteAddr, remotePort: change.remotePort, scheme: change.https ? 'https' : own.scheme };
+    this.#peer = change.facts === null ? peer : { ...peer, facts: change.facts };
+  }
+
+  /** Bytes read before this connection existed (after a preface's own), handled as if read now. */
+  feed(chunk: Buffer): void {
+    if (chunk.length > 0) this.#data(chunk, chunk.length, false);
   }
 
   /**

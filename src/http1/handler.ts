@@ -4,6 +4,7 @@
  */
 import type { Socket } from 'node:net';
 import type { BodyError } from './body-decoder.js';
+import type { ConnectionPreface } from './preface.js';
 import type { HttpRequest } from './request.js';
 import type { HttpResponse } from './response.js';
 
@@ -29,6 +30,8 @@ export interface Http1Options {
   readonly secure?: (socket: Socket) => Socket;
   /** Accept connections as raw handles (raw-accept.ts; default true where node allows it); false: net.Sockets. */
   readonly rawAccept?: boolean;
+  /** A step before HTTP (and before TLS) on each connection (preface.ts): set only where some module wants one. */
+  readonly preface?: ConnectionPreface;
 }
 
 /** Decide what happens to an upgrade candidate: exactly one call. */

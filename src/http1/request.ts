@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import type { Socket } from 'node:net';
 import type { HandleReads, HandleStream } from '../net/handle-stream.js';
 import type { EngineSocket } from './engine-socket.js';
+import type { ConnFacts } from './preface.js';
 import type { HttpVersion, RequestHead } from './request-head.js';
 
 /** Request headers by lower-case name (node's IncomingMessage.headers shape, one string each). */
@@ -22,6 +23,10 @@ export interface Peer {
   readonly remotePort: number;
   readonly localAddr: string;
   readonly localPort: number;
+  /** The connection's scheme: its listener's, or https when a PROXY header said so (lighttpd: con->proto_default_port). */
+  readonly scheme: 'http' | 'https';
+  /** What a preface learnt about the connection (PROXY v2 TLVs); absent on most connections. */
+  readonly facts?: ConnFacts;
 }
 
 /** What the request's body needs from its connection. */

@@ -22,6 +22,7 @@ import { Http1Connection, type ConnectionOwner } from './connection.js';
 import type { EngineSocket } from './engine-socket.js';
 import type { Http1Handler, Http1Options } from './handler.js';
 import { acceptRaw } from './raw-accept.js';
+import { PrefaceWait, plainPeerAddress, type PeerChange, type PrefaceOwner } from './preface.js';
 
 /** A listening socket handed from one engine to the next, with the connections that waited meanwhile. */
 export interface ListenerHandover {
@@ -40,13 +41,15 @@ function ignoreError(): void {
 }
 
 /** One listener's engine (see the file header). */
-export class Http1Server implements ConnectionOwner {
+export class Http1Server implements ConnectionOwner, PrefaceOwner {
   /** The listening socket (listen / address / close through it). */
   readonly net: Server;
   readonly options: Http1Options;
   readonly handler: Http1Handler;
   readonly #conns = new Set<Http1Connection>();
   readonly #waiting = new Set<EngineSocket>();
+  /** Connections whose first read goes to a preface (options.preface), not answered yet. */
+  readonly #prefacing = new Set<PrefaceWait>();
   /** Sockets handed to a module (upgraded) and not closed yet. */
   #upgraded = 0;
   readonly #upgradedClosed = (): void => {
@@ -116,7 +119,7 @@ export class Http1Server implements ConnectionOwner {
   }
 
   #stopTimerIfDone(): void {
-    if (this.#conns.size === 0) this.#stopTimer();
+    if (this.#conns.size === 0 && this.#prefacing.size === 0) this.#stopTimer();
   }
 
   /** Whether connections are accepted as RawSockets (known once listening). */
@@ -131,7 +134,7 @@ export class Http1Server implements ConnectionOwner {
 
   /** Connections being served (upgraded ones included until they close). */
   get connectionCount(): number {
-    return this.#conns.size + this.#upgraded;
+    return this.#conns.size + this.#upgraded + this.#prefacing.size;
   }
 
   #accept(socket: EngineSocket): void {
@@ -157,9 +160,40 @@ export class Http1Server implements ConnectionOwner {
   }
 
   #serve(socket: EngineSocket): void {
+    const preface = this.options.preface;
+    // the one check per connection a listener without a preface pays
+    if (preface !== undefined) {
+      const read = preface(plainPeerAddress(socket));
+      if (read !== null) {
+        this.#prefacing.add(new PrefaceWait(socket, read, this));
+        return;
+      }
+    }
     // (a TLS listener accepts net.Sockets only: see #onListening)
     const secure = this.options.secure;
     this.#conns.add(new Http1Connection(secure && socket instanceof net.Socket ? secure(socket) : socket, this));
+  }
+
+  prefaceDone(wait: PrefaceWait, socket: EngineSocket, peer: PeerChange | null, rest: Buffer): void {
+    this.#prefacing.delete(wait);
+    let io = socket;
+    let first = rest;
+    if (socket instanceof net.Socket) {
+      // a net.Socket gives what it read back to its stream (a TLSSocket made over it reads that first)
+      if (rest.length > 0) socket.unshift(rest);
+      first = Buffer.alloc(0);
+      const secure = this.options.secure;
+      if (secure) io = secure(socket);
+    }
+    const conn = new Http1Connection(io, this);
+    if (peer !== null) conn.changePeer(peer);
+    this.#conns.add(conn);
+    conn.feed(first);
+  }
+
+  prefaceGone(wait: PrefaceWait): void {
+    if (this.#prefacing.delete(wait)) this.#slotFreed();
+    if (this.#timer !== null && !this.net.listening) this.#stopTimerIfDone();
   }
 
   connectionClosed(conn: Http1Connection): void {
@@ -191,6 +225,7 @@ export class Http1Server implements ConnectionOwner {
   #sweep(): void {
     const now = tick();
     for (const c of this.#conns) c.sweep(now);
+    for (const p of this.#prefacing) p.sweep(now, this.options.readIdle * 1000);
   }
 
   /** Stops listening; answers in progress finish without keep-alive. */
@@ -254,6 +289,7 @@ export class Http1Server implements ConnectionOwner {
   /** Closes every connection the engine still owns (upgraded sockets belong to their modules). */
   closeAllConnections(): void {
     for (const c of this.#conns) c.destroy();
+    for (const p of this.#prefacing) p.destroy();
     for (const s of this.#waiting) s.destroy();
     // a released engine's socket lives on in its successor: its own timer ends with its connections
     if (this.#released) this.#stopTimer();

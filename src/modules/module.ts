@@ -29,6 +29,7 @@
  * reads them from `req.core`, the request's merged core config, and never lists them in its own keys.
  */
 import type { HttpResponse } from '../http1/response.js';
+import type { PrefaceReader } from '../http1/preface.js';
 import type { DiagnosticSink } from '../diagnostics.js';
 import type { ConfigBlock, ConfigEntry } from '../config/tree.js';
 import type { RequestCtx, RequestDone } from '../request/context.js';
@@ -115,6 +116,18 @@ export interface Module<C extends object> {
    * good, `req.raw.io` what counts and closes it. `head`: bytes read after the request head.
    */
   onUpgrade?(req: RequestCtx, head: Buffer, conf: C): Outcome | Promise<Outcome>;
+  /**
+   * Connection accept (lighttpd handle_connection_accept), before HTTP and, on a TLS listener, before
+   * the handshake when a TLS module comes earlier in the module list. `conf`: the module's config from
+   * the blocks decided at accept (`$SERVER["socket"]`, `$HTTP["remote-ip"]`: src/request/accept-match.ts);
+   * `remoteAddr`: the peer. Returns the reader of the connection's first read (a PROXY header), or null.
+   */
+  onAccept?(conf: C, remoteAddr: string): PrefaceReader | null;
+  /**
+   * Whether onAccept may want connections of a block with these values (asked at startup for the global
+   * block and each block that may hold at accept): a listener where no answer is true never calls onAccept.
+   */
+  acceptWanted?(values: Partial<C>): boolean;
   /**
    * Server start, after every block was compiled and before listening (not for -t / -tt): spawn
    * `bin-path` backends, resolve backend host names. Errors reported here stop the server.

@@ -127,7 +127,11 @@ export function blockUsesCaptures(block: ConfigBlock): boolean {
 
 /** Evaluates one condition; returns the captures for a matching `=~` (else an empty list), or null. */
 export function testCondition(cond: Condition, block: ConfigBlock, req: RequestCtx): readonly string[] | null {
-  const v = fieldValue(cond, req);
+  return testValue(cond, block, fieldValue(cond, req));
+}
+
+/** Evaluates one condition against the value of its field (see testCondition). */
+export function testValue(cond: Condition, block: ConfigBlock, v: string): readonly string[] | null {
   switch (cond.op) {
     case '==':
       return equalityTester(cond, block)(v) ? [] : null;

@@ -12,6 +12,7 @@ import type { ListenSpec } from './server-config.js';
 import { handleBodyError, handleRequest, handleUpgrade, type App } from './handle.js';
 import { StartupError } from './startup-error.js';
 import { tlsAccept, type ListenerTls } from './tls-accept.js';
+import { listenerPreface } from './accept-preface.js';
 
 /** A bound listener. */
 export interface BoundListener {
@@ -40,7 +41,8 @@ function errCode(e: unknown): string {
  */
 export function createListenerServer(spec: ListenSpec, app: App, tls: ListenerTls | null = null, adopt?: ListenerHandover): Http1Server {
   const core = app.pipeline.core.base;
-  const conn = { serverSocket: spec.token, scheme: tls ? ('https' as const) : ('http' as const) };
+  const conn = { serverSocket: spec.token };
+  const preface = listenerPreface(app.pipeline.modules, spec);
   const handler: Http1Handler = {
     request: (req, res) => handleRequest(app, conn, req, res),
     upgrade: (req, res, head, control) => void handleUpgrade(app, conn, req, res, head, control),
@@ -57,6 +59,7 @@ export function createListenerServer(spec: ListenSpec, app: App, tls: ListenerTl
       waitQueue: spec.backlog,
       log: app.log,
       ...(tls ? { secure: tlsAccept(tls, app.log) } : {}),
+      ...(preface ? { preface } : {}),
     },
     handler,
     adopt,

@@ -13,10 +13,9 @@ import { normaliseTarget } from '../request/normalize.js';
 import type { CoreConf } from './core-config.js';
 import type { ServerConf } from './server-config.js';
 
-/** Where the connection came in. */
+/** Where the connection came in (its scheme is the connection's own: HttpRequest.peer). */
 export interface ConnInfo {
   readonly serverSocket: string;
-  readonly scheme: 'http' | 'https';
 }
 
 /** A built context, and the status lighttpd's parser would answer with (0 = fine). */
@@ -68,7 +67,7 @@ export function buildCtx(raw: HttpRequest, conn: ConnInfo, server: ServerConf, c
     path: '',
     query: '',
     host: '',
-    scheme: conn.scheme,
+    scheme: peer.scheme,
     remoteAddr: peer.remoteAddr !== '' ? peer.remoteAddr : conn.serverSocket,
     remotePort: peer.remotePort,
     localAddr: peer.localAddr,
@@ -98,7 +97,7 @@ export function buildCtx(raw: HttpRequest, conn: ConnInfo, server: ServerConf, c
   }
 
   if (head.host !== null) {
-    const h = server.hostStrict ? hostOf(head.host, conn.scheme) : head.host;
+    const h = server.hostStrict ? hostOf(head.host, peer.scheme) : head.host;
     if (h === null) return fail(ctx, 400, 'Invalid Hostname');
     (ctx as { host: string }).host = h;
   } else if (head.version === '1.1') {

@@ -119,7 +119,6 @@ export function compileExtforward(values: BlockValues, report: DiagnosticSink, n
   if (hap) {
     const b = readBoolean(hap, report);
     if (b !== undefined) out.hapProxy = b;
-    if (b === true) note('WARNING: extforward.hap-PROXY is not supported by tswstunnel (ignored)');
   }
   const verify = values.entries.get('extforward.hap-proxy-ssl-client-verify');
   if (verify) {

@@ -11,12 +11,25 @@
  * loaded, appends the *proxy's* address to `X-Forwarded-For` and names it in `Forwarded: for=`), and the
  * `hash` balancer. The next request on the connection starts from the real peer again.
  *
+ * `extforward.hap-PROXY` (connection scope, usually in `$SERVER["socket"] == …`): a connection from a
+ * trusted forwarder (`extforward.forwarder` as decided at accept) must start with a PROXY protocol v1 or
+ * v2 header, read before HTTP and, when a TLS module precedes mod_extforward, before TLS (onAccept,
+ * proxy-header.ts). Its client address is the connection's remote address for good (conditions,
+ * accesslog, mod_proxy's X-Forwarded-For, which then names that client: lighttpd sets no
+ * _L_EXTFORWARD_ACTUAL_FOR for it); a v2 SSL TLV makes the connection https; v2 LOCAL and v1 UNKNOWN
+ * keep the real peer. A connection without a valid header is closed ("hap-PROXY proto received
+ * invalid/unsupported request"). Forwarding headers are still read per request, trusted by the new
+ * address. `extforward.hap-PROXY-ssl-client-verify` sets SSL_CLIENT_VERIFY (and, for a client
+ * certificate the proxy verified, REMOTE_USER = its CN and AUTH_TYPE) in the request environment.
+ *
  * Differences: `extforward.params` is checked but has no effect, exactly like lighttpd 1.4.56–1.4.71
- * (their regression); `extforward.hap-PROXY` is accepted but not implemented (docs/compat.md).
+ * (their regression); the PROXY v2 TLV variables other than those are kept but shown nowhere (lighttpd
+ * passes them only to CGI-like backends, which tswstunnel has none of) (docs/compat.md).
  */
 import type { DiagnosticSink } from '../../diagnostics.js';
 import type { ConfigBlock } from '../../config/tree.js';
 import type { HttpResponse } from '../../http1/response.js';
+import type { PrefaceReader, PrefaceStep } from '../../http1/preface.js';
 import { setEnv, type RequestCtx } from '../../request/context.js';
 import { dependentBlockIds } from '../../request/match.js';
 import type { BlockValues, Module, ModuleEnv, Outcome } from '../module.js';
@@ -24,6 +37,8 @@ import { compileExtforward, EXTFORWARD_DEFAULTS, EXTFORWARD_KEYS, type Extforwar
 import { readForwarded } from './forwarded.js';
 import { parseNumericHost } from '../../net/numeric-host.js';
 import { clientFromList } from './xff.js';
+import { readProxyHeader } from './proxy-header.js';
+import { TLS_MODULES } from '../../config/module-list.js';
 
 /** The blocks to forget when the address or the scheme changes. */
 interface Resets {
@@ -46,6 +61,27 @@ function findHeader(req: RequestCtx, names: readonly string[]): [string, string]
   return null;
 }
 
+const CLOSE: PrefaceStep = { kind: 'close' };
+
+/** lighttpd's check at startup: with hap-PROXY on, a TLS module listed after mod_extforward reads first. */
+function tlsAfterUs(modules: readonly string[]): string | undefined {
+  const at = modules.indexOf('mod_extforward');
+  return at < 0 ? undefined : modules.slice(at + 1).find((m) => TLS_MODULES.includes(m));
+}
+
+/** hap-PROXY-ssl-client-verify: what the proxy said about the client certificate, into the request env. */
+function applyClientVerify(req: RequestCtx): void {
+  const facts = req.raw.peer.facts;
+  const cn = facts?.env.get('SSL_CLIENT_S_DN_CN');
+  if (facts?.clientVerified !== true || cn === undefined) {
+    setEnv(req, 'SSL_CLIENT_VERIFY', 'NONE');
+    return;
+  }
+  setEnv(req, 'SSL_CLIENT_VERIFY', 'SUCCESS');
+  setEnv(req, 'REMOTE_USER', cn);
+  setEnv(req, 'AUTH_TYPE', 'SSL_CLIENT_VERIFY');
+}
+
 /** Creates mod_extforward. */
 export function createExtforwardModule(): Module<ExtforwardConf> {
   /** Startup findings for the error log (lighttpd logs them while reading the config). */
@@ -55,6 +91,27 @@ export function createExtforwardModule(): Module<ExtforwardConf> {
   let log: (m: string) => void = () => undefined;
   /** Requests whose address this module replaced (lighttpd: the saved address in its handler context). */
   const replaced = new WeakSet<RequestCtx>();
+  /** Whether some block turns hap-PROXY on (for the module-order warning). */
+  let hapSomewhere = false;
+
+  /** The first read of a connection from a trusted forwarder on a hap-PROXY socket. */
+  const readHap: PrefaceReader = (buf, n) => {
+    const h = readProxyHeader(buf, n);
+    switch (h.kind) {
+      case 'invalid':
+        log('hap-PROXY proto received invalid/unsupported request');
+        return CLOSE;
+      case 'refused':
+        return CLOSE;
+      case 'local':
+        return { kind: 'serve', used: h.used, peer: null };
+      case 'proxy': {
+        const c = h.client;
+        const facts = c.env.size > 0 ? { env: c.env, clientVerified: c.clientVerified } : null;
+        return { kind: 'serve', used: h.used, peer: { remoteAddr: c.addr, remotePort: c.port, https: c.https, facts } };
+      }
+    }
+  };
 
   function resetsOf(): Resets {
     if (resets === null) {
@@ -92,15 +149,29 @@ export function createExtforwardModule(): Module<ExtforwardConf> {
     defaults: EXTFORWARD_DEFAULTS,
     compile(values: BlockValues, report: DiagnosticSink): Partial<ExtforwardConf> {
       root ??= rootOf(values.block);
-      return compileExtforward(values, report, (m) => notes.push(m));
+      const partial = compileExtforward(values, report, (m) => notes.push(m));
+      if (partial.hapProxy === true) hapSomewhere = true;
+      return partial;
     },
     init(env: ModuleEnv): void {
       log = (m) => env.log(m);
       for (const n of notes.splice(0)) env.log(n);
+      const tls = hapSomewhere && env.server ? tlsAfterUs(env.server.modules) : undefined;
+      if (tls !== undefined) log(`mod_extforward must be loaded after ${tls} in server.modules when extforward.hap-PROXY = "enable"`);
+    },
+    acceptWanted(values: Partial<ExtforwardConf>): boolean {
+      return values.hapProxy === true;
+    },
+    onAccept(conf: ExtforwardConf, remoteAddr: string): PrefaceReader | null {
+      // lighttpd: only a trusted forwarder's connection must start with the header; others are plain HTTP
+      if (!conf.hapProxy || conf.trust === null || !conf.trust.isConnectionTrusted(remoteAddr)) return null;
+      return readHap;
     },
     onUriRaw(req: RequestCtx, _res: HttpResponse, conf: ExtforwardConf): Outcome {
       const trust = conf.trust;
-      if (trust === null || conf.headers === null || replaced.has(req)) return 'continue';
+      if (trust === null) return 'continue';
+      if (conf.hapProxySslClientVerify) applyClientVerify(req);
+      if (conf.headers === null || replaced.has(req)) return 'continue';
       const found = findHeader(req, conf.headers);
       if (found === null || !trust.isConnectionTrusted(req.remoteAddr)) return 'continue';
       const [name, value] = found;
