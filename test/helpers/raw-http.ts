@@ -2,7 +2,7 @@
  * Raw HTTP over a TCP socket: send exact bytes, read responses (several, for pipelining) and whether
  * the server closed the connection. Bounded by a timeout.
  */
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 
 /** One parsed response. */
@@ -75,13 +75,23 @@ function parseResponses(buf: Buffer, headRequests: readonly boolean[]): RawRespo
 
 /**
  * Sends `data` and collects until the server closes, `expect` responses arrived, or `timeoutMs` passed.
- * `tls`: over TLS (SNI `localhost`, no ALPN, the certificate not checked).
+ * `tls`: over TLS (SNI `localhost`, no ALPN, the certificate not checked). `preface`: bytes written in
+ * the clear first, in a write of their own (a PROXY protocol header; before the TLS handshake with `tls`).
  */
-export function rawRequest(port: number, data: string | Buffer, opts: { expect?: number; timeoutMs?: number; head?: readonly boolean[]; tls?: boolean } = {}): Promise<RawExchange> {
+export function rawRequest(port: number, data: string | Buffer, opts: { expect?: number; timeoutMs?: number; head?: readonly boolean[]; tls?: boolean; preface?: Buffer } = {}): Promise<RawExchange> {
   const timeoutMs = opts.timeoutMs ?? 3000;
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
-    const sock = opts.tls ? tlsConnect({ host: '127.0.0.1', port, servername: 'localhost', rejectUnauthorized: false }) : connect({ host: '127.0.0.1', port });
+    const preface = opts.preface;
+    let sock: Socket;
+    if (preface === undefined) {
+      sock = opts.tls ? tlsConnect({ host: '127.0.0.1', port, servername: 'localhost', rejectUnauthorized: false }) : connect({ host: '127.0.0.1', port });
+    } else {
+      const tcp = connect({ host: '127.0.0.1', port, noDelay: true });
+      tcp.on('error', () => undefined);
+      tcp.write(preface);
+      sock = opts.tls ? tlsConnect({ socket: tcp, servername: 'localhost', rejectUnauthorized: false }) : tcp;
+    }
     let closed = false;
     let done = false;
     const finish = (): void => {
@@ -109,6 +119,6 @@ export function rawRequest(port: number, data: string | Buffer, opts: { expect?:
       finish();
     });
     sock.on('error', () => finish());
-    sock.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
+    if (data.length > 0) sock.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
   });
 }

@@ -13,13 +13,14 @@
  *   real peer; v2 LOCAL and address families other than TCP over IPv4 / IPv6 / AF_UNIX stream keep it too.
  *   A header that frames but does not read is `refused`: closed without a log line, as lighttpd.
  * - v2 TLVs after a TCP / unix address: `PP2_TYPE_SSL` (client bit 0x01 → the connection counts as https;
- *   a client certificate with verify result 0 → verified; sub-TLVs version, CN, cipher, signature and key
+ *   a client certificate with "verify result 0" as lighttpd reads it (lighttpdVerifyIsZero) → verified; sub-TLVs version, CN, cipher, signature and key
  *   algorithm → `SSL_PROTOCOL`, `SSL_CLIENT_S_DN_CN`, `SSL_CIPHER`, `SSL_SERVER_A_SIG`, `SSL_SERVER_A_KEY`)
  *   and `PP2_TYPE_UNIQUE_ID` → `PP2_UNIQUE_ID`; others are skipped, a TLV longer than what is left ends
  *   the list.
  *
- * Difference: a v2 address block shorter than its family's (12 / 36 / 216 bytes) is refused; lighttpd
- * reads the missing bytes from whatever follows in its buffer.
+ * A v2 header declaring less than its family's address block (12 / 36 / 216 bytes) has the rest of the
+ * block read from the bytes after it in the same read, as lighttpd does. Difference: where the read ends
+ * first, it is refused; lighttpd would read stale buffer memory.
  */
 import { isIPv4, isIPv6, SocketAddress } from 'node:net';
 
@@ -74,7 +75,7 @@ export function readProxyHeader(buf: Buffer, n: number): ProxyHeader {
     const command = (seen[12] ?? 0) & 0x0f;
     if (command === 0x00) return { kind: 'local', used: size };
     if (command !== 0x01) return INVALID;
-    return readV2(seen.subarray(0, size));
+    return readV2(seen, size);
   }
   if (seen.length >= 8 && seen.toString('latin1', 0, 5) === 'PROXY') {
     const cr = seen.subarray(0, seen.length - 1).indexOf(0x0d);
@@ -122,14 +123,17 @@ function ipv6Text(b: Buffer): string {
   return new SocketAddress({ address: groups.join(':'), family: 'ipv6' }).address;
 }
 
-/** A v2 PROXY command header (`hdr`: exactly the header's bytes). */
-function readV2(hdr: Buffer): ProxyHeader {
-  const used = hdr.length;
-  const body = hdr.subarray(16);
+/**
+ * A v2 PROXY command header of `used` bytes at the start of `seen` (the first read). lighttpd reads the
+ * address block at its fixed size even when the header declares less: the bytes after the header then
+ * come from the same read, as here; past what was read it would use stale memory, refused here.
+ */
+function readV2(seen: Buffer, used: number): ProxyHeader {
+  const body = seen.subarray(16);
   let addr: string;
   let port: number;
   let addrLen: number;
-  switch (hdr[13]) {
+  switch (seen[13]) {
     case 0x11: // TCP over IPv4
       addrLen = 12;
       if (body.length < addrLen) return REFUSED;
@@ -155,25 +159,39 @@ function readV2(hdr: Buffer): ProxyHeader {
     default:
       return { kind: 'local', used };
   }
-  return { kind: 'proxy', used, client: { addr, port, ...readTlvs(body.subarray(addrLen)) } };
+  // TLVs only within the declared length, and only when three bytes of one fit after the address block
+  const tlvLength = used - 16 >= addrLen + 3 ? used - 16 - addrLen : 0;
+  return { kind: 'proxy', used, client: { addr, port, ...readTlvs(body.subarray(addrLen), tlvLength) } };
 }
 
-/** The TLVs after the address block. */
-function readTlvs(tlvs: Buffer): Pick<ProxyClient, 'https' | 'clientVerified' | 'env'> {
+/**
+ * lighttpd 1.4.69 reads the SSL TLV's `verify` field through an unpacked C struct (client byte, then a
+ * 32-bit field aligned to offset 4): it tests the value's bytes 4–7, the last byte of `verify` and the
+ * first three of the sub-TLVs, not bytes 1–4. So "verified" needs those four bytes zero (bytes past the
+ * first read count as non-zero). Mirrored, as it decides hap-PROXY-ssl-client-verify.
+ */
+function lighttpdVerifyIsZero(rest: Buffer, valueAt: number): boolean {
+  const from = valueAt + 4;
+  return rest.length >= from + 4 && rest.readUInt32BE(from) === 0;
+}
+
+/** The TLVs after the address block: `rest` holds them (and whatever followed in the read), `length` is theirs. */
+function readTlvs(rest: Buffer, length: number): Pick<ProxyClient, 'https' | 'clientVerified' | 'env'> {
   let https = false;
   let clientVerified = false;
   const env = new Map<string, string>();
-  for (let at = 0; tlvs.length - at >= 3; ) {
-    const type = tlvs[at] ?? 0;
-    const len = tlvs.readUInt16BE(at + 1);
-    if (3 + len > tlvs.length - at) break;
-    const value = tlvs.subarray(at + 3, at + 3 + len);
+  for (let at = 0; length - at >= 3; ) {
+    const type = rest[at] ?? 0;
+    const len = rest.readUInt16BE(at + 1);
+    if (3 + len > length - at) break;
+    const valueAt = at + 3;
+    const value = rest.subarray(valueAt, valueAt + len);
     at += 3 + len;
     if (type === PP2_TYPE_UNIQUE_ID) env.set('PP2_UNIQUE_ID', value.toString('latin1'));
     if (type !== PP2_TYPE_SSL || len < 5) continue;
     const client = value[0] ?? 0;
     if ((client & PP2_CLIENT_SSL) !== 0) https = true;
-    if ((client & PP2_CLIENT_CERT) !== 0 && value.readUInt32BE(1) === 0) clientVerified = true;
+    if ((client & PP2_CLIENT_CERT) !== 0 && lighttpdVerifyIsZero(rest, valueAt)) clientVerified = true;
     for (let sub = 5; value.length - sub >= 3; ) {
       const subType = value[sub] ?? 0;
       const subLen = value.readUInt16BE(sub + 1);
