@@ -5,6 +5,9 @@
  * optional hooks. A hook returns 'continue' to let the next module look at the request, or 'handled'
  * when it owns the request from then on (lighttpd's HANDLER_GO_ON / HANDLER_FINISHED).
  *
+ * Before any request, `onAccept` runs once per accepted connection on listeners where `acceptWanted`
+ * said yes (lighttpd's connection-accept hook: mod_extforward's PROXY protocol header).
+ *
  * Phases (http-core.md §1.1), each run in `server.modules` order (after compat edits), with the
  * module's effective config for this request:
  *   onUriRaw      uri-raw: mod_rewrite. May change `req.target` and return 'restart'.
