@@ -338,8 +338,8 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
   #peerInfo(): Peer {
     if (this.#peer === null) {
       const s = this.#io;
-      const scheme = this.#owner.options.secure === undefined ? 'http' : 'https';
-      this.#peer = { remoteAddr: unmapV4(s.remoteAddress ?? ''), remotePort: s.remotePort ?? 0, localAddr: unmapV4(s.localAddress ?? ''), localPort: s.localPort ?? 0, scheme };
+      const tls = this.#owner.options.secure !== undefined;
+      this.#peer = { remoteAddr: unmapV4(s.remoteAddress ?? ''), remotePort: s.remotePort ?? 0, localAddr: unmapV4(s.localAddress ?? ''), localPort: s.localPort ?? 0, scheme: tls ? 'https' : 'http', tls };
     }
     return this.#peer;
   }

@@ -25,6 +25,8 @@ export interface Peer {
   readonly localPort: number;
   /** The connection's scheme: its listener's, or https when a PROXY header said so (lighttpd: con->proto_default_port). */
   readonly scheme: 'http' | 'https';
+  /** The connection itself is TLS (its listener's `ssl.engine`; lighttpd: con->srv_socket->is_ssl). */
+  readonly tls: boolean;
   /** What a preface learnt about the connection (PROXY v2 TLVs); absent on most connections. */
   readonly facts?: ConnFacts;
 }

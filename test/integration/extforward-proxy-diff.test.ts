@@ -3,6 +3,7 @@
  * to one recording backend; the forwarding headers the backend receives (`X-Forwarded-For`, `Forwarded`,
  * `X-Forwarded-Proto`, `X-Forwarded-Host`) must agree. With mod_extforward loaded, lighttpd appends the
  * *connecting* proxy's address (not the forwarded client) and names it quoted in `Forwarded: for=`.
+ * With `extforward.hap-PROXY` the PROXY header's client is the connection's address: the backend hears of it.
  * Also: configs lighttpd refuses to start with are refused by tswstunnel.
  */
 import { test } from 'node:test';
@@ -11,6 +12,7 @@ import { startLighttpd } from '../helpers/lighttpd.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { startTestServer } from '../helpers/server.js';
 import { rawHeader, startHttpBackend, type Recorded } from '../helpers/proxy-backends.js';
+import { proxyV1, proxyV2, sslTlv } from '../helpers/proxy-header.js';
 
 const HEADERS = ['x-forwarded-for', 'forwarded', 'x-forwarded-proto', 'x-forwarded-host', 'x-host'] as const;
 
@@ -61,6 +63,49 @@ $HTTP["url"] =^ "/fw/" { proxy.forwarded = ( "for" => 1, "proto" => 1, "host" =>
   assert.deepEqual(diffs, []);
   // the view really shows the forwarding: the proxy's own address is appended after the client's
   assert.match(view(backend.requests.at(-3)), /x-forwarded-for: 7\.7\.7\.7, 127\.0\.0\.1/);
+});
+
+/** hap-PROXY connections: the PROXY header's client (and, after it, forwarding headers it is trusted for). */
+const HAP_REQUESTS: readonly (readonly [Buffer, readonly string[]])[] = [
+  [proxyV1('TCP4 203.0.113.9 127.0.0.1 5555 80'), []],
+  [proxyV1('TCP6 2001:db8::9 ::1 5555 80'), []],
+  [proxyV1('TCP4 203.0.113.9 127.0.0.1 5555 80'), ['X-Forwarded-For: 1.2.3.4', 'X-Forwarded-Proto: https']],
+  [proxyV1('TCP4 10.1.2.3 127.0.0.1 5555 80'), ['X-Forwarded-For: 1.2.3.4', 'X-Forwarded-Proto: https']],
+  [proxyV1('UNKNOWN'), ['Forwarded: for=1.2.3.4;proto=https']],
+  [proxyV2({ src: '198.51.100.4', tlvs: [sslTlv(0x01, 0)] }), []],
+  [proxyV2({ command: 0 }), []],
+];
+
+test('hap-PROXY + mod_proxy: what the backend receives agrees with lighttpd 1.4.69', { timeout: 60_000 }, async (t) => {
+  const backend = await startHttpBackend();
+  t.after(() => backend.close());
+  const conf = `server.modules = ( "mod_extforward", "mod_proxy" )
+server.document-root = "@DIR@"
+extforward.forwarder = ( "127.0.0.1" => "trust", "10.0.0.0/8" => "trust" )
+extforward.hap-PROXY = "enable"
+proxy.server = ( "" => (( "host" => "127.0.0.1", "port" => ${backend.port} )) )
+$HTTP["url"] =^ "/fw/" { proxy.forwarded = ( "for" => 1, "proto" => 1, "host" => 1 ) }
+`;
+  const ours = await startTestServer(t, conf);
+  const oracle = await startLighttpd(t, `server.port = @PORT@\nserver.bind = "127.0.0.1"\n${conf}`, { dir: ours.dir });
+  const diffs: string[] = [];
+  let agree = 0;
+  for (const [preface, headers] of HAP_REQUESTS) {
+    for (const path of ['/plain', '/fw/x']) {
+      const text = [`GET ${path} HTTP/1.1`, 'Host: front.example', ...headers, 'Connection: close', '', ''].join('\r\n');
+      await rawRequest(oracle.port, text, { expect: 1, preface });
+      const want = view(backend.requests.at(-1));
+      await rawRequest(ours.port, text, { expect: 1, preface });
+      const got = view(backend.requests.at(-1));
+      if (want === got) agree++;
+      else diffs.push(`${path} ${preface.toString('latin1', 0, 12)} ${headers.join(' | ')}\n  lighttpd:   ${want}\n  tswstunnel: ${got}`);
+    }
+  }
+  console.log(`hap-PROXY + mod_proxy: ${agree}/${HAP_REQUESTS.length * 2} backend views agree`);
+  assert.equal(backend.requests.length, HAP_REQUESTS.length * 4);
+  assert.deepEqual(diffs, []);
+  // the backend hears of the header's client, not of the connecting proxy
+  assert.match(view(backend.requests[0]), /x-forwarded-for: 203\.0\.113\.9 \|/);
 });
 
 const REFUSED: readonly [string, RegExp][] = [

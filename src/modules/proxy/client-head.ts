@@ -25,6 +25,7 @@ export function clientHeadOf(req: RequestCtx, bodyLength: number | null): Client
     localAddr: req.localAddr,
     localPort: req.localPort,
     scheme: req.scheme,
+    socketScheme: raw.peer.tls ? 'https' : 'http',
     host: sentHost ? req.host : null,
     remoteUser: req.env.get('REMOTE_USER') ?? null,
     bodyLength,

@@ -19,6 +19,11 @@ export interface HopInfo {
   readonly localAddr: string;
   readonly localPort: number;
   readonly scheme: 'http' | 'https';
+  /**
+   * The scheme of the socket the client reached (lighttpd: con->srv_socket->is_ssl): what `proto=` names
+   * unless mod_extforward changed the scheme; not the https a PROXY header's SSL TLV gave the connection.
+   */
+  readonly socketScheme: 'http' | 'https';
   /** The client's Host; null when none was sent. */
   readonly host: string | null;
   /** REMOTE_USER set by authentication; null when none. */
@@ -49,7 +54,7 @@ export function forwardedElement(opts: ForwardedOpts, hop: HopInfo): string {
     const local = hop.localAddr.includes(':') ? `[${hop.localAddr}]` : hop.localAddr;
     parts.push(`by=${quoteForwarded(`${local}:${hop.localPort}`)}`);
   }
-  if (opts.proto) parts.push(`proto=${hop.actualProto ?? hop.scheme}`);
+  if (opts.proto) parts.push(`proto=${hop.actualProto ?? hop.socketScheme}`);
   if (opts.host && hop.host !== null && hop.host !== '') parts.push(`host=${quoteForwarded(hop.host)}`);
   if (opts.remoteUser && hop.remoteUser !== null) parts.push(`remote_user=${quoteForwarded(hop.remoteUser)}`);
   return parts.join(';');

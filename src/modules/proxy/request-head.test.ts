@@ -13,6 +13,7 @@ function client(over: Partial<ClientHead> & { rawHeaders: readonly string[] }): 
     localAddr: '127.0.0.1',
     localPort: 18175,
     scheme: 'http',
+    socketScheme: 'http',
     host: i >= 0 ? (over.rawHeaders[i + 1] ?? null) : null,
     remoteUser: null,
     bodyLength: 0,
