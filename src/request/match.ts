@@ -9,7 +9,6 @@ import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import type { CondField, ConfigBlock, ConfigValue, Condition } from '../config/tree.js';
 import { headerOf, setCapture, type RequestCtx } from './context.js';
 import { canonicalIPv6 } from '../config/host-normalize.js';
-import { stripPort } from './host.js';
 import { parseNumericHost } from '../net/numeric-host.js';
 
 type Tester = (value: string) => boolean;
@@ -82,9 +81,13 @@ function hostTester(spec: string, exactOnly: boolean): Tester {
     if (canon !== null) want = `[${canon}]${want.slice(close + 1)}`;
   }
   if (exactOnly) return (v) => v === want;
-  const wantHasPort = stripPort(want) !== want;
-  // lighttpd: `$HTTP["host"] == "name"` also matches "name:<port>" (up to 5 digits)
-  return (v) => v === want || (!wantHasPort && v.startsWith(want + ':') && /^[0-9]{1,5}$/.test(v.slice(want.length + 1)));
+  // lighttpd compares the names whether or not either side has a `:port`: "name" matches "name:<port>"
+  // (up to 5 characters after the colon) and "name:port" matches "name"; of equal length, exactly
+  return (v) => {
+    if (v.length === want.length || v.length === 0) return v === want;
+    if (v.length > want.length) return v.charCodeAt(want.length) === 0x3a && v.length - want.length <= 6 && v.startsWith(want);
+    return want.charCodeAt(v.length) === 0x3a && want.startsWith(v);
+  };
 }
 
 function equalityTester(cond: Condition, block: ConfigBlock): Tester {

@@ -162,6 +162,8 @@ $HTTP["url"] =~ "^/r302/(.*)$" {
 }
 $HTTP["url"] =~ "^/r307" { url.redirect = ( "^/r307(.*)" => "/t$1" ) url.redirect-code = 307 }
 $HTTP["host"] == "vhost.example" { server.document-root = "${vhost}" }
+$HTTP["host"] == "portcond.example:8080" { url.access-deny = ( "" ) }
+$HTTP["host"] =^ "neport." { $HTTP["host"] != "neport.example:81" { setenv.add-response-header = ( "X-Ne" => "1" ) } }
 $HTTP["host"] =~ "^www\\.(.*)$" { url.redirect = ( "^/(.*)" => "http://%1/$1" ) }
 $HTTP["url"] =^ "/loop/" { url.rewrite-repeat = ( "^/loop/(.*)" => "/loop/x$1" ) }
 $HTTP["url"] =^ "/listing/" { dir-listing.activate = "enable" }
