@@ -185,11 +185,13 @@ function parseRequestLine(h: RequestHead, text: string, lineEnd: number, strict:
     while (protoStart > 0 && text.charCodeAt(protoStart - 1) !== 0x20) protoStart--;
   }
   const sp = text.indexOf(' ');
-  h.method = text.slice(0, sp);
-  if (!KNOWN_METHODS.has(h.method)) {
+  const method = text.slice(0, sp);
+  if (!KNOWN_METHODS.has(method)) {
+    // lighttpd keeps no method then (the access log's %m and %r show none)
     fail(h, 501, 'unknown http-method');
     return;
   }
+  h.method = method;
   let uri = sp + 1;
   if (uri === protoStart) {
     fail(h, 400, 'no uri specified');

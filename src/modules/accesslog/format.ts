@@ -127,6 +127,11 @@ function timeField(arg: string, d: RequestDone, req: RequestCtx): string {
   }
 }
 
+/** The request's protocol as lighttpd logs it: nothing when the request line failed before its version was read. */
+function protocolOf(req: RequestCtx): string {
+  return req.raw.head.version === null ? '' : req.protocol;
+}
+
 function durationField(arg: string, micros: number): string {
   switch (arg) {
     case 'ms':
@@ -168,7 +173,7 @@ function renderSpec(f: { spec: string; arg: string }, x: LineInput): string {
     case 'f':
       return req.physicalPath ? esc(req.physicalPath) : '-';
     case 'H':
-      return req.protocol;
+      return protocolOf(req);
     case 'i': {
       const v = req.headers.get(f.arg.toLowerCase());
       return v === undefined ? '-' : esc(v);
@@ -194,7 +199,7 @@ function renderSpec(f: { spec: string; arg: string }, x: LineInput): string {
     case 'q':
       return esc(req.query);
     case 'r':
-      return esc(`${req.method} ${req.targetOrig} ${req.protocol}`);
+      return esc(`${req.method} ${req.targetOrig} ${protocolOf(req)}`);
     case 's':
       return String(done.status);
     case 't':
