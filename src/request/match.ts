@@ -61,16 +61,34 @@ function addressTester(spec: string): Tester {
   const list = new BlockList();
   const family = isIPv4(s) ? 'ipv4' : isIPv6(s) ? 'ipv6' : null;
   if (family === null) return () => false;
-  if (prefix !== null && Number.isInteger(prefix)) list.addSubnet(s, prefix, family);
+  const hasMask = prefix !== null && Number.isInteger(prefix);
+  if (hasMask && prefix !== null) list.addSubnet(s, prefix, family);
   else list.addAddress(s, family);
+  // lighttpd sock_addr_is_addr_eq(_bits): an IPv4 client equals an IPv6 value only when that is a v4-mapped
+  // address with a mask, and then only its last 32 bits count (under the mask's bits past 96)
+  const v4 = family === 'ipv6' && hasMask && prefix !== null ? mappedV4Tester(s, prefix) : null;
   return (v) => {
     const addr = v.startsWith('[') && v.endsWith(']') ? v.slice(1, -1) : v;
-    if (isIPv4(addr)) return list.check(addr, 'ipv4') || list.check(`::ffff:${addr}`, 'ipv6');
+    if (isIPv4(addr)) return family === 'ipv4' ? list.check(addr, 'ipv4') || list.check(`::ffff:${addr}`, 'ipv6') : v4 !== null && v4(addr);
     if (isIPv6(addr)) return list.check(addr, 'ipv6');
     // a forwarded address keeps mod_extforward's text: inet_aton forms (`001.2.3.4`, `10.1`) compare as the address
     const n = parseNumericHost(addr);
     return n !== null && list.check(n.address, n.family);
   };
+}
+
+/** For an IPv6 value with a mask: the test of an IPv4 client against it (null: never equal). */
+function mappedV4Tester(addr: string, prefix: number): Tester | null {
+  const canon = canonicalIPv6(addr);
+  const m = canon === null ? null : /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canon);
+  if (!m) return null;
+  const hi = parseInt(m[1] ?? '0', 16);
+  const lo = parseInt(m[2] ?? '0', 16);
+  const bits = Math.min(32, prefix - 96);
+  if (bits <= 0) return () => true;
+  const list = new BlockList();
+  list.addSubnet(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`, bits, 'ipv4');
+  return (v) => list.check(v, 'ipv4');
 }
 
 function hostTester(spec: string, exactOnly: boolean): Tester {

@@ -187,6 +187,11 @@ $HTTP["url"] =^ "/etagm/" { etag.use-mtime = "disable" etag.use-size = "disable"
 $HTTP["url"] =^ "/idxabs/" { index-file.names = ( "/index.html" ) }
 $HTTP["url"] =^ "/denyhtml/" { url.access-deny = ( ".html" ) }
 $HTTP["url"] =^ "/small/" { mimetype.assign = ( "" => "C", ".txt" => "T" ) }
+$HTTP["url"] =^ "/cond/ip" {
+  $HTTP["remote-ip"] == "::ffff:127.0.0.1" { setenv.set-response-header = ( "X-Cond" => "mapped" ) }
+  else $HTTP["remote-ip"] == "::/64" { setenv.set-response-header = ( "X-Cond" => "v6-net" ) }
+  else $HTTP["remote-ip"] == "::ffff:127.0.0.0/104" { setenv.set-response-header = ( "X-Cond" => "mapped-mask" ) }
+}
 $HTTP["host"] =~ "^(sub)\\.example\\.org$" { url.redirect = ( "^/(.*)$" => "https://\${url.authority}/$1?h=%0&h1=%1" ) url.redirect-code = 308 }
 `;
 }

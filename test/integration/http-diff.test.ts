@@ -27,7 +27,7 @@ const ALLOWED: Readonly<Record<string, string>> = {};
 /** Cases whose answer legitimately contains the secret (lighttpd follows symlinks by default). */
 const FOLLOWS_SYMLINK_OUT = new Set(['static /link-out.txt']);
 
-const COMPARED = ['content-type', 'content-length', 'content-range', 'location', 'etag', 'last-modified', 'allow', 'x-global', 'x-sub', 'x-set', 'x-post', 'x-branch', 'x-ne'] as const;
+const COMPARED = ['content-type', 'content-length', 'content-range', 'location', 'etag', 'last-modified', 'allow', 'x-global', 'x-sub', 'x-set', 'x-post', 'x-branch', 'x-ne', 'x-cond'] as const;
 
 interface Answer {
   readonly summary: string;
