@@ -190,7 +190,8 @@ export class Evaluator {
     const loc = ctx.locOf(dollar);
     let regex: RegExp | null = null;
     if (op === '=~' || op === '!~') {
-      const compiled = compileConditionRegex(value);
+      // lighttpd compiles the stored value: normalised for the query string and for sockets
+      const compiled = compileConditionRegex(runtimeValue);
       if (!compiled.ok) {
         ctx.report('error', 'TSW_CONFIG_BAD_REGEX', `${compiled.message} in ${text}`, firstToken(operandExpr) ?? dollar);
         return null;

@@ -145,6 +145,8 @@ const MORE: DiffCase[] = [
     '/keepq/hello.txt', '/rnf/a/hello.txt', '/rnf/b/range.txt', '/rnf/a/sub/', '/%73ub', '/%73ub/', '/sub/index.html',
   ]),
   { name: 'cond remote-ip v4-mapped', request: get('/cond/ip') },
+  { name: 'cond querystring %2f', request: get('/cond/qs?a=%2F') },
+  { name: 'cond querystring utf-8', request: get('/cond/qs?b=%C3%A9') },
   { name: 'more host %0 308', request: get('/x/y?z', 'Host: sub.example.org') },
   { name: 'more host port no match', request: get('/hello.txt', 'Host: sub.example.org:8080') },
   { name: 'more If-Range etag match', request: get('/range.txt', 'Range: bytes=0-4', 'If-Range: @ETAG:range.txt@') },

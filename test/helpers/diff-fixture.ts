@@ -192,6 +192,10 @@ $HTTP["url"] =^ "/cond/ip" {
   else $HTTP["remote-ip"] == "::/64" { setenv.set-response-header = ( "X-Cond" => "v6-net" ) }
   else $HTTP["remote-ip"] == "::ffff:127.0.0.0/104" { setenv.set-response-header = ( "X-Cond" => "mapped-mask" ) }
 }
+$HTTP["url"] =^ "/cond/qs" {
+  $HTTP["querystring"] =~ "^a=%2f" { setenv.set-response-header = ( "X-Cond" => "lower-hex" ) }
+  else $HTTP["querystring"] == "b=\u00e9" { setenv.set-response-header = ( "X-Cond" => "utf-8" ) }
+}
 $HTTP["host"] =~ "^(sub)\\.example\\.org$" { url.redirect = ( "^/(.*)$" => "https://\${url.authority}/$1?h=%0&h1=%1" ) url.redirect-code = 308 }
 `;
 }
