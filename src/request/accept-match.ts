@@ -23,7 +23,7 @@ function testAtAccept(block: ConfigBlock, socket: string, remoteAddr: string | n
   if (block.isPlainElse) return 'true';
   if (cond.field === 'remote-ip' && remoteAddr === null) return 'maybe';
   const value = cond.field === 'socket' ? socket : (remoteAddr ?? '');
-  return testValue(cond, block, value) === null ? 'false' : 'true';
+  return testValue(cond, value) === null ? 'false' : 'true';
 }
 
 /** The verdict on `block` for a connection on `socket` from `remoteAddr` (memo: by block id, per connection). */

@@ -6,7 +6,7 @@
  * its own condition holds. `=~` captures are kept per block for `%N`.
  */
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
-import type { CondField, ConfigBlock, ConfigValue, Condition } from '../config/tree.js';
+import type { CondField, ConfigBlock, Condition } from '../config/tree.js';
 import { headerOf, setCapture, type RequestCtx } from './context.js';
 import { canonicalIPv6 } from '../config/host-normalize.js';
 import { parseNumericHost } from '../net/numeric-host.js';
@@ -91,14 +91,11 @@ function mappedV4Tester(addr: string, prefix: number): Tester | null {
   return (v) => list.check(v, 'ipv4');
 }
 
-function hostTester(spec: string, exactOnly: boolean): Tester {
-  let want = spec.toLowerCase();
-  if (want.startsWith('[')) {
-    const close = want.indexOf(']');
-    const canon = close > 0 ? canonicalIPv6(want.slice(1, close)) : null;
-    if (canon !== null) want = `[${canon}]${want.slice(close + 1)}`;
-  }
-  if (exactOnly) return (v) => v === want;
+function hostTester(spec: string): Tester {
+  // the value was normalised at startup (IP literals canonical) but keeps its case, as in lighttpd: "A.Example"
+  // never equals a request host, which is lower case; a value starting with '/' is compared as it is
+  const want = spec;
+  if (want.startsWith('/')) return (v) => v === want;
   // lighttpd compares the names whether or not either side has a `:port`: "name" matches "name:<port>"
   // (up to 5 characters after the colon) and "name:port" matches "name"; of equal length, exactly
   return (v) => {
@@ -108,11 +105,11 @@ function hostTester(spec: string, exactOnly: boolean): Tester {
   };
 }
 
-function equalityTester(cond: Condition, block: ConfigBlock): Tester {
+function equalityTester(cond: Condition): Tester {
   let t = equalityCache.get(cond);
   if (t) return t;
   if (cond.field === 'remote-ip') t = addressTester(cond.value);
-  else if (cond.field === 'host') t = hostTester(cond.value, blockUsesCaptures(block));
+  else if (cond.field === 'host') t = hostTester(cond.value);
   else t = (v) => v === cond.value;
   equalityCache.set(cond, t);
   return t;
@@ -135,29 +132,18 @@ function regexOf(cond: Condition): RegExp | null {
   return re;
 }
 
-function valueUsesCaptures(v: ConfigValue): boolean {
-  if (v.type === 'string') return /%[0-9{]/.test(v.value);
-  if (v.type === 'array') return v.items.some((i) => valueUsesCaptures(i.value));
-  return false;
-}
-
-/** Whether url.redirect / url.rewrite* values of the block use `%N` (lighttpd then drops host port tolerance). */
-export function blockUsesCaptures(block: ConfigBlock): boolean {
-  return block.entries.some((e) => /^url\.(redirect|rewrite)/i.test(e.key) && valueUsesCaptures(e.value));
-}
-
 /** Evaluates one condition; returns the captures for a matching `=~` (else an empty list), or null. */
-export function testCondition(cond: Condition, block: ConfigBlock, req: RequestCtx): readonly string[] | null {
-  return testValue(cond, block, fieldValue(cond, req));
+export function testCondition(cond: Condition, req: RequestCtx): readonly string[] | null {
+  return testValue(cond, fieldValue(cond, req));
 }
 
 /** Evaluates one condition against the value of its field (see testCondition). */
-export function testValue(cond: Condition, block: ConfigBlock, v: string): readonly string[] | null {
+export function testValue(cond: Condition, v: string): readonly string[] | null {
   switch (cond.op) {
     case '==':
-      return equalityTester(cond, block)(v) ? [] : null;
+      return equalityTester(cond)(v) ? [] : null;
     case '!=':
-      return equalityTester(cond, block)(v) ? null : [];
+      return equalityTester(cond)(v) ? null : [];
     case '=^':
       return v.startsWith(cond.value) ? [] : null;
     case '!^':
@@ -223,7 +209,7 @@ export class MatchState {
     if (block.parent && !this.matches(block.parent)) return false;
     if (block.elsePrev && this.#chainTaken(block.elsePrev)) return false;
     if (block.isPlainElse || !block.condition) return true;
-    const caps = testCondition(block.condition, block, this.#req);
+    const caps = testCondition(block.condition, this.#req);
     if (caps === null) return false;
     if (caps.length > 0) setCapture(this.#req, block.id, caps);
     return true;

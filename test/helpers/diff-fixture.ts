@@ -196,6 +196,12 @@ $HTTP["url"] =^ "/cond/qs" {
   $HTTP["querystring"] =~ "^a=%2f" { setenv.set-response-header = ( "X-Cond" => "lower-hex" ) }
   else $HTTP["querystring"] == "b=\u00e9" { setenv.set-response-header = ( "X-Cond" => "utf-8" ) }
 }
+$HTTP["url"] =^ "/cond/cap." { url.redirect = ( "" => "/dest?c=%0" ) }
+$HTTP["url"] =^ "/cond/ne" { $HTTP["host"] != "ne.example" { url.redirect = ( "" => "/ne?c=%0" ) } }
+$HTTP["url"] =^ "/cond/ipcap" { $HTTP["remote-ip"] == "127.0.0.0/8" { url.redirect = ( "" => "/ip?c=%0" ) } }
+$HTTP["host"] == "pct.example" { url.redirect = ( "" => "/p?x=%%1" ) }
+$HTTP["url"] =^ "/cond/sock" { $SERVER["socket"] =^ "127.0.0." { url.redirect = ( "" => "/s?c=%0" ) } }
+$HTTP["host"] == "Case.Example" { setenv.set-response-header = ( "X-Cond" => "upper-case value" ) }
 $HTTP["host"] =~ "^(sub)\\.example\\.org$" { url.redirect = ( "^/(.*)$" => "https://\${url.authority}/$1?h=%0&h1=%1" ) url.redirect-code = 308 }
 `;
 }
