@@ -41,8 +41,11 @@ export function fieldValue(cond: Condition, req: RequestCtx): string {
       return headerOf(req, 'cookie');
     case 'language':
       return headerOf(req, 'accept-language');
-    case 'header':
-      return headerOf(req, cond.tag);
+    case 'header': {
+      const name = cond.tag.toLowerCase();
+      // lighttpd normalises the Host header in place (lower case, default port and trailing dot gone): the authority
+      return name === 'host' ? req.host : (req.headers.get(name) ?? '');
+    }
     case 'socket':
       return req.serverSocket;
   }
