@@ -34,10 +34,13 @@ export async function sendErrorDocument(res: HttpResponse, status: number, error
   res.end(data);
 }
 
-/** Sends a status without a body (3xx redirects, OPTIONS 200): `Content-Length: 0`. */
+/**
+ * Sends a status without a body (3xx redirects, OPTIONS 200): `Content-Length: 0`, except for 204, 304 and
+ * answers to HEAD (lighttpd's http_response_write_prepare adds it only where a body could be).
+ */
 export function sendEmpty(res: HttpResponse, status: number, extra: Readonly<Record<string, string>>): void {
   for (const [k, v] of Object.entries(extra)) res.setHeader(k, v);
-  if (status !== 204 && status !== 304) res.setHeader('Content-Length', '0');
+  if (status !== 204 && status !== 304 && !res.isHead) res.setHeader('Content-Length', '0');
   res.writeHead(status);
   res.end();
 }
