@@ -35,7 +35,14 @@ export async function finish(run: RequestRun, res: HttpResponse, result: RouteRe
   if (status >= 400) {
     const core = run.pass.core;
     const handler = core.errorHandler !== '' ? core.errorHandler : (status === 403 || status === 404) && core.errorHandler404 !== '' ? core.errorHandler404 : '';
-    if (handler !== '' && !run.redispatched && handler.startsWith('/') && run.bodyError === 0) {
+    if (handler !== '' && !run.redispatched && !handler.startsWith('/') && run.bodyError === 0) {
+      // lighttpd parses the handler as the new request target, and one without a leading '/' is a bad
+      // request: server.error-handler-404 answers that 400; server.error-handler restores the original
+      // status, but its request reset has dropped what the modules prepared for the response (setenv)
+      run.redispatched = true;
+      if (core.errorHandler === '') status = 400;
+      else run.hooksPass = null;
+    } else if (handler !== '' && !run.redispatched && run.bodyError === 0) {
       run.redispatched = true;
       const keepStatus = core.errorHandler !== '';
       const n = normaliseTarget(handler, app.pipeline.url);

@@ -158,6 +158,9 @@ const MORE: DiffCase[] = [
   { name: 'cond %N socket prefix', request: get('/cond/sock') },
   { name: 'cond host value case', request: get('/hello.txt', 'Host: case.example') },
   { name: 'cond Host header normalized', request: get('/cond/hh', 'Host: HH.Example.:80') },
+  // a handler without a leading '/' is not a request target: -404 answers 400, server.error-handler keeps the status
+  ...many('error handler relative', ['/ehrel/missing', '/ehrel/', '/ehrel2/missing']),
+  { name: 'error handler relative HEAD', request: req('HEAD', '/ehrel/missing') },
   { name: 'more host %0 308', request: get('/x/y?z', 'Host: sub.example.org') },
   { name: 'more host port no match', request: get('/hello.txt', 'Host: sub.example.org:8080') },
   { name: 'more If-Range etag match', request: get('/range.txt', 'Range: bytes=0-4', 'If-Range: @ETAG:range.txt@') },

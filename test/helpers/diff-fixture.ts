@@ -181,6 +181,8 @@ $REQUEST_HEADER["X-Block"] == "yes" { url.access-deny = ( "" ) }
 $HTTP["url"] =~ "^/cond-else" { setenv.add-response-header = ( "X-Branch" => "if" ) }
 else $HTTP["url"] =~ "^/hello" { setenv.add-response-header = ( "X-Branch" => "elif" ) }
 $HTTP["url"] =^ "/eh404/" { server.error-handler-404 = "/hello.txt" }
+$HTTP["url"] =^ "/ehrel/" { server.error-handler-404 = "hello.txt" }
+$HTTP["url"] =^ "/ehrel2/" { server.error-handler = "hello.txt" }
 $HTTP["url"] =^ "/eh/" { server.error-handler = "/range.txt" }
 $HTTP["url"] =^ "/etagx/" { etag.use-inode = "disable" }
 $HTTP["url"] =^ "/etagm/" { etag.use-mtime = "disable" etag.use-size = "disable" }
