@@ -101,4 +101,25 @@ probe.tag = "file:served"
   const ok = await fetch(`${s.base}/pub.txt`);
   assert.equal(ok.status, 200);
   await ok.arrayBuffer();
+  // lighttpd: mod_cgi and a check-local fastcgi host take only files that exist; a missing one is 404
+  for (const p of ['/missing.php', '/missing.pl']) {
+    const r = await fetch(`${s.base}${p}`);
+    assert.equal(r.status, 404, p);
+    await r.arrayBuffer();
+  }
+});
+
+test('unsupported fastcgi host with "check-local" => "disable": its URLs get 503 whether or not the file exists', async (t) => {
+  const s = await startTestServer(
+    t,
+    `server.modules = ("mod_fastcgi")
+fastcgi.server = ( ".php" => (( "socket" => "/tmp/php.sock", "check-local" => "disable" )) )
+`,
+    { files: { 'index.php': '<?php secret ?>' } },
+  );
+  for (const p of ['/index.php', '/missing.php']) {
+    const r = await fetch(`${s.base}${p}`);
+    assert.equal(r.status, 503, p);
+    assert.doesNotMatch(await r.text(), /secret/);
+  }
 });
