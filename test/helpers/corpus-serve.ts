@@ -5,27 +5,16 @@
  * reason instead of a port.
  */
 import { spawn } from 'node:child_process';
-import { connect } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { loadConfig } from '../../src/config/load.js';
 import { formatDiagnostic } from '../../src/diagnostics.js';
 import { startServer } from '../../src/main.js';
 import { LIGHTTPD_BIN } from './lighttpd.js';
 import type { PreparedCopy } from './corpus-entry.js';
+import { canConnect } from './wait.js';
 
 /** A started server, or why it did not start. */
 export type Started = { readonly ok: true; readonly port: number; stop(): Promise<void>; log(): string } | { readonly ok: false; readonly reason: string };
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
 
 /** The lines that say why a start failed (not warnings, notes or the start line). */
 function firstLines(text: string): string {

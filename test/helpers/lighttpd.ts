@@ -5,10 +5,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import { canConnect } from './wait.js';
 
 /** Path of the oracle binary. */
 export const LIGHTTPD_BIN = '/usr/sbin/lighttpd';
@@ -28,17 +29,6 @@ export function freePort(): Promise<number> {
       const port = a !== null && typeof a === 'object' ? a.port : 0;
       srv.close(() => resolve(port));
     });
-  });
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
   });
 }
 

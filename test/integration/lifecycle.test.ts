@@ -7,24 +7,13 @@ import { join } from 'node:path';
 import { startTestServer, tempDir } from '../helpers/server.js';
 import { createProbeModule } from '../helpers/probe-module.js';
 import { freePort } from '../helpers/lighttpd.js';
-import { connect } from 'node:net';
 import { BIN, REPO_ROOT, startCli } from '../helpers/run-cli.js';
 import type { TestContext } from 'node:test';
+import { canConnect } from '../helpers/wait.js';
 
 async function waitUntil(cond: () => boolean, ms = 15000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!cond() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 }
 
 interface Child {
