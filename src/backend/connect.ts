@@ -5,6 +5,7 @@ import net from 'node:net';
 import { ConnectFailure, connectHandle } from '../net/connect-handle.js';
 import type { HandleReads, HandleStream } from '../net/handle-stream.js';
 import type { BackendAddress } from './spec.js';
+import { strerror } from '../strerror.js';
 
 /** A connect failure with the errno-style code (`ECONNREFUSED`, `ETIMEDOUT`, …). */
 export class BackendConnectError extends Error {
@@ -19,22 +20,7 @@ export class BackendConnectError extends Error {
 
 /** Text lighttpd's logs show for common connect errors (strerror). */
 export function describeErrno(code: string): string {
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'Connection refused';
-    case 'ETIMEDOUT':
-      return 'Connection timed out';
-    case 'ENOENT':
-      return 'No such file or directory';
-    case 'EHOSTUNREACH':
-      return 'No route to host';
-    case 'ENETUNREACH':
-      return 'Network is unreachable';
-    case 'EACCES':
-      return 'Permission denied';
-    default:
-      return code;
-  }
+  return strerror(code) ?? code;
 }
 
 /** How a backend socket reads (Node's `onread` socket option). */

@@ -31,6 +31,7 @@ import { RawSocket } from './raw-socket.js';
 import { closedSocket, socketAround } from './socket-around.js';
 import { shareReads, streamReads } from './socket-io.js';
 import { streamFromRaw } from './stream-from-raw.js';
+import { unmapV4 } from '../net/numeric-host.js';
 
 type ConnState = 'head' | 'request' | 'upgrade' | 'linger' | 'closed';
 
@@ -82,10 +83,6 @@ function isUpgradeCandidate(head: RequestHead): boolean {
   if (head.version !== '1.1' || head.bodyLength !== 0) return false;
   const connection = head.headers.get('connection');
   return head.headers.has('upgrade') && connection !== undefined && hasToken(connection, 'upgrade');
-}
-
-function unmapV4(addr: string): string {
-  return addr.startsWith('::ffff:') && addr.includes('.') ? addr.slice(7) : addr;
 }
 
 /** The engine's 'error' listener: 'close' follows, nothing to report (lighttpd drops ECONNRESET quietly). */

@@ -12,6 +12,7 @@
 import type { EngineSocket } from './engine-socket.js';
 import { tick } from './clock.js';
 import { RawSocket } from './raw-socket.js';
+import { unmapV4 } from '../net/numeric-host.js';
 
 /** Connection-level facts a preface learnt (PROXY v2 TLVs): lighttpd's per-connection env. */
 export interface ConnFacts {
@@ -57,8 +58,7 @@ function ignoreError(): void {
 
 /** IPv4-mapped IPv6 shown as IPv4, as the engine shows peers. */
 export function plainPeerAddress(socket: EngineSocket): string {
-  const a = socket.remoteAddress ?? '';
-  return a.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a;
+  return unmapV4(socket.remoteAddress ?? '');
 }
 
 /** One connection waiting for its first read (see the file header). */

@@ -3,20 +3,13 @@
  * through the stat cache, or the reason it does not in strerror words for the error log.
  */
 import { lookupPath, type StatCacheEngine } from '../http/stat-cache.js';
-
-const STRERROR: Readonly<Record<string, string>> = {
-  ENOENT: 'No such file or directory',
-  ENOTDIR: 'Not a directory',
-  EACCES: 'Permission denied',
-  ENAMETOOLONG: 'File name too long',
-  ELOOP: 'Too many levels of symbolic links',
-};
+import { strerror } from '../strerror.js';
 
 /** `true` when `path` is a directory, else the error text lighttpd's log_perror would print. */
 export function directoryCheck(path: string, engine: StatCacheEngine): true | string {
   const st = lookupPath(path, engine);
-  if (typeof st === 'string') return STRERROR[st] ?? st;
-  return st.isDirectory() ? true : STRERROR.ENOTDIR ?? 'Not a directory';
+  if (typeof st === 'string') return strerror(st) ?? st;
+  return st.isDirectory() ? true : strerror('ENOTDIR') ?? 'Not a directory';
 }
 
 /** The `server.stat-cache-engine` key as the vhost modules claim it (global scope, read once). */

@@ -116,7 +116,7 @@ function collect(spec: GuardSpec, values: BlockValues): Partial<GuardConf> {
         if (v.type === 'array') {
           for (const i of v.items) {
             if (i.key === null) continue;
-            const byFile = claim.afterFile === true && (key === 'cgi.assign' || !skipsLocalCheck(i.value));
+            const byFile = claim.afterFile === true && !skipsLocalCheck(i.value);
             (byFile ? fileKeys : gatewayKeys).push(i.key);
           }
         }

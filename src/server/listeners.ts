@@ -13,6 +13,7 @@ import { handleBodyError, handleRequest, handleUpgrade, type App } from './handl
 import { StartupError } from './startup-error.js';
 import { tlsAccept, type ListenerTls } from './tls-accept.js';
 import { listenerPreface } from './accept-preface.js';
+import { strerror } from '../strerror.js';
 
 /** A bound listener. */
 export interface BoundListener {
@@ -22,14 +23,6 @@ export interface BoundListener {
   readonly address: string;
   readonly port: number;
 }
-
-const OS_MESSAGES: Readonly<Record<string, string>> = {
-  EADDRINUSE: 'Address already in use',
-  EACCES: 'Permission denied',
-  EADDRNOTAVAIL: 'Cannot assign requested address',
-  ENOTFOUND: 'Name or service not known',
-  EAFNOSUPPORT: 'Address family not supported by protocol',
-};
 
 function errCode(e: unknown): string {
   return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : 'EIO';
@@ -140,6 +133,6 @@ export function listenerKey(spec: ListenSpec): string {
 
 function bindError(spec: ListenSpec, e: unknown): StartupError {
   const code = errCode(e);
-  const text = OS_MESSAGES[code] ?? (e instanceof Error ? e.message : String(e));
+  const text = strerror(code) ?? (e instanceof Error ? e.message : String(e));
   return new StartupError('TSW_LISTEN', `can't bind to socket: ${spec.token}: ${text}`, 'network.c.537');
 }

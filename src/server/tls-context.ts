@@ -10,19 +10,13 @@ import { createSecureContext, type SecureContext } from 'node:tls';
 import { StartupError } from './startup-error.js';
 import type { TlsSettings } from './tls-options.js';
 import { tlsProtocol } from './tls-protocol.js';
+import { strerror } from '../strerror.js';
 
 /** A built context and the warnings to log about the settings. */
 export interface BuiltTls {
   readonly context: SecureContext;
   readonly warnings: readonly string[];
 }
-
-const FILE_ERRORS: Readonly<Record<string, string>> = {
-  ENOENT: 'No such file or directory',
-  EACCES: 'Permission denied',
-  EISDIR: 'Is a directory',
-  ENOTDIR: 'Not a directory',
-};
 
 const CERT_BLOCK = /-----BEGIN CERTIFICATE-----[^-]*-----END CERTIFICATE-----/g;
 const KEY_BLOCK = /-----BEGIN ((?:RSA |EC |ENCRYPTED |DSA )?PRIVATE KEY)-----[^-]*-----END \1-----/;
@@ -36,7 +30,7 @@ function readText(path: string): string {
     return readFileSync(path, 'latin1');
   } catch (e) {
     const code = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : '';
-    return fail(`fdevent_load_file() ${path}: ${FILE_ERRORS[code] ?? (e instanceof Error ? e.message : String(e))}`, 'fdevent.c.647');
+    return fail(`fdevent_load_file() ${path}: ${strerror(code) ?? (e instanceof Error ? e.message : String(e))}`, 'fdevent.c.647');
   }
 }
 

@@ -4,12 +4,11 @@
  * process (the real reader with the same cwd and environment). A server that cannot start gives its
  * reason instead of a port.
  */
-import { spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { loadConfig } from '../../src/config/load.js';
 import { formatDiagnostic } from '../../src/diagnostics.js';
 import { startServer } from '../../src/main.js';
-import { LIGHTTPD_BIN } from './lighttpd.js';
+import { spawnLighttpd } from './lighttpd.js';
 import type { PreparedCopy } from './corpus-entry.js';
 import { canConnect } from './wait.js';
 
@@ -25,33 +24,19 @@ function firstLines(text: string): string {
 
 /** Starts `lighttpd -D -f main` and waits until `port` accepts connections. */
 export async function startOracle(copy: PreparedCopy, port: number): Promise<Started> {
-  const child = spawn(LIGHTTPD_BIN, ['-D', '-f', copy.main], { cwd: copy.dir, env: copy.env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => {
-    exited = true;
-    resolve();
-  }));
-  const stop = async (): Promise<void> => {
-    if (exited) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-    await exit;
-    clearTimeout(timer);
-  };
+  const child = spawnLighttpd(copy.main, copy.dir, copy.env);
   const deadline = Date.now() + 5000;
   while (!(await canConnect(port))) {
-    if (exited || Date.now() > deadline) {
-      await stop();
-      return { ok: false, reason: firstLines(err) || 'did not listen' };
+    if (child.exited() || Date.now() > deadline) {
+      await child.stop();
+      return { ok: false, reason: firstLines(child.stderr()) || 'did not listen' };
     }
     await new Promise((r) => setTimeout(r, 20));
   }
   // a backend that fails to spawn stops lighttpd just after it began listening
   await new Promise((r) => setTimeout(r, 150));
-  if (exited) return { ok: false, reason: firstLines(err) || 'exited after listening' };
-  return { ok: true, port, stop, log: () => err };
+  if (child.exited()) return { ok: false, reason: firstLines(child.stderr()) || 'exited after listening' };
+  return { ok: true, port, stop: child.stop, log: child.stderr };
 }
 
 /** Reads the copy with tswstunnel's reader and starts the server in this process. */

@@ -3,7 +3,7 @@
  * free loopback port with given config text, wait until it accepts connections, stop it (SIGTERM) in
  * `t.after`. `@PORT@`, `@PORT2@` and `@DIR@` in the text are replaced.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -30,6 +30,37 @@ export function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/** A `lighttpd -D -f conf` child: its stderr so far, whether it has exited, and a stop that waits for the exit. */
+export interface LighttpdChild {
+  readonly stderr: () => string;
+  readonly exited: () => boolean;
+  /** SIGTERM, then SIGKILL after 3 s; resolves once the process is gone. */
+  readonly stop: () => Promise<void>;
+}
+
+/** Spawns `lighttpd -D -f conf` in `cwd` (with `env` when given, else this process's environment). */
+export function spawnLighttpd(conf: string, cwd: string, env?: Readonly<Record<string, string>>): LighttpdChild {
+  const child = spawn(LIGHTTPD_BIN, ['-D', '-f', conf], { cwd, ...(env ? { env } : {}), stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.once('exit', () => {
+    exited = true;
+    resolve();
+  }));
+  return {
+    stderr: () => err,
+    exited: () => exited,
+    stop: async () => {
+      if (exited) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
 }
 
 /** A running lighttpd. */
@@ -59,30 +90,17 @@ export async function startLighttpd(t: TestContext, configText: string, o: Light
   const text = configText.replaceAll('@PORT2@', String(port2)).replaceAll('@PORT@', String(port)).replaceAll('@DIR@', dir);
   const conf = join(dir, 'lighttpd-oracle.conf');
   writeFileSync(conf, text);
-  const child: ChildProcess = spawn(LIGHTTPD_BIN, ['-D', '-f', conf], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  let exited = false;
-  const exitPromise = new Promise<void>((resolve) => child.once('exit', () => {
-    exited = true;
-    resolve();
-  }));
-  const stop = async (): Promise<void> => {
-    if (exited) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-    await exitPromise;
-    clearTimeout(timer);
-  };
+  const child = spawnLighttpd(conf, dir);
+  const stop = child.stop;
   t.after(stop);
   const deadline = Date.now() + (o.timeoutMs ?? 5000);
   while (!(await canConnect(port))) {
-    if (exited) throw new Error(`lighttpd exited at startup: ${err}`);
+    if (child.exited()) throw new Error(`lighttpd exited at startup: ${child.stderr()}`);
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`lighttpd did not listen on ${port}: ${err}`);
+      throw new Error(`lighttpd did not listen on ${port}: ${child.stderr()}`);
     }
     await new Promise((r) => setTimeout(r, 20));
   }
-  return { port, port2, base: `http://127.0.0.1:${port}`, dir, stderr: () => err, stop };
+  return { port, port2, base: `http://127.0.0.1:${port}`, dir, stderr: child.stderr, stop };
 }

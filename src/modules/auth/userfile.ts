@@ -5,6 +5,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { strerror } from '../../strerror.js';
 
 /** Where lookups report a bad line or an unreadable file (lighttpd logs and goes on). */
 export type FileLog = (message: string) => void;
@@ -12,14 +13,6 @@ export type FileLog = (message: string) => void;
 /** lighttpd's limit on a user file. */
 const MAX_FILE = 64 * 1024 * 1024;
 const MAX_LINE = 1024;
-
-const ERRNO_TEXT: Readonly<Record<string, string>> = {
-  ENOENT: 'No such file or directory',
-  EACCES: 'Permission denied',
-  EISDIR: 'Is a directory',
-  ENOTDIR: 'Not a directory',
-  EFBIG: 'File too large',
-};
 
 /** The file's text (latin1), or null after logging why it cannot be read. */
 async function load(path: string, log: FileLog): Promise<string | null> {
@@ -29,7 +22,7 @@ async function load(path: string, log: FileLog): Promise<string | null> {
     return data.toString('latin1');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? '';
-    log(`fdevent_load_file() ${path}: ${ERRNO_TEXT[code] ?? (code || String(e))}`);
+    log(`fdevent_load_file() ${path}: ${strerror(code) ?? (code || String(e))}`);
     return null;
   }
 }
