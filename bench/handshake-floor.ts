@@ -17,13 +17,14 @@
  *
  *   node dist/bench/handshake-floor.js [--rounds N] [--seconds S] [--compare ROOT]
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildTools, choosePinning, describeMachine, REPO_ROOT } from './env.js';
 import { cpuSeconds, startPinned, stopChild, waitForLine, type Child } from './proc.js';
 import { lighttpd, tswstunnel, tswstunnelAt, type Running, type StartContext } from './servers.js';
 import { median } from './stats.js';
+import { hostTimes, option, spread, stealPct } from './rounds.js';
 
 interface Server {
   readonly label: string;
@@ -33,19 +34,6 @@ interface Server {
   readonly child: Child;
   readonly rates: number[];
   readonly cpuPerCycle: number[];
-}
-
-function option(argv: readonly string[], flag: string, fallback: number): number {
-  const i = argv.indexOf(flag);
-  const v = i >= 0 ? Number(argv[i + 1]) : fallback;
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-}
-
-/** The host's cpu line: [steal, total] jiffies. */
-function hostTimes(): [number, number] {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
-  const v = line.trim().split(/\s+/).slice(1, 9).map(Number);
-  return [v[7] ?? 0, v.reduce((a, b) => a + b, 0)];
 }
 
 async function startFloor(label: string, script: string, cpus: string | undefined): Promise<Server> {
@@ -78,9 +66,8 @@ async function measure(wsload: string, cpus: string | undefined, s: Server, seco
 }
 
 function row(s: Server, lig: Server): string {
-  const fmt = (v: number[], digits: number): string => `${median(v).toFixed(digits)} (${Math.min(...v).toFixed(digits)}–${Math.max(...v).toFixed(digits)})`;
   const ratio = median(s.rates) / median(lig.rates);
-  return `| ${s.label} | ${fmt(s.rates, 0)} | ${fmt(s.cpuPerCycle, 1)} | ${ratio.toFixed(2)}× |`;
+  return `| ${s.label} | ${spread(s.rates, 0)} | ${spread(s.cpuPerCycle, 1)} | ${ratio.toFixed(2)}× |`;
 }
 
 async function main(): Promise<void> {
@@ -106,7 +93,7 @@ async function main(): Promise<void> {
     }
     servers.push(fromRunning('lighttpd 1.4.69', await lighttpd.start(ctx)));
     for (const s of servers) await measure(tools.wsload, pinning.load, s, 1); // warm-up, not counted
-    const [steal0, total0] = hostTimes();
+    const t0 = hostTimes();
     for (let i = 0; i < rounds; i++) {
       for (const s of servers) {
         const [rate, cpu] = await measure(tools.wsload, pinning.load, s, seconds);
@@ -114,8 +101,7 @@ async function main(): Promise<void> {
         s.cpuPerCycle.push(cpu);
       }
     }
-    const [steal1, total1] = hostTimes();
-    const steal = (100 * (steal1 - steal0)) / Math.max(1, total1 - total0);
+    const steal = stealPct(t0, hostTimes());
     const lig = servers[servers.length - 1];
     if (lig === undefined) return;
     console.log(describeMachine());

@@ -3,42 +3,11 @@
  * requests/s for a small file with keep-alive, and MB/s for one download of a 100 MiB file.
  * The files are generated in a temp dir and deleted afterwards.
  */
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { runHttpBench, type HttpScenario } from './http-run.js';
-import { lighttpdWith, tswstunnelWith, type ConfWriter } from './servers.js';
+import { lighttpdWith, tswstunnelWith } from './servers.js';
+import { BIG_MIB, makeDocroot, SMALL_BYTES, staticConf } from './static-site.js';
 import { runWrk } from './wrk.js';
-
-const SMALL_BYTES = 1024;
-const BIG_MIB = 100;
-
-function makeDocroot(): string {
-  const root = mkdtempSync(join(tmpdir(), 'tsw-bench-docroot-'));
-  writeFileSync(join(root, 'small.html'), `<!doctype html><title>small</title>${'x'.repeat(SMALL_BYTES - 34)}\n`);
-  const chunk = Buffer.alloc(1024 * 1024);
-  for (let i = 0; i < chunk.length; i++) chunk[i] = (i * 31) & 0xff;
-  const fd = openSync(join(root, 'big.bin'), 'w');
-  try {
-    for (let i = 0; i < BIG_MIB; i++) writeSync(fd, chunk);
-  } finally {
-    closeSync(fd);
-  }
-  return root;
-}
-
-function staticConf(docroot: string): ConfWriter {
-  return (port, ctx) =>
-    [
-      `server.document-root = "${docroot}"`,
-      `server.bind = "127.0.0.1"`,
-      `server.port = ${port}`,
-      `server.max-worker = 0`,
-      `server.errorlog = "${join(ctx.dir, 'error.log')}"`,
-      `mimetype.assign = ( ".html" => "text/html", ".bin" => "application/octet-stream" )`,
-      '',
-    ].join('\n');
-}
 
 /**
  * Not measured: the same load first, for 1 s (--quick) or 2 s, so both columns are measured warm (Node's
@@ -78,7 +47,7 @@ const big: HttpScenario = {
   },
 };
 
-const docroot = makeDocroot();
+const docroot = makeDocroot(true);
 try {
   const conf = staticConf(docroot);
   await runHttpBench(
