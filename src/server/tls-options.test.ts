@@ -7,6 +7,7 @@ import { DiagnosticList } from '../diagnostics.js';
 import { loadConfig } from '../config/load.js';
 import { readServerConf, type ListenSpec } from './server-config.js';
 import { LIGHTTPD_CIPHER_LIST, tlsProtocol } from './tls-protocol.js';
+import { NO_TLS } from './tls-options.js';
 import { sniMatches, sniRules } from './tls-sni.js';
 
 function listeners(text: string): readonly ListenSpec[] {
@@ -32,7 +33,7 @@ test('a socket block overrides the global ssl.* values it sets and keeps the oth
   const l = listeners('ssl.pemfile = "/a.pem"\nssl.ca-file = "/ca.pem"\n$SERVER["socket"] == ":8443" { ssl.engine = "enable"\nssl.pemfile = "/b.pem"\nssl.privkey = "/b.key" }\n');
   assert.deepEqual(
     { ...l[1]?.tls },
-    { engine: true, pemfile: '/b.pem', privkey: '/b.key', caFile: '/ca.pem', cipherList: '', confCmd: [] },
+    { ...NO_TLS, engine: true, pemfile: '/b.pem', privkey: '/b.key', caFile: '/ca.pem' },
   );
 });
 
@@ -105,4 +106,44 @@ $HTTP["url"] =^ "/x" { $HTTP["host"] == "e.test" { ssl.pemfile = "/e.pem" } }
   assert.deepEqual(pick(onMain, 'd.test'), []);
   assert.deepEqual(pick(onMain, 'e.test'), []);
   assert.deepEqual(diags.items, []);
+});
+
+test('client certificate keys: defaults, ssl.verifyclient.* aliases, socket inheritance, depth limited to 255', () => {
+  const l = listeners(`ssl.engine = "enable"
+ssl.pemfile = "/a.pem"
+ssl.verifyclient.ca-file = "/ca.pem"
+ssl.ca-dn-file = "/dn.pem"
+ssl.verifyclient.activate = "enable"
+$SERVER["socket"] == ":8443" { ssl.engine = "enable"
+  ssl.verifyclient.enforce = "disable"
+  ssl.verifyclient.depth = 300 }
+`);
+  const [main, other] = [l[0]?.tls, l[1]?.tls];
+  assert.deepEqual(
+    [main?.caFile, main?.caDnFile, main?.verifyActivate, main?.verifyEnforce, main?.verifyDepth],
+    ['/ca.pem', '/dn.pem', true, true, 9],
+  );
+  assert.deepEqual([other?.caFile, other?.verifyActivate, other?.verifyEnforce, other?.verifyDepth], ['/ca.pem', true, false, 255]);
+  assert.deepEqual([NO_TLS.verifyActivate, NO_TLS.verifyEnforce, NO_TLS.verifyDepth], [false, true, 9]);
+});
+
+test("CRL files as lighttpd applies them: with the block's CA file, the global one for every CA file, ignored alone", () => {
+  const l = listeners(`ssl.pemfile = "/a.pem"
+ssl.ca-crl-file = "/global.crl"
+$SERVER["socket"] == ":1" { ssl.engine = "enable"
+  ssl.ca-file = "/one.pem" }
+$SERVER["socket"] == ":2" { ssl.engine = "enable"
+  ssl.ca-file = "/two.pem"
+  ssl.verifyclient.ca-crl-file = "/two.crl" }
+$SERVER["socket"] == ":3" { ssl.engine = "enable"
+  ssl.ca-crl-file = "/alone.crl" }
+`);
+  assert.deepEqual(
+    l.slice(1).map((x) => [x.tls.caFile, x.tls.caCrlFile]),
+    [
+      ['/one.pem', '/global.crl'],
+      ['/two.pem', '/two.crl'],
+      ['', '/global.crl'],
+    ],
+  );
 });

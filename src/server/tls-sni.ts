@@ -1,6 +1,7 @@
 /**
- * SNI certificate selection (http-core.md §12.2): `ssl.pemfile` / `ssl.privkey` / `ssl.ca-file` inside
- * `$HTTP["host"]` blocks pick the certificate for a TLS client whose server name matches, the name
+ * SNI certificate selection (http-core.md §12.2): `ssl.pemfile` / `ssl.privkey` / `ssl.ca-file` (and the
+ * client certificate keys, `ssl.verifyclient.*`, `ssl.ca-dn-file`, `ssl.ca-crl-file`) inside
+ * `$HTTP["host"]` blocks pick the certificate and client check for a TLS client whose server name matches, the name
  * standing in for the Host. Supported are blocks reached from the global block through `$HTTP["host"]`
  * conditions only (optionally inside this listener's `$SERVER["socket"] == "…"` block), not members of
  * else chains; the last matching block wins, as later blocks override earlier ones in lighttpd.
@@ -15,9 +16,22 @@ export interface SniRule {
   readonly settings: TlsSettings;
 }
 
-const CERT_KEYS = ['ssl.pemfile', 'ssl.privkey', 'ssl.ca-file'];
+/** Keys a host block can set for the handshake: its certificate, and how client certificates are checked. */
+const CERT_KEYS = [
+  'ssl.pemfile',
+  'ssl.privkey',
+  'ssl.ca-file',
+  'ssl.ca-dn-file',
+  'ssl.ca-crl-file',
+  'ssl.verifyclient.ca-file',
+  'ssl.verifyclient.ca-dn-file',
+  'ssl.verifyclient.ca-crl-file',
+  'ssl.verifyclient.activate',
+  'ssl.verifyclient.enforce',
+  'ssl.verifyclient.depth',
+];
 
-/** Whether the block sets one of the certificate keys. */
+/** Whether the block sets one of the handshake keys (certificate or client verification). */
 export function setsCertificate(block: ConfigBlock): boolean {
   return CERT_KEYS.some((k) => findEntry(block, k) !== undefined);
 }
