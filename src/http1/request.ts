@@ -13,6 +13,7 @@ import type { HandleReads, HandleStream } from '../net/handle-stream.js';
 import type { EngineSocket } from './engine-socket.js';
 import type { ConnFacts } from './preface.js';
 import type { HttpVersion, RequestHead } from './request-head.js';
+import type { TlsClient } from '../net/tls-client.js';
 
 /** Request headers by lower-case name (node's IncomingMessage.headers shape, one string each). */
 export type RequestHeaders = Record<string, string | undefined>;
@@ -29,6 +30,8 @@ export interface Peer {
   readonly tls: boolean;
   /** What a preface learnt about the connection (PROXY v2 TLVs); absent on most connections. */
   readonly facts?: ConnFacts;
+  /** The TLS connection's handshake facts (mod_openssl's request environment); absent on plain ones. */
+  readonly tlsClient?: TlsClient;
 }
 
 /** What the request's body needs from its connection. */

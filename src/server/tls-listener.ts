@@ -23,7 +23,7 @@ export function buildListenerTls(tree: ConfigTree, spec: ListenSpec): { readonly
   const sni = rules.map((r) => {
     const built = buildTlsContext(r.settings);
     for (const w of built.warnings) if (!warnings.includes(w)) warnings.push(w);
-    return { conditions: r.conditions, context: built.context };
+    return { conditions: r.conditions, context: built.context, check: built.check };
   });
-  return { tls: { context: own.context, sni }, warnings };
+  return { tls: { context: own.context, check: own.check, sni }, warnings };
 }
