@@ -92,8 +92,20 @@ async function checkBasic(req: RequestCtx, res: HttpResponse, c: Check): Promise
   return invalid(req, res, c, () => basicChallenge(req, res, realm));
 }
 
+/**
+ * REMOTE_USER set before mod_auth: by this module for an earlier rule, or by mod_openssl from a verified
+ * client certificate (`ssl.verifyclient.username`, AUTH_TYPE SSL_CLIENT_VERIFY), which lighttpd's
+ * `extern` method and `auth.extern-authn` accept. Other REMOTE_USER values (mod_setenv) do not count:
+ * lighttpd sets those after mod_auth ran.
+ */
+function knownUser(req: RequestCtx, c: Check): string | undefined {
+  const own = c.verified.get(req);
+  if (own !== undefined) return own;
+  return req.env.get('AUTH_TYPE') === 'SSL_CLIENT_VERIFY' ? req.env.get('REMOTE_USER') : undefined;
+}
+
 function check(req: RequestCtx, res: HttpResponse, c: Check): Outcome | Promise<Outcome> {
-  const known = c.verified.get(req);
+  const known = knownUser(req, c);
   if (c.conf.externAuthn && known !== undefined && admits(c.rule.require, known)) return 'continue';
   switch (c.rule.method) {
     case 'extern':
