@@ -11,25 +11,16 @@
  */
 import { catalogueKeys } from '../config/key-catalogue.js';
 import type { ConfigEntry } from '../config/tree.js';
-import { sniPath } from '../server/tls-sni.js';
+import { HANDSHAKE_KEYS, sniPath } from '../server/tls-sni.js';
 import type { BlockValues, Module } from './module.js';
 import { setTlsEnv, type TlsEnvConf } from './tls-env.js';
 import { readBoolean } from './values.js';
 
 /** Keys the listeners or this module read, and keys lighttpd 1.4.69 itself ignores. */
 const USED = new Set([
+  ...HANDSHAKE_KEYS,
   'ssl.engine',
-  'ssl.pemfile',
-  'ssl.privkey',
-  'ssl.ca-file',
-  'ssl.ca-dn-file',
-  'ssl.ca-crl-file',
-  'ssl.verifyclient.ca-file',
-  'ssl.verifyclient.ca-dn-file',
-  'ssl.verifyclient.ca-crl-file',
   'ssl.verifyclient.activate',
-  'ssl.verifyclient.enforce',
-  'ssl.verifyclient.depth',
   'ssl.verifyclient.username',
   'ssl.verifyclient.exportcert',
   'ssl.cipher-list',
@@ -39,18 +30,7 @@ const USED = new Set([
   'debug.log-ssl-noise',
 ]);
 /** Keys the listeners read only from the global, `$SERVER["socket"]` and SNI `$HTTP["host"]` blocks. */
-const PER_SOCKET = new Set([
-  'ssl.pemfile',
-  'ssl.privkey',
-  'ssl.ca-file',
-  'ssl.ca-dn-file',
-  'ssl.ca-crl-file',
-  'ssl.verifyclient.ca-file',
-  'ssl.verifyclient.ca-dn-file',
-  'ssl.verifyclient.ca-crl-file',
-  'ssl.verifyclient.enforce',
-  'ssl.verifyclient.depth',
-]);
+const PER_SOCKET = new Set(HANDSHAKE_KEYS);
 
 const DEFAULTS: TlsEnvConf = { activate: false, username: '', exportCert: false };
 

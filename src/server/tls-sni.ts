@@ -16,8 +16,11 @@ export interface SniRule {
   readonly settings: TlsSettings;
 }
 
-/** Keys a host block can set for the handshake: its certificate, and how client certificates are checked. */
-const CERT_KEYS = [
+/**
+ * Keys the listeners read for the handshake (certificate, client certificate check), only from the
+ * global, `$SERVER["socket"] ==` and SNI `$HTTP["host"]` blocks.
+ */
+export const HANDSHAKE_KEYS: readonly string[] = [
   'ssl.pemfile',
   'ssl.privkey',
   'ssl.ca-file',
@@ -26,10 +29,12 @@ const CERT_KEYS = [
   'ssl.verifyclient.ca-file',
   'ssl.verifyclient.ca-dn-file',
   'ssl.verifyclient.ca-crl-file',
-  'ssl.verifyclient.activate',
   'ssl.verifyclient.enforce',
   'ssl.verifyclient.depth',
 ];
+
+/** Keys a host block can set for the handshake: the above, and whether client certificates are asked for. */
+const CERT_KEYS = [...HANDSHAKE_KEYS, 'ssl.verifyclient.activate'];
 
 /** Whether the block sets one of the handshake keys (certificate or client verification). */
 export function setsCertificate(block: ConfigBlock): boolean {
