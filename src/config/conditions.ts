@@ -4,7 +4,6 @@
  */
 import type { CondField, CondOp } from './tree.js';
 import { normalizeHost, normalizeRemoteIp } from './host-normalize.js';
-import { normalizeRuleKey } from '../http/subst.js';
 
 const HTTP_FIELDS: ReadonlyMap<string, CondField> = new Map<string, CondField>([
   ['url', 'url'],
@@ -90,17 +89,14 @@ export function negateOp(op: CondOp): CondOp {
 
 /**
  * Checks (and normalises for runtime use) a condition value as lighttpd does at parse time:
- * host names and sockets must be valid `host[:port]`, remote IPs valid addresses/masks; query-string values
- * and patterns are URL-normalised.
+ * host names and sockets must be valid `host[:port]`, remote IPs valid addresses/masks. Query-string values
+ * are finished later, once `server.http-parseopts` is known (query-conditions.ts).
  * Returns the value to compare at runtime, or null when lighttpd fails with `invalid IP addr`.
  */
 export function checkConditionValue(field: CondField, op: CondOp, value: string): string | null {
   const plain = op === '==' || op === '!=' || op === '=^' || op === '=$';
   if (field === 'host' && plain) return normalizeHost(value);
   if (field === 'remote-ip' && plain) return normalizeRemoteIp(value);
-  // lighttpd config_burl_normalize_cond: the query is compared in its normalised form, so the value (or
-  // pattern) is normalised too: `%2f` → `%2F`, non-ASCII bytes percent-encoded
-  if (field === 'querystring') return normalizeRuleKey(value);
   if (field === 'socket') {
     if (value.startsWith(':') || value.startsWith('[]') || value.startsWith('/') || value.startsWith('\\')) return value;
     return normalizeHost(value);

@@ -189,8 +189,9 @@ export class Evaluator {
     }
     const loc = ctx.locOf(dollar);
     let regex: RegExp | null = null;
-    if (op === '=~' || op === '!~') {
-      // lighttpd compiles the stored value: normalised for the query string and for sockets
+    // a query-string pattern is compiled after the whole config is read, from its final (maybe normalised) text
+    if ((op === '=~' || op === '!~') && field !== 'querystring') {
+      // lighttpd compiles the stored value: normalised for sockets
       const compiled = compileConditionRegex(runtimeValue);
       if (!compiled.ok) {
         ctx.report('error', 'TSW_CONFIG_BAD_REGEX', `${compiled.message} in ${text}`, firstToken(operandExpr) ?? dollar);

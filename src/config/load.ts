@@ -13,6 +13,7 @@ import { EvalContext } from './eval-context.js';
 import { evaluateText, fileIncludeReader, MAX_CONFIG_BYTES } from './include.js';
 import type { ConfigTree } from './tree.js';
 import { convertCaptureConditions } from './capture-conditions.js';
+import { finishQueryConditions } from './query-conditions.js';
 
 /** Where and how to read a config. */
 export interface LoadOptions {
@@ -57,6 +58,7 @@ function loadUnguarded(opts: LoadOptions): LoadResult {
   if (!(main instanceof Uint8Array)) return { tree: null, diagnostics: [main] };
   if (main.length > 0) evaluateText(ctx, fileIncludeReader, main, opts.file, []);
   if (!ctx.hasErrors) checkCoreKeys(ctx.blocks, ctx);
+  if (!ctx.hasErrors) finishQueryConditions(ctx.blocks, ctx);
   if (!ctx.hasErrors) convertCaptureConditions(ctx.blocks, ctx);
   const tree: ConfigTree = { blocks: ctx.blocks, global: ctx.global, file: opts.file };
   return { tree: ctx.hasErrors ? null : tree, diagnostics: ctx.diagnostics };

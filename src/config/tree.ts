@@ -78,7 +78,10 @@ export interface Condition {
   readonly tag: string;
   readonly field: CondField;
   readonly op: CondOp;
-  /** The (possibly simplified) operand: for `=~ "^/ws/"` this is `/ws/` with op `=^`. */
+  /**
+   * The (possibly simplified) operand: for `=~ "^/ws/"` this is `/ws/` with op `=^`. Hosts and sockets are
+   * normalised; a query-string value is URL-normalised when url-normalize is on (query-conditions.ts).
+   */
   readonly value: string;
   /** Exactly as `-p` prints it: `$HTTP["url"] =^ "/ws/"`. */
   readonly text: string;
