@@ -40,7 +40,7 @@ export function createRedirectModule(): Module<RedirectConf> {
       const out: { redirect?: RuleList; code?: number } = {};
       const rules = values.entries.get('url.redirect');
       if (rules) {
-        const r = compileRuleEntry(rules, report);
+        const r = compileRuleEntry(rules, values.block, report);
         if (r) out.redirect = { rules: r, blockId: values.block.id };
       }
       const code = values.entries.get('url.redirect-code');

@@ -45,13 +45,13 @@ function joinLists(values: BlockValues, report: DiagnosticSink, once: readonly s
     const e = values.entries.get(k);
     if (!e) continue;
     seen = true;
-    rules.push(...(compileRuleEntry(e, report) ?? []));
+    rules.push(...(compileRuleEntry(e, values.block, report) ?? []));
   }
   const repeatFrom = rules.length;
   const r = values.entries.get(repeat);
   if (r) {
     seen = true;
-    rules.push(...(compileRuleEntry(r, report) ?? []));
+    rules.push(...(compileRuleEntry(r, values.block, report) ?? []));
   }
   return seen ? { rules, repeatFrom, blockId: values.block.id } : undefined;
 }

@@ -3,15 +3,17 @@
  * pcre_keyvalue_buffer_process; http-core.md §9.3–9.4).
  *
  * Rules are `"regex" => "replacement"` pairs tried in list order against the normalised, still encoded
- * target with its query. The first match wins; an empty replacement stops without a result. Keys and
- * values are normalised at startup the way lighttpd does with url-normalize on (hex upper-cased, non-ASCII
- * percent-encoded).
+ * target with its query. The first match wins; an empty replacement stops without a result. With
+ * url-normalize on (the default), keys and values are normalised at startup as lighttpd does, so that they
+ * look like the normalised target (hex upper-cased, non-ASCII bytes percent-encoded); with
+ * `"url-normalize" => "disable"` they stay as written (their UTF-8 bytes), as the target does.
  */
 import type { DiagnosticSink } from '../diagnostics.js';
-import type { ConfigEntry } from '../config/tree.js';
+import type { ConfigBlock, ConfigEntry } from '../config/tree.js';
+import { urlNormalizeEnabled } from '../config/url-normalize.js';
 import type { RequestCtx } from '../request/context.js';
 import { compilePcre } from '../http/pcre.js';
-import { normalizeRuleKey, normalizeRuleValue, substitute, type UrlParts } from '../http/subst.js';
+import { configBytes, normalizeRuleKey, normalizeRuleValue, substitute, type UrlParts } from '../http/subst.js';
 import { readKvStrings } from './values.js';
 
 /** One compiled rule. */
@@ -26,13 +28,17 @@ export interface RuleList {
   readonly blockId: number;
 }
 
-/** Compiles one `array-kvstring` rule entry; a bad regex is a startup error at the entry. */
-export function compileRuleEntry(e: ConfigEntry, report: DiagnosticSink): UrlRule[] | undefined {
+/**
+ * Compiles one `array-kvstring` rule entry of `block`; a bad regex is a startup error at the entry. Keys and
+ * values are normalised when the config leaves url-normalize on (see the file header).
+ */
+export function compileRuleEntry(e: ConfigEntry, block: ConfigBlock, report: DiagnosticSink): UrlRule[] | undefined {
   const pairs = readKvStrings(e, report);
   if (!pairs) return undefined;
+  const normalize = urlNormalizeEnabled(block);
   const rules: UrlRule[] = [];
   for (const [key, value] of pairs) {
-    const c = compilePcre(normalizeRuleKey(key));
+    const c = compilePcre(normalize ? normalizeRuleKey(key) : configBytes(key));
     if (!c.ok) {
       const loc = e.value.loc ?? e.loc;
       report.report({
@@ -43,7 +49,7 @@ export function compileRuleEntry(e: ConfigEntry, report: DiagnosticSink): UrlRul
       });
       return undefined;
     }
-    rules.push({ regex: c.regex, replacement: normalizeRuleValue(value) });
+    rules.push({ regex: c.regex, replacement: normalize ? normalizeRuleValue(value) : configBytes(value) });
   }
   return rules;
 }
