@@ -150,6 +150,8 @@ const MORE: DiffCase[] = [
   { name: 'cond remote-ip v4-mapped', request: get('/cond/ip') },
   { name: 'cond querystring %2f', request: get('/cond/qs?a=%2F') },
   { name: 'cond querystring utf-8', request: get('/cond/qs?b=%C3%A9') },
+  // url-normalize on: rule keys and values are normalised at startup like the target (%3a → %3A, é → %C3%A9)
+  ...many('rules normalised', ['/lowkey/a%3ab', '/lowkey/a%3Ab', '/lowkey/a:b', '/lowkey/\xc3\xa9', '/lowkey/%c3%a9', '/lowrw/a%3ab', '/lowrw/a%3Ab', '/lowrw/\xc3\xa9', '/lowrw/%C3%A9']),
   { name: 'cond %N prefix regex', request: get('/cond/capX/y') },
   { name: 'cond %N prefix %0', request: get('/cond/cap./y') },
   { name: 'cond %N host != port', request: get('/cond/ne', 'Host: ne.example:8080') },
@@ -226,4 +228,14 @@ export const DEBIAN_CASES: readonly DiffCase[] = [
   ]),
   { name: 'debian range', request: get('/range.txt', 'Range: bytes=0-4') },
   { name: 'debian IMS', request: get('/hello.txt', `If-Modified-Since: ${LM}`) },
+];
+
+/** Requests for the url-normalize-off scenario: targets, conditions and rules all compare raw bytes. */
+export const RAW_URL_CASES: readonly DiffCase[] = [
+  ...many('raw qs', [
+    '/hello.txt?a=%2f', '/hello.txt?a=%2F', '/hello.txt?b=\xc3\xa9', '/hello.txt?b=%C3%A9', '/hello.txt?b=%c3%a9', '/hello.txt?c=\xc3\xa9',
+    '/hello.txt?c=%C3%A9', '/hello.txt?d=%c3%a9', '/hello.txt?d=%C3%A9', '/hello.txt?d=\xc3\xa9',
+  ]),
+  ...many('raw redirect', ['/r/a%2fb', '/r/a%2Fb', '/r/B%2Fc', '/r/B%2fc', '/r/\xc3\xa9', '/r/%C3%A9', '/r/%c3%a9', '/r/v']),
+  ...many('raw rewrite', ['/rw/a%2fb', '/rw/a%2Fb', '/rw/\xc3\xa9', '/rw/%C3%A9', '/rw/%c3%a9', '/rw/v']),
 ];

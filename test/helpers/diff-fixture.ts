@@ -99,6 +99,29 @@ $HTTP["querystring"] =~ "^a=/" { url.access-deny = ( "" ) }
 `;
 }
 
+/**
+ * The url-normalize-off scenario: `"url-normalize" => "disable"` switches every URL normalisation off,
+ * including lighttpd's startup normalisation of `$HTTP["querystring"]` values and patterns and of the
+ * url.redirect / url.rewrite* keys and values, so lower-case %xx and non-ASCII bytes compare as written.
+ */
+export function rawUrlConfig(docroot: string): string {
+  return `
+server.document-root = "${docroot}"
+server.modules = ( "mod_redirect", "mod_rewrite", "mod_setenv", "mod_staticfile" )
+server.http-parseopts = ( "url-normalize" => "disable" )
+mimetype.assign = ( ".txt" => "text/plain" )
+url.redirect = ( "^/r/a%2fb$" => "/to/lower-key", "^/r/\u00e9$" => "/to/utf8-key", "^/r/B%2Fc$" => "/to/upper-key",
+  "^/r/v$" => "/to/a%%2fb?q=\u00e9", "^/seen(.*)$" => "/saw$1" )
+url.rewrite-once = ( "^/rw/a%2fb$" => "/hello.txt", "^/rw/\u00e9$" => "/range.txt", "^/rw/v$" => "/seen?x=%%2f\u00e9" )
+$HTTP["url"] =^ "/hello" {
+  $HTTP["querystring"] =~ "^a=%2f(.*)" { setenv.set-response-header = ( "X-Cond" => "lower-hex regex" ) }
+  else $HTTP["querystring"] == "b=\u00e9" { setenv.set-response-header = ( "X-Cond" => "utf-8 ==" ) }
+  else $HTTP["querystring"] =~ "^c=\u00e9+" { setenv.set-response-header = ( "X-Cond" => "utf-8 regex" ) }
+  else $HTTP["querystring"] =^ "d=%c3" { setenv.set-response-header = ( "X-Cond" => "lower-hex prefix" ) }
+}
+`;
+}
+
 /** Builds the fixture in a new temp directory. */
 export async function createDiffFixture(): Promise<DiffFixture> {
   const base = await mkdtemp(path.join(tmpdir(), 'tsw-diff-'));
@@ -198,6 +221,8 @@ $HTTP["url"] =^ "/cond/qs" {
   $HTTP["querystring"] =~ "^a=%2f" { setenv.set-response-header = ( "X-Cond" => "lower-hex" ) }
   else $HTTP["querystring"] == "b=\u00e9" { setenv.set-response-header = ( "X-Cond" => "utf-8" ) }
 }
+$HTTP["url"] =^ "/lowkey/" { url.redirect = ( "^/lowkey/a%3ab$" => "/to/%%3a\u00e9", "^/lowkey/\u00e9$" => "/to/utf8-key" ) }
+$HTTP["url"] =^ "/lowrw/" { url.rewrite-once = ( "^/lowrw/a%3ab$" => "/hello.txt", "^/lowrw/\u00e9$" => "/range.txt" ) }
 $HTTP["url"] =^ "/cond/cap." { url.redirect = ( "" => "/dest?c=%0" ) }
 $HTTP["url"] =^ "/cond/ne" { $HTTP["host"] != "ne.example" { url.redirect = ( "" => "/ne?c=%0" ) } }
 $HTTP["url"] =^ "/cond/ipcap" { $HTTP["remote-ip"] == "127.0.0.0/8" { url.redirect = ( "" => "/ip?c=%0" ) } }

@@ -16,8 +16,8 @@ import path from 'node:path';
 import { computeEtag } from '../../src/http/etag.js';
 import { createHash } from 'node:crypto';
 import { startLighttpd } from '../helpers/lighttpd.js';
-import { createDiffFixture, debianConfig, SECRET } from '../helpers/diff-fixture.js';
-import { DEBIAN_CASES, DIFF_CASES, type DiffCase } from '../helpers/diff-cases.js';
+import { createDiffFixture, debianConfig, rawUrlConfig, SECRET } from '../helpers/diff-fixture.js';
+import { DEBIAN_CASES, DIFF_CASES, RAW_URL_CASES, type DiffCase } from '../helpers/diff-cases.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { startTestServer } from '../helpers/server.js';
 
@@ -91,6 +91,18 @@ test('HTTP differential with Debian\'s stock settings (url-normalize-required, g
   const tsw = await startTestServer(t, conf);
   const r = await compareAll(DEBIAN_CASES, oracle.port, tsw.port, fx.docroot);
   console.log(`${r.agree}/${DEBIAN_CASES.length} requests agree (Debian settings)`);
+  assert.deepEqual(r.disagreements, [], `unexpected differences:\n${r.disagreements.join('\n')}`);
+  assert.deepEqual(r.unexpectedAgreements, []);
+});
+
+test('HTTP differential with url-normalize disabled (conditions and rules compare as written)', { timeout: 120_000 }, async (t) => {
+  const fx = await createDiffFixture();
+  t.after(() => rm(fx.base, { recursive: true, force: true }));
+  const conf = rawUrlConfig(fx.docroot);
+  const oracle = await startLighttpd(t, conf + PORT_LINES);
+  const tsw = await startTestServer(t, conf);
+  const r = await compareAll(RAW_URL_CASES, oracle.port, tsw.port, fx.docroot);
+  console.log(`${r.agree}/${RAW_URL_CASES.length} requests agree (url-normalize disabled)`);
   assert.deepEqual(r.disagreements, [], `unexpected differences:\n${r.disagreements.join('\n')}`);
   assert.deepEqual(r.unexpectedAgreements, []);
 });
