@@ -40,8 +40,21 @@ test('escapes and literals', () => {
   assert.equal(run('^/(.*)', '/x', '[$9]'), '[]');
 });
 
-test('tolower/toupper (1.4.69 lower-cases both), b64u', () => {
-  assert.equal(run('^/(.*)', '/AbC%2Fd', '${tolower:1}|${toupper:1}'), 'abc%2Fd|abc%2Fd');
+test('tolower/toupper fold what an encoding appended, and append nothing alone (lighttpd burl_append)', () => {
+  assert.equal(run('^/(.*)', '/AbC%2Fd', '[${tolower:1}|${toupper:1}]'), '[|]');
+  assert.equal(run('^/(.*)', '/AbC%2fd', '${noesc:tolower:1}|${tolower:esc:1}|${toupper:noesc:1}'), 'abc%2fd|abc%252fd|ABC%2fD');
+  assert.equal(run('^/(.*)', '/AbC', '${tolower:url.path}|${toupper:noesc:url.path}'), '|/SHOWDOLLAR/A%20B/C');
+});
+
+test('encodings work on the bytes of a byte string (raw request bytes are encoded once)', () => {
+  // é as it arrives in a target with url-normalize disabled: two chars, one per byte
+  assert.equal(run('^/(.*)', '/\xc3\xa9x', '${esc:1}|${1}|${encb64u:1}'), '%C3%A9x|%C3%A9x|w6l4');
+  assert.equal(run('^/(.*)', '/w6l4', '${decb64u:1}'), '\xc3\xa9x');
+  // text with characters above U+00FF is taken as UTF-8
+  assert.equal(run('^/(.*)', '/\u20ac', '${esc:1}'), '%E2%82%AC');
+});
+
+test('b64u', () => {
   assert.equal(run('^/(.*)', '/hi?', '${encb64u:1}'), 'aGk_');
   assert.equal(run('^/(.*)', '/aGk_', '${decb64u:1}'), 'hi?');
 });

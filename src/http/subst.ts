@@ -5,7 +5,11 @@
  * `$N` is a capture of the rule's own regex, `%N` one of the innermost enclosing condition's regex;
  * plain forms are inserted verbatim, `${N}` / `%{N}` percent-encode like "path segment" (psnde).
  * Prefixes: `esc:` / `escape:` (encode all but unreserved), `escnde:`, `escpsnde:`, `noesc:` /
- * `noescape:`, `tolower:`, `toupper:` (1.4.69 bug kept: it lower-cases too), `encb64u:`, `decb64u:`.
+ * `noescape:`, `tolower:`, `toupper:`, `encb64u:`, `decb64u:`. As in lighttpd (burl_append), a case prefix
+ * changes what an encoding prefix appended and appends nothing on its own (`${tolower:1}` is empty);
+ * `toupper:` upper-cases, as lighttpd does since 1.4.82 (1.4.69 lower-cased: a logic inversion upstream fixed).
+ * Values are byte strings (one char per byte, as the request's target and headers are): encodings work on
+ * those bytes; a string with characters above U+00FF (only from tests or config text) is taken as UTF-8.
  * URL parts: `${url.scheme}`, `${url.authority}`, `${url.port}`, `${url.path}`, `${url.query}`, `${qsa}`.
  * `%%` → `%`, `$$` → `$`, any other `%x`/`$x` is copied. An unterminated `${` truncates the result there.
  */
@@ -39,7 +43,8 @@ type Encoding = 'none' | 'all' | 'nde' | 'psnde' | 'b64u' | 'deb64u';
 
 interface Flags {
   enc: Encoding | null;
-  lower: boolean;
+  /** `tolower:` / `toupper:`, applied to what the encoding appended. */
+  fold: 'lower' | 'upper' | null;
 }
 
 const HEX = '0123456789ABCDEF';
@@ -52,9 +57,15 @@ function isHex(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
 }
 
-/** burl_append_encode_all / _nde / _psnde over the UTF-8 bytes of s. */
+/** The bytes of a value: a byte string's own (one char per byte), else the text's UTF-8. */
+function bytesOf(s: string): Buffer {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0xff) return Buffer.from(s, 'utf8');
+  return Buffer.from(s, 'latin1');
+}
+
+/** burl_append_encode_all / _nde / _psnde over the bytes of s. */
 function encode(s: string, mode: 'all' | 'nde' | 'psnde'): string {
-  const b = Buffer.from(s, 'utf8');
+  const b = bytesOf(s);
   let out = '';
   for (let i = 0; i < b.length; i++) {
     const c = b[i] ?? 0;
@@ -71,9 +82,11 @@ function encode(s: string, mode: 'all' | 'nde' | 'psnde'): string {
   return out;
 }
 
-/** Lower-cases ASCII letters, skipping over %XX escapes (burl_offset_tolower). */
-function lowerSkippingEscapes(s: string): string {
-  return s.replace(/%[0-9A-Fa-f]{2}|[A-Z]+/g, (m) => (m.startsWith('%') ? m : m.toLowerCase()));
+/** Lower- or upper-cases ASCII letters, skipping over %XX escapes (burl_offset_tolower / _toupper). */
+function foldSkippingEscapes(s: string, fold: 'lower' | 'upper'): string {
+  return fold === 'lower'
+    ? s.replace(/%[0-9A-Fa-f]{2}|[A-Z]+/g, (m) => (m.startsWith('%') ? m : m.toLowerCase()))
+    : s.replace(/%[0-9A-Fa-f]{2}|[a-z]+/g, (m) => (m.startsWith('%') ? m : m.toUpperCase()));
 }
 
 /** burl_append: encodes one inserted value according to the flags. */
@@ -82,6 +95,10 @@ function appendValue(value: string, f: Flags): string {
   let v: string;
   switch (f.enc) {
     case null:
+      // only a case prefix (no prefix at all became psnde): lighttpd appends nothing
+      if (f.fold !== null) return '';
+      v = value;
+      break;
     case 'none':
       v = value;
       break;
@@ -91,13 +108,13 @@ function appendValue(value: string, f: Flags): string {
       v = encode(value, f.enc);
       break;
     case 'b64u':
-      v = Buffer.from(value, 'utf8').toString('base64url');
+      v = bytesOf(value).toString('base64url');
       break;
     case 'deb64u':
-      v = Buffer.from(value, 'base64url').toString('utf8');
+      v = Buffer.from(value, 'base64url').toString('latin1');
       break;
   }
-  return f.lower ? lowerSkippingEscapes(v) : v;
+  return f.fold !== null ? foldSkippingEscapes(v, f.fold) : v;
 }
 
 /** `${url.…}` with p just after `url.`; returns the text and the index of the closing `}`. */
@@ -127,7 +144,7 @@ function qsa(out: string, f: Flags, query: string | null): string {
 function substExt(pattern: string, k: number, out: string, ctx: SubstContext): { text: string; end: number } | null {
   const sigil = pattern.charAt(k);
   let p = k + 2;
-  const f: Flags = { enc: null, lower: false };
+  const f: Flags = { enc: null, fold: null };
   const skipTo = (ch: string): boolean => {
     const i = pattern.indexOf(ch, p);
     if (i < 0) return false;
@@ -159,8 +176,8 @@ function substExt(pattern: string, k: number, out: string, ctx: SubstContext): {
       const ok = (take('esc:') && setEnc('none')) || (take('escape:') && setEnc('none')) || skipPrefix();
       if (!ok) return null;
     } else if (take('to')) {
-      // lighttpd 1.4.69: both tolower: and toupper: set BURL_TOLOWER
-      if (take('lower:') || take('upper:')) f.lower = true;
+      if (take('lower:')) f.fold = 'lower';
+      else if (take('upper:')) f.fold = 'upper';
       else if (!skipPrefix()) return null;
     } else if (take('url.')) {
       return urlPart(pattern, p, f, ctx.url);
@@ -183,7 +200,7 @@ function substExt(pattern: string, k: number, out: string, ctx: SubstContext): {
     p += 1;
   }
   if (pattern.charAt(p) !== '}' && !skipTo('}')) return null;
-  if (f.enc === null && !f.lower) f.enc = 'psnde';
+  if (f.enc === null && f.fold === null) f.enc = 'psnde';
   const caps = sigil === '$' ? ctx.match : ctx.cond;
   const v = caps?.[num];
   return { text: v === undefined ? '' : appendValue(v, f), end: p };

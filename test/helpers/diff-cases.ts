@@ -116,6 +116,8 @@ const ACCESS: DiffCase[] = [
 /** mod_redirect and mod_rewrite. */
 const REWRITE: DiffCase[] = [
   ...many('redirect', ['/old/x/y?q=1', '/old/', '/gone', '/gone?x', '/keep-exception', '/keep', '/keeper', '/r302/a%20b?z=1', '/r302/x', '/r307/p?q', '/enc/a%20b/c?x=1&y=%2F', '/enc/z']),
+  // a case prefix alone appends nothing (lighttpd's burl_append); with an encoding it folds what that appended
+  ...many('redirect fold', ['/fold/AbC%2Fd?Q=1', '/fold/x%c3%A9Y', '/fold/']),
   { name: 'redirect www host', request: get('/path/x?y=1', 'Host: www.example.org') },
   { name: 'vhost docroot', request: get('/hello.txt', 'Host: vhost.example') },
   { name: 'vhost docroot port', request: get('/hello.txt', 'Host: vhost.example:8080') },
@@ -238,4 +240,6 @@ export const RAW_URL_CASES: readonly DiffCase[] = [
   ]),
   ...many('raw redirect', ['/r/a%2fb', '/r/a%2Fb', '/r/B%2Fc', '/r/B%2fc', '/r/\xc3\xa9', '/r/%C3%A9', '/r/%c3%a9', '/r/v']),
   ...many('raw rewrite', ['/rw/a%2fb', '/rw/a%2Fb', '/rw/\xc3\xa9', '/rw/%C3%A9', '/rw/%c3%a9', '/rw/v']),
+  // encodings of raw request bytes: each byte once (%C3%A9), not its UTF-8 again
+  ...many('raw encode', ['/x/\xc3\xa9x', '/x/A%2fb\xc3\x89', '/x/a%20b?q=\xc3\xa9&r=%2f', '/x/%c3%a9']),
 ];

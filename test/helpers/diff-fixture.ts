@@ -111,7 +111,8 @@ server.modules = ( "mod_redirect", "mod_rewrite", "mod_setenv", "mod_staticfile"
 server.http-parseopts = ( "url-normalize" => "disable" )
 mimetype.assign = ( ".txt" => "text/plain" )
 url.redirect = ( "^/r/a%2fb$" => "/to/lower-key", "^/r/\u00e9$" => "/to/utf8-key", "^/r/B%2Fc$" => "/to/upper-key",
-  "^/r/v$" => "/to/a%%2fb?q=\u00e9", "^/seen(.*)$" => "/saw$1" )
+  "^/r/v$" => "/to/a%%2fb?q=\u00e9", "^/seen(.*)$" => "/saw$1",
+  "^/x/([^?]*)(?:\\?(.*))?$" => "/to?e=\${escape:1}&n=\${escnde:1}&p=\${1}&b=\${encb64u:1}&q=\${esc:2}&l=\${esc:tolower:1}" )
 url.rewrite-once = ( "^/rw/a%2fb$" => "/hello.txt", "^/rw/\u00e9$" => "/range.txt", "^/rw/v$" => "/seen?x=%%2f\u00e9" )
 $HTTP["url"] =^ "/hello" {
   $HTTP["querystring"] =~ "^a=%2f(.*)" { setenv.set-response-header = ( "X-Cond" => "lower-hex regex" ) }
@@ -167,7 +168,8 @@ url.access-deny = ( "~", ".inc" )
 static-file.exclude-extensions = ( ".php" )
 alias.url = ( "/al2" => "${aliasDir}2", "/al/" => "${aliasDir}/", "/alx" => "${aliasDir}/", "/alfile" => "${aliasDir}/a.txt" )
 url.redirect = ( "^/old/(.*)$" => "/new/$1", "^/gone$" => "http://example.com/gone", "^/keep-exception" => "",
-  "^/keep" => "/kept", "^/enc/(.*)$" => "/e?v=\${esc:1}&p=\${url.path}&q=\${url.query}\${qsa}" )
+  "^/keep" => "/kept", "^/enc/(.*)$" => "/e?v=\${esc:1}&p=\${url.path}&q=\${url.query}\${qsa}",
+  "^/fold/(.*)$" => "/f?l=\${tolower:1}&u=\${toupper:1}&el=\${esc:tolower:1}&nl=\${tolower:noesc:1}&pl=\${tolower:url.path}&q=x\${tolower:qsa}" )
 url.rewrite-once = ( "^/rw/(.*)$" => "/$1", "^/rwq/([^?]*)(\\?.*)?$" => "/hello.txt?x=$1", "^/bad-rewrite" => "nope",
   "^/rw-stop" => "", "^/qsrw$" => "/hello.txt?deny=1", "^/keepq/([^?]*)(?:\\?(.*))?$" => "/$1?\${qsa}" )
 url.rewrite-repeat = ( "^/rep/a/(.*)$" => "/rep/b/$1", "^/rep/b/(.*)$" => "/$1" )
