@@ -7,7 +7,8 @@
  * condition as written either way.
  */
 import type { EvalContext, MutableBlock } from './eval-context.js';
-import { configBytes, normalizeRuleKey } from '../http/subst.js';
+import { normalizeRuleKey } from '../http/subst.js';
+import { configBytes } from './config-bytes.js';
 import { compileConditionRegex } from './regex.js';
 import { urlNormalizeEnabled } from './url-normalize.js';
 

@@ -247,14 +247,6 @@ export function normalizeRuleKey(k: string): string {
   return encodeHigh(upper, '%');
 }
 
-/**
- * A config string (UTF-8 text) as the byte string a request target is held in, one char per byte: how a
- * rule or query-string condition is compared when url-normalize is off and it stays as written.
- */
-export function configBytes(s: string): string {
-  return Buffer.from(s, 'utf8').toString('latin1');
-}
-
 function encodeHigh(s: string, prefix: string): string {
   // eslint-disable-next-line no-control-regex
   if (/^[\u0000-\u007f]*$/.test(s)) return s;

@@ -14,6 +14,7 @@ import type { DiagnosticSink } from '../diagnostics.js';
 import type { BlockValues, Module, Outcome } from './module.js';
 import { setEnv, type RequestCtx } from '../request/context.js';
 import { readKvStrings } from './values.js';
+import { configBytes } from '../config/config-bytes.js';
 
 type Pairs = readonly (readonly [string, string])[];
 
@@ -72,9 +73,9 @@ export function createSetenvModule(): Module<SetenvConf> {
       for (const [key, prop] of Object.entries(KEYS)) {
         const e = values.entries.get(key);
         if (!e) continue;
-        // lighttpd trims surrounding whitespace from the values
+        // lighttpd trims surrounding whitespace from the values; they go out as their UTF-8 bytes
         const pairs = readKvStrings(e, report);
-        if (pairs) out[prop] = pairs.map(([k, v]) => [k, v.trim()] as const);
+        if (pairs) out[prop] = pairs.map(([k, v]) => [k, configBytes(v.trim())] as const);
       }
       return out;
     },

@@ -13,7 +13,8 @@ import type { ConfigBlock, ConfigEntry } from '../config/tree.js';
 import { urlNormalizeEnabled } from '../config/url-normalize.js';
 import type { RequestCtx } from '../request/context.js';
 import { compilePcre } from '../http/pcre.js';
-import { configBytes, normalizeRuleKey, normalizeRuleValue, substitute, type UrlParts } from '../http/subst.js';
+import { normalizeRuleKey, normalizeRuleValue, substitute, type UrlParts } from '../http/subst.js';
+import { configBytes } from '../config/config-bytes.js';
 import { readKvStrings } from './values.js';
 
 /** One compiled rule. */

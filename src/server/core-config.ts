@@ -10,6 +10,7 @@ import type { BlockValues, Module } from '../modules/module.js';
 import { CORE_CONNECTION_KEYS } from '../config/key-catalogue.js';
 import { readBool, readInt, readString } from './read-values.js';
 import { PRODUCT } from '../product.js';
+import { configBytes } from '../config/config-bytes.js';
 
 /** Per-request core settings. */
 export interface CoreConf {
@@ -74,9 +75,9 @@ function compileCore(values: BlockValues, report: DiagnosticSink): Partial<CoreC
   };
   set('documentRoot', str('server.document-root'));
   set('name', str('server.name'));
-  // lighttpd: a tag of only whitespace sends no Server header
+  // lighttpd: a tag of only whitespace sends no Server header; the tag goes out as its UTF-8 bytes
   const tag = str('server.tag');
-  set('tag', tag === undefined ? undefined : tag.trim() === '' ? '' : tag);
+  set('tag', tag === undefined ? undefined : tag.trim() === '' ? '' : configBytes(tag));
   set('maxRequestSize', int('server.max-request-size'));
   set('maxKeepAliveRequests', int('server.max-keep-alive-requests', 65535));
   set('maxKeepAliveIdle', int('server.max-keep-alive-idle', 65535));

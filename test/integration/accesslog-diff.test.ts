@@ -48,3 +48,43 @@ test('access log request-line fields of malformed requests agree with lighttpd 1
   assert.equal(theirs.length, REQUESTS.length);
   assert.deepEqual(mine, theirs);
 });
+
+/** Config values with non-ASCII text: they go out and into the log as their UTF-8 bytes. */
+const UTF8_CONFIG = `server.modules += ( "mod_accesslog", "mod_setenv" )
+server.tag = "tag-\u00e9"
+setenv.add-response-header = ( "X-Out" => "\u00e9-\u20ac" )
+setenv.set-request-header = ( "X-In" => "\u00fc" )
+accesslog.filename = "@DIR@/@LOG@"
+accesslog.format = "[%r] [%U] [%{X-In}i] [%{X-Out}o] [%{User-Agent}i] %s"
+`;
+
+const UTF8_REQUESTS = [
+  'GET /x HTTP/1.0\r\n\r\n',
+  'GET /%C3%A9 HTTP/1.0\r\nUser-Agent: \xc3\xa4\t\xff\r\n\r\n',
+  'GET /\xc3\xa9?q=\xe2\x82\xac HTTP/1.0\r\n\r\n',
+];
+
+test('non-ASCII config values (server.tag, setenv headers) and request bytes: headers and log lines agree with lighttpd 1.4.69', { timeout: 60_000 }, async (t) => {
+  const ours = await startTestServer(t, UTF8_CONFIG.replaceAll('@LOG@', 'ours.log'));
+  const oracle = await startLighttpd(t, `server.port = @PORT@\nserver.bind = "127.0.0.1"\nserver.document-root = "${ours.docroot}"\n${UTF8_CONFIG.replaceAll('@LOG@', 'lighttpd.log')}`, { dir: ours.dir });
+  const shown = (x: Awaited<ReturnType<typeof rawRequest>>): string => {
+    const r = x.responses[0];
+    return `${r?.status ?? 0} X-Out: ${r?.header('x-out') ?? '(none)'} Server: ${r?.header('server') ?? '(none)'}`;
+  };
+  let sameHeads = 0;
+  for (const req of UTF8_REQUESTS) {
+    const theirs = shown(await rawRequest(oracle.port, Buffer.from(req, 'latin1'), { expect: 1 }));
+    const mine = shown(await rawRequest(ours.port, Buffer.from(req, 'latin1'), { expect: 1 }));
+    if (mine === theirs) sameHeads++;
+    else console.log(`differs: ${JSON.stringify(req)}\n  lighttpd:   ${JSON.stringify(theirs)}\n  tswstunnel: ${JSON.stringify(mine)}`);
+  }
+  await oracle.stop();
+  await ours.server.close();
+  const theirs = readFileSync(path.join(ours.dir, 'lighttpd.log'), 'latin1').split('\n').filter((l) => l !== '');
+  const mine = readFileSync(path.join(ours.dir, 'ours.log'), 'latin1').split('\n').filter((l) => l !== '');
+  const same = theirs.filter((line, i) => line === mine[i]).length;
+  console.log(`non-ASCII differential: ${sameHeads} of ${UTF8_REQUESTS.length} response heads and ${same} of ${theirs.length} log lines agree`);
+  assert.equal(theirs.length, UTF8_REQUESTS.length);
+  assert.deepEqual(mine, theirs);
+  assert.equal(sameHeads, UTF8_REQUESTS.length);
+});

@@ -45,7 +45,7 @@ accesslog.format = "%s|%b|%m|%U|%q|%H|%{X-Y}i|%{Content-Type}o|%X|%k|%p|%{remote
   assert.equal(a?.[3], '/p');
   assert.equal(a?.[4], 'q=1');
   assert.equal(a?.[5], 'HTTP/1.1');
-  assert.equal(a?.[6], 'a\\xff\\"\\\\');
+  assert.equal(a?.[6], 'a\\xFF\\"\\\\');
   assert.equal(a?.[7], 'application/json');
   assert.equal(a?.[8], '+');
   assert.equal(a?.[9], '0');

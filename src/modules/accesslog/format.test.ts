@@ -23,8 +23,10 @@ test('format errors as lighttpd words them', () => {
 });
 
 test('escaping: \\xHH outside printable ASCII, quotes and backslashes, short forms', () => {
-  assert.equal(escapeValue('a"b\\c\x01\xff\t', false), 'a\\"b\\\\c\\x01\\xff\\t');
+  assert.equal(escapeValue('a"b\\c\x01\xff\t', false), 'a\\"b\\\\c\\x01\\xFF\\t');
   assert.equal(escapeValue('\x01', true), '\\u0001');
+  assert.equal(escapeValue('\xc3\xa9\x1b', false), '\\xC3\\xA9\\x1B', 'upper-case hex, as lighttpd');
+  assert.equal(escapeValue('\xfe', true), '\\u00FE');
 });
 
 test('strftime in local time', () => {

@@ -65,7 +65,7 @@ export function parseFormat(format: string): Field[] {
   return fields;
 }
 
-/** lighttpd's escaping of request-derived values: `\xHH` outside printable ASCII, `\"`, `\\`. */
+/** lighttpd's escaping of request-derived values: `\xHH` (upper-case hex) outside printable ASCII, `\"`, `\\`. */
 export function escapeValue(s: string, json: boolean): string {
   let out = '';
   for (let i = 0; i < s.length; i++) {
@@ -80,7 +80,11 @@ export function escapeValue(s: string, json: boolean): string {
     else if (b === 0x0b) out += '\\v';
     else if (b === 0x0c) out += '\\f';
     else if (b === 0x0d) out += '\\r';
-    else out += json ? `\\u00${(b & 0xff).toString(16).padStart(2, '0')}` : `\\x${(b & 0xff).toString(16).padStart(2, '0')}`;
+    else {
+      // lighttpd's buffer_append_bs_escaped(_json): upper-case hex digits
+      const hex = (b & 0xff).toString(16).toUpperCase().padStart(2, '0');
+      out += json ? `\\u00${hex}` : `\\x${hex}`;
+    }
   }
   return out;
 }

@@ -5,6 +5,7 @@
 import type { ConfigValue } from '../../config/tree.js';
 import { parseDigestAlgorithms, type DigestAlgorithm } from './digest-algorithm.js';
 import { parseRequire, type RequireRule } from './require-rule.js';
+import { configBytes } from '../../config/config-bytes.js';
 
 /** The authentication schemes lighttpd offers. */
 export type AuthMethod = 'basic' | 'digest' | 'extern';
@@ -34,10 +35,6 @@ export interface RulesParse {
 const FORM = 'auth.require = ( "..." => ( ...';
 const OPTIONS = new Set(['method', 'realm', 'require', 'algorithm', 'nonce_secret', 'nonce-secret', 'userhash']);
 
-/** A config string (UTF-8 text) as its bytes, one char each: how credentials and user files are held. */
-function bytes(s: string): string {
-  return Buffer.from(s, 'utf8').toString('latin1');
-}
 
 function isTrue(v: string): boolean {
   return ['enable', 'enabled', 'true', '1'].includes(v.toLowerCase());
@@ -81,7 +78,7 @@ export function parseRules(value: ConfigValue): RulesParse {
     if ('error' in req) return fail(req.error, warnings);
     warnings.push(...req.warnings);
     const userhash = opts.get('userhash');
-    rules.push({ prefix: item.key, method, realm: bytes(realm), require: { ...req.rule, users: req.rule.users.map(bytes) }, algorithms, nonceSecret: opts.get('nonce_secret') ?? null, userhash: userhash !== undefined && isTrue(userhash) });
+    rules.push({ prefix: item.key, method, realm: configBytes(realm), require: { ...req.rule, users: req.rule.users.map(configBytes) }, algorithms, nonceSecret: opts.get('nonce_secret') ?? null, userhash: userhash !== undefined && isTrue(userhash) });
   }
   return { rules, error: null, warnings };
 }
