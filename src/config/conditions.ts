@@ -4,6 +4,10 @@
  */
 import type { CondField, CondOp } from './tree.js';
 import { normalizeHost, normalizeRemoteIp } from './host-normalize.js';
+import { configBytes } from './config-bytes.js';
+
+/** Fields whose request value is header bytes (one char per byte). */
+const BYTE_FIELDS: ReadonlySet<CondField> = new Set<CondField>(['host', 'useragent', 'user-agent', 'referer', 'cookie', 'language', 'header']);
 
 const HTTP_FIELDS: ReadonlyMap<string, CondField> = new Map<string, CondField>([
   ['url', 'url'],
@@ -89,13 +93,21 @@ export function negateOp(op: CondOp): CondOp {
 
 /**
  * Checks (and normalises for runtime use) a condition value as lighttpd does at parse time:
- * host names and sockets must be valid `host[:port]`, remote IPs valid addresses/masks. Query-string values
- * are finished later, once `server.http-parseopts` is known (query-conditions.ts).
+ * host names and sockets must be valid `host[:port]`, remote IPs valid addresses/masks. Plain values
+ * (`==`, `!=`, `=^`, `=$`) compared with request header bytes (host, user agent, referer, cookie, language,
+ * `$REQUEST_HEADER`) become the bytes of their UTF-8 text, as lighttpd compares them. Query-string values are finished later, once
+ * `server.http-parseopts` is known (query-conditions.ts).
  * Returns the value to compare at runtime, or null when lighttpd fails with `invalid IP addr`.
  */
 export function checkConditionValue(field: CondField, op: CondOp, value: string): string | null {
   const plain = op === '==' || op === '!=' || op === '=^' || op === '=$';
-  if (field === 'host' && plain) return normalizeHost(value);
+  if (field === 'host' && plain) {
+    const host = normalizeHost(value);
+    return host === null ? null : configBytes(host);
+  }
+  // header values are compared as the request's bytes: a plain value as its UTF-8 bytes too (patterns stay
+  // text: lighttpd matches them in UTF-8 mode)
+  if (plain && BYTE_FIELDS.has(field)) return configBytes(value);
   if (field === 'remote-ip' && plain) return normalizeRemoteIp(value);
   if (field === 'socket') {
     if (value.startsWith(':') || value.startsWith('[]') || value.startsWith('/') || value.startsWith('\\')) return value;

@@ -162,6 +162,13 @@ const MORE: DiffCase[] = [
   { name: 'cond %N socket prefix', request: get('/cond/sock') },
   { name: 'cond host value case', request: get('/hello.txt', 'Host: case.example') },
   { name: 'cond Host header normalized', request: get('/cond/hh', 'Host: HH.Example.:80') },
+  // non-ASCII condition values compare as their UTF-8 bytes with the header's bytes
+  { name: 'cond utf ua ==', request: get('/cond/utf', 'User-Agent: \xc3\xa9x') },
+  { name: 'cond utf ua latin1', request: get('/cond/utf', 'User-Agent: \xe9x') },
+  { name: 'cond utf header ==', request: get('/cond/utf', 'X-T: \xc3\xbc') },
+  { name: 'cond utf referer', request: get('/cond/utf', 'Referer: \xc3\xa4/x') },
+  { name: 'cond utf cookie', request: get('/cond/utf', 'Cookie: a=\xe2\x82\xac') },
+  { name: 'cond utf language', request: get('/cond/utf', 'Accept-Language: \xc3\xb8') },
   // a handler without a leading '/' is not a request target: -404 answers 400, server.error-handler keeps the status
   ...many('error handler relative', ['/ehrel/missing', '/ehrel/', '/ehrel2/missing']),
   { name: 'error handler relative HEAD', request: req('HEAD', '/ehrel/missing') },

@@ -231,6 +231,13 @@ $HTTP["url"] =^ "/cond/ipcap" { $HTTP["remote-ip"] == "127.0.0.0/8" { url.redire
 $HTTP["host"] == "pct.example" { url.redirect = ( "" => "/p?x=%%1" ) }
 $HTTP["url"] =^ "/cond/sock" { $SERVER["socket"] =^ "127.0.0." { url.redirect = ( "" => "/s?c=%0" ) } }
 $HTTP["host"] == "Case.Example" { setenv.set-response-header = ( "X-Cond" => "upper-case value" ) }
+$HTTP["url"] =^ "/cond/utf" {
+  $HTTP["useragent"] == "\u00e9x" { setenv.set-response-header = ( "X-Cond" => "ua ==" ) }
+  else $REQUEST_HEADER["X-T"] == "\u00fc" { setenv.set-response-header = ( "X-Cond" => "header ==" ) }
+  else $HTTP["referer"] =^ "\u00e4" { setenv.set-response-header = ( "X-Cond" => "referer prefix" ) }
+  else $HTTP["cookie"] =$ "\u20ac" { setenv.set-response-header = ( "X-Cond" => "cookie suffix" ) }
+  else $HTTP["language"] != "\u00f8" { setenv.set-response-header = ( "X-Cond" => "language !=" ) }
+}
 $HTTP["url"] =^ "/cond/hh" { $REQUEST_HEADER["Host"] == "hh.example" { setenv.set-response-header = ( "X-Cond" => "normalized" ) } }
 $HTTP["host"] =~ "^(sub)\\.example\\.org$" { url.redirect = ( "^/(.*)$" => "https://\${url.authority}/$1?h=%0&h1=%1" ) url.redirect-code = 308 }
 `;
