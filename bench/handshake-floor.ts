@@ -24,7 +24,7 @@ import { buildTools, choosePinning, describeMachine, REPO_ROOT } from './env.js'
 import { cpuSeconds, startPinned, stopChild, waitForLine, type Child } from './proc.js';
 import { lighttpd, tswstunnel, tswstunnelAt, type Running, type StartContext } from './servers.js';
 import { median } from './stats.js';
-import { hostTimes, option, spread, stealPct } from './rounds.js';
+import { interleavedRounds, option, roundsPreamble, spread } from './rounds.js';
 
 interface Server {
   readonly label: string;
@@ -33,18 +33,18 @@ interface Server {
   readonly pid: number;
   readonly child: Child;
   readonly rates: number[];
-  readonly cpuPerCycle: number[];
+  readonly cpu: number[];
 }
 
 async function startFloor(label: string, script: string, cpus: string | undefined): Promise<Server> {
   const child = startPinned(cpus, process.execPath, [join(REPO_ROOT, 'dist', 'bench', 'floors', script)]);
   const m = await waitForLine(child, /listening (\d+)/, 10_000);
-  return { label, port: Number(m[1]), path: '/ws', pid: child.pid, child, rates: [], cpuPerCycle: [] };
+  return { label, port: Number(m[1]), path: '/ws', pid: child.pid, child, rates: [], cpu: [] };
 }
 
 function fromRunning(label: string, r: Running | { unavailable: string }): Server {
   if ('unavailable' in r) throw new Error(`${label} did not start: ${r.unavailable}`);
-  return { label, port: r.port, path: r.path, pid: r.pid, child: r.child, rates: [], cpuPerCycle: [] };
+  return { label, port: r.port, path: r.path, pid: r.pid, child: r.child, rates: [], cpu: [] };
 }
 
 /** One wsload handshake run; answers cycles/s and the server's CPU µs per cycle. */
@@ -67,7 +67,7 @@ async function measure(wsload: string, cpus: string | undefined, s: Server, seco
 
 function row(s: Server, lig: Server): string {
   const ratio = median(s.rates) / median(lig.rates);
-  return `| ${s.label} | ${spread(s.rates, 0)} | ${spread(s.cpuPerCycle, 1)} | ${ratio.toFixed(2)}× |`;
+  return `| ${s.label} | ${spread(s.rates, 0)} | ${spread(s.cpu, 1)} | ${ratio.toFixed(2)}× |`;
 }
 
 async function main(): Promise<void> {
@@ -92,20 +92,15 @@ async function main(): Promise<void> {
       servers.push(fromRunning(label, await tswstunnelAt(compare, label).start(ctx)));
     }
     servers.push(fromRunning('lighttpd 1.4.69', await lighttpd.start(ctx)));
-    for (const s of servers) await measure(tools.wsload, pinning.load, s, 1); // warm-up, not counted
-    const t0 = hostTimes();
-    for (let i = 0; i < rounds; i++) {
-      for (const s of servers) {
-        const [rate, cpu] = await measure(tools.wsload, pinning.load, s, seconds);
-        s.rates.push(rate);
-        s.cpuPerCycle.push(cpu);
-      }
-    }
-    const steal = stealPct(t0, hostTimes());
+    const steal = await interleavedRounds(
+      servers,
+      rounds,
+      (s) => measure(tools.wsload, pinning.load, s, 1),
+      (s) => measure(tools.wsload, pinning.load, s, seconds),
+    );
     const lig = servers[servers.length - 1];
     if (lig === undefined) return;
-    console.log(describeMachine());
-    console.log(`${note}; ${rounds} interleaved rounds of ${seconds} s; host steal during the rounds ${steal.toFixed(1)} %\n`);
+    console.log(roundsPreamble(describeMachine(), note, rounds, seconds, steal));
     console.log('| server | handshake + close cycles/s | server CPU µs per cycle | cycles/s vs lighttpd |');
     console.log('|---|---|---|---|');
     for (const s of servers) console.log(row(s, lig));

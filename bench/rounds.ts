@@ -28,3 +28,31 @@ export function stealPct(from: [number, number], to: [number, number]): number {
 export function spread(v: readonly number[], digits: number): string {
   return `${median(v).toFixed(digits)} (${Math.min(...v).toFixed(digits)}–${Math.max(...v).toFixed(digits)})`;
 }
+
+/** One server of an interleaved-rounds benchmark: its rate and CPU per unit of work, one entry per round. */
+export interface RoundSubject {
+  readonly rates: number[];
+  readonly cpu: number[];
+}
+
+/**
+ * Measures every subject once unrecorded (`warmUp`), then `rounds` rounds in which each is measured in
+ * turn (`measure` answers [rate, CPU per unit]); answers the host steal % over the rounds.
+ */
+export async function interleavedRounds<S extends RoundSubject>(subjects: readonly S[], rounds: number, warmUp: (s: S) => Promise<unknown>, measure: (s: S) => Promise<[number, number]>): Promise<number> {
+  for (const s of subjects) await warmUp(s);
+  const t0 = hostTimes();
+  for (let i = 0; i < rounds; i++) {
+    for (const s of subjects) {
+      const [rate, cpu] = await measure(s);
+      s.rates.push(rate);
+      s.cpu.push(cpu);
+    }
+  }
+  return stealPct(t0, hostTimes());
+}
+
+/** The lines above a rounds table: the machine, the pinning, the rounds and the steal during them. */
+export function roundsPreamble(machine: string, pinNote: string, rounds: number, seconds: number, steal: number): string {
+  return `${machine}\n${pinNote}; ${rounds} interleaved rounds of ${seconds} s; host steal during the rounds ${steal.toFixed(1)} %\n`;
+}

@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildTools, choosePinning, describeMachine, REPO_ROOT } from './env.js';
 import { cpuSeconds, startPinned, stopChild, waitForLine, type Child } from './proc.js';
-import { hostTimes, option, spread, stealPct } from './rounds.js';
+import { interleavedRounds, option, roundsPreamble, spread } from './rounds.js';
 import { lighttpdWith, tswstunnelWith, type Running, type StartContext, type Unavailable } from './servers.js';
 import { makeDocroot, staticConf } from './static-site.js';
 import { median } from './stats.js';
@@ -33,12 +33,12 @@ interface Server {
   readonly pid: number;
   readonly child: Child;
   readonly rates: number[];
-  readonly cpuPerRequest: number[];
+  readonly cpu: number[];
 }
 
 function fromRunning(label: string, r: Running | Unavailable): Server {
   if ('unavailable' in r) throw new Error(`${label} did not start: ${r.unavailable}`);
-  return { label, port: r.port, pid: r.pid, child: r.child, rates: [], cpuPerRequest: [] };
+  return { label, port: r.port, pid: r.pid, child: r.child, rates: [], cpu: [] };
 }
 
 /** One wrk run; answers requests/s and the server's CPU µs per request. */
@@ -52,8 +52,8 @@ async function measure(cpus: string | undefined, s: Server, seconds: number): Pr
 
 function row(s: Server, lig: Server): string {
   const rate = median(s.rates) / median(lig.rates);
-  const cpu = median(s.cpuPerRequest) / median(lig.cpuPerRequest);
-  return `| ${s.label} | ${spread(s.rates, 0)} | ${spread(s.cpuPerRequest, 2)} | ${rate.toFixed(2)}× | ${cpu.toFixed(2)}× |`;
+  const cpu = median(s.cpu) / median(lig.cpu);
+  return `| ${s.label} | ${spread(s.rates, 0)} | ${spread(s.cpu, 2)} | ${rate.toFixed(2)}× | ${cpu.toFixed(2)}× |`;
 }
 
 async function main(): Promise<void> {
@@ -78,27 +78,23 @@ async function main(): Promise<void> {
         throw e;
       },
     );
-    servers.push({ label: 'raw handles, fixed answer', port, pid: floor.pid, child: floor, rates: [], cpuPerRequest: [] });
+    servers.push({ label: 'raw handles, fixed answer', port, pid: floor.pid, child: floor, rates: [], cpu: [] });
     servers.push(fromRunning('tswstunnel', await tswstunnelWith(conf).start(ctx)));
     if (compare !== undefined) {
       const label = `tswstunnel (${compare})`;
       servers.push(fromRunning(label, await tswstunnelWith(conf, compare, label).start(ctx)));
     }
     servers.push(fromRunning('lighttpd 1.4.69', await lighttpdWith(conf).start(ctx)));
-    for (const s of servers) await measure(pinning.load, s, 2); // warm-up (Node's JIT), not counted
-    const t0 = hostTimes();
-    for (let i = 0; i < rounds; i++) {
-      for (const s of servers) {
-        const [rate, cpu] = await measure(pinning.load, s, seconds);
-        s.rates.push(rate);
-        s.cpuPerRequest.push(cpu);
-      }
-    }
-    const steal = stealPct(t0, hostTimes());
+    // the warm-up (Node's JIT) is not counted
+    const steal = await interleavedRounds(
+      servers,
+      rounds,
+      (s) => measure(pinning.load, s, 2),
+      (s) => measure(pinning.load, s, seconds),
+    );
     const lig = servers[servers.length - 1];
     if (lig === undefined) return;
-    console.log(describeMachine());
-    console.log(`${note}; ${rounds} interleaved rounds of ${seconds} s; host steal during the rounds ${steal.toFixed(1)} %\n`);
+    console.log(roundsPreamble(describeMachine(), note, rounds, seconds, steal));
     console.log('| server | requests/s | server CPU µs per request | requests/s vs lighttpd | CPU per request vs lighttpd |');
     console.log('|---|---|---|---|---|');
     for (const s of servers) console.log(row(s, lig));

@@ -3,8 +3,8 @@
  * driven directly (src/net/stream-binding.ts, as tswstunnel's tunnels are after the upgrade) instead
  * of through a `net.Socket`. Prints `listening PORT`.
  */
-import { createServer } from 'node:net';
-import { streamBinding, type StreamHandle } from '../../src/net/stream-binding.js';
+import { streamBinding } from '../../src/net/stream-binding.js';
+import { listenRaw, type AcceptedTcp } from './raw-listen.js';
 import { CLOSE_FRAME, upgradeAnswer } from './upgrade-answer.js';
 
 const b = streamBinding;
@@ -13,7 +13,7 @@ const binding = b;
 const buffer = new Uint8Array(64 * 1024);
 const noop = (): void => undefined;
 
-function serve(handle: StreamHandle & { setNoDelay(on: boolean): number }): void {
+function serve(handle: AcceptedTcp): void {
   let upgraded = false;
   const close = (): void => handle.close(noop);
   handle.useUserBuffer(buffer);
@@ -37,17 +37,4 @@ function serve(handle: StreamHandle & { setNoDelay(on: boolean): number }): void
   if (handle.readStart() < 0) close();
 }
 
-/** The listening handle's accept callback, which net.Server would otherwise wrap in a net.Socket. */
-interface ListenHandle {
-  onconnection: (status: number, handle: StreamHandle & { setNoDelay(on: boolean): number }) => void;
-}
-
-const server = createServer();
-server.listen(0, '127.0.0.1', () => {
-  const h = Reflect.get(server, '_handle') as ListenHandle;
-  h.onconnection = (status, handle) => {
-    if (status === 0) serve(handle);
-  };
-  const a = server.address();
-  console.log(`listening ${typeof a === 'object' && a !== null ? a.port : 0}`);
-});
+listenRaw(serve);

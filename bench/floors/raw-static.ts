@@ -9,9 +9,9 @@
  *   node dist/bench/floors/raw-static.js FILE
  */
 import { readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { formatHttpDate } from '../../src/http/http-date.js';
-import { streamBinding, type StreamHandle, type StreamReq } from '../../src/net/stream-binding.js';
+import { streamBinding, type StreamReq } from '../../src/net/stream-binding.js';
+import { listenRaw, type AcceptedTcp } from './raw-listen.js';
 
 const b = streamBinding;
 if (b === null) throw new Error('this Node has no usable stream binding');
@@ -51,7 +51,7 @@ function heads(text: string): number {
   return count;
 }
 
-function serve(handle: StreamHandle & { setNoDelay(on: boolean): number }): void {
+function serve(handle: AcceptedTcp): void {
   const close = (): void => handle.close(noop);
   // one write request per connection, reused while writes complete at once (the kernel took them);
   // a write left queued in libuv keeps its request until it completes, so the next one gets a new one
@@ -82,17 +82,4 @@ function serve(handle: StreamHandle & { setNoDelay(on: boolean): number }): void
   if (handle.readStart() < 0) close();
 }
 
-/** The listening handle's accept callback, which net.Server would otherwise wrap in a net.Socket. */
-interface ListenHandle {
-  onconnection: (status: number, handle: StreamHandle & { setNoDelay(on: boolean): number }) => void;
-}
-
-const server = createServer();
-server.listen(0, '127.0.0.1', () => {
-  const h = Reflect.get(server, '_handle') as ListenHandle;
-  h.onconnection = (status, handle) => {
-    if (status === 0) serve(handle);
-  };
-  const a = server.address();
-  console.log(`listening ${typeof a === 'object' && a !== null ? a.port : 0}`);
-});
+listenRaw(serve);
