@@ -85,6 +85,12 @@ export interface RequestCtx {
   /** Status for the core to answer with (an error document for >= 400, an empty body for 3xx). */
   status?: number;
   /**
+   * The status of a head a module wrote itself on a connection it took over after an upgrade (the 101
+   * before a tunnel, a refusal). The core hands it to the request-done hooks (mod_accesslog) when that
+   * connection closes: lighttpd 1.4.69 logs a tunnel when it ends. Unset: nothing is logged.
+   */
+  rawStatus?: number;
+  /**
    * Request environment (setenv.add-environment, REDIRECT_STATUS, REMOTE_USER for auth). Starts as the
    * shared empty NO_ENV (no Map per request); written through setEnv().
    */

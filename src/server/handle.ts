@@ -152,7 +152,10 @@ export function handleRequest(app: App, conn: ConnInfo, raw: HttpRequest, res: H
   }
 }
 
-/** Hands the socket to the module that took the upgrade; it counts as active until it closes. */
+/**
+ * Hands the socket to the module that took the upgrade; it counts as active until it closes, and then
+ * the request-done hooks learn the status the module wrote (lighttpd logs a tunnel at its end).
+ */
 function upgraded(run: RequestRun, raw: HttpRequest, control: UpgradeControl): void {
   control.taken();
   run.finished = true;
@@ -160,8 +163,12 @@ function upgraded(run: RequestRun, raw: HttpRequest, control: UpgradeControl): v
   // the connection as the engine drives it: asking for raw.socket would make a net.Socket for nothing
   const io = raw.io;
   app.activity.upgraded(io);
-  if (io.destroyed) app.activity.end();
-  else io.once('close', () => app.activity.end());
+  const closed = (): void => {
+    run.doneTaken();
+    app.activity.end();
+  };
+  if (io.destroyed) closed();
+  else io.once('close', closed);
 }
 
 /**

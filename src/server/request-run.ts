@@ -36,6 +36,19 @@ function doneFacts(req: RequestCtx, res: HttpResponse, aborted: boolean): Reques
   };
 }
 
+/** The facts of a request whose connection a module took over: its own head's status, no byte counts of it. */
+function rawDoneFacts(req: RequestCtx, status: number): RequestDone {
+  return {
+    status,
+    bodyBytes: 0,
+    headerBytes: 0,
+    bytesIn: req.raw.bytesIn,
+    connState: '-',
+    responseHeaders: new Map(),
+    endTime: performance.timeOrigin + performance.now(),
+  };
+}
+
 /** One request in the core (see the file header). */
 export class RequestRun implements ResponseHooks {
   readonly app: App;
@@ -82,16 +95,29 @@ export class RequestRun implements ResponseHooks {
   done(res: HttpResponse, aborted: boolean): void {
     if (this.finished) return;
     this.finished = true;
+    this.#runDoneHooks(() => doneFacts(this.req, res, aborted));
+    this.app.activity.end();
+  }
+
+  /**
+   * Request-done hooks for a request whose connection a module took over, when that connection closed:
+   * only when the module wrote its own head (RequestCtx.rawStatus).
+   */
+  doneTaken(): void {
+    const status = this.req.rawStatus;
+    if (status !== undefined) this.#runDoneHooks(() => rawDoneFacts(this.req, status));
+  }
+
+  #runDoneHooks(makeFacts: () => RequestDone): void {
     const app = this.app;
     let facts: RequestDone | null = null;
     for (const cm of app.pipeline.requestDone) {
-      facts ??= doneFacts(this.req, res, aborted);
+      facts ??= makeFacts();
       try {
         cm.module.onRequestDone?.(this.req, facts, confOf(cm, this.pass));
       } catch (e) {
         app.log('response.ts', `${cm.module.name}: request-done failed: ${(e as Error).message}`);
       }
     }
-    app.activity.end();
   }
 }

@@ -104,7 +104,7 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
     const version = checkVersion(headers.get('sec-websocket-version'));
     if (!version.ok) {
       debug(1, version.log);
-      writeHttpError(socket(), 400, req.core.tag, { 'Sec-WebSocket-Version': '13' }, req.rawResponseHead);
+      refuse(req, socket(), 400, { 'Sec-WebSocket-Version': '13' });
       return 'handled';
     }
     if (conf.debug >= 3) {
@@ -114,7 +114,7 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
     const refused = checkOrigin(conf.origins, headers);
     if (refused) {
       debug(refused.level, refused.log);
-      writeHttpError(socket(), refused.status, req.core.tag, {}, req.rawResponseHead);
+      refuse(req, socket(), refused.status);
       return 'handled';
     }
 
@@ -127,7 +127,7 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
       (address, timeoutSec) => connectStream(address, timeoutSec, reads),
     );
     if (!lease) {
-      writeHttpError(socket(), 503, req.core.tag, {}, req.rawResponseHead);
+      refuse(req, socket(), 503);
       return 'handled';
     }
     lease.socket.on('error', ignoreError); // the tunnel reports backend errors once it runs
@@ -141,7 +141,7 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
     if (!isValidKey(key)) {
       if (conf.debug >= 1) log(`Sec-WebSocket-Key is invalid: ${target} → ${lease.proc.name}`);
       dropLease(lease);
-      writeHttpError(socket(), 400, req.core.tag, {}, req.rawResponseHead);
+      refuse(req, socket(), 400);
       return 'handled';
     }
     const negotiated = negotiateSubprotocol(headers.get('sec-websocket-protocol'), conf.frameType);
@@ -173,6 +173,7 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
     // with response-start hooks loaded (mod_setenv) the core builds the head: lighttpd adds their headers to the 101
     const rawHead = req.rawResponseHead;
     const response = rawHead ? rawHead(101, switchingHeaders(key, negotiated.protocol), 'upgrade') : switchingProtocols(key, negotiated.protocol, core.tag);
+    req.rawStatus = 101;
     if (stream) stream.writeLatin1(response);
     else socket?.write(response, 'latin1');
     const spec = lease.host.spec;
@@ -213,6 +214,7 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
         return await onUpgrade(req, head, conf);
       } catch (err) {
         log(`internal error: ${err instanceof Error ? err.message : String(err)}`);
+        req.rawStatus = 500;
         writeHttpError(req.raw.socket, 500, req.core.tag);
         return 'handled';
       }
@@ -243,4 +245,10 @@ function dropLease(lease: Lease): void {
 
 function ignoreError(): void {
   // errors of a socket that is about to be dropped, or before the tunnel listens itself
+}
+
+/** Refuses the upgrade with `status` on the raw connection; the access log gets it when the connection closes. */
+function refuse(req: RequestCtx, socket: Duplex, status: number, extraHeaders: Readonly<Record<string, string>> = {}): void {
+  req.rawStatus = status;
+  writeHttpError(socket, status, req.core.tag, extraHeaders, req.rawResponseHead);
 }
