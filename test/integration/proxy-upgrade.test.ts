@@ -12,6 +12,9 @@ import { startTestServer } from '../helpers/server.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { tcpBackend } from '../helpers/backends.js';
 import { rawHeader, startHttpBackend, startWsBackend } from '../helpers/proxy-backends.js';
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { waitFor } from '../helpers/wait.js';
 
 async function wsBackend(t: { after(fn: () => Promise<void>): void }): Promise<Awaited<ReturnType<typeof startWsBackend>>> {
   const b = await startWsBackend();
@@ -143,4 +146,25 @@ test('CONNECT: relayed to the configured backend with "connect", 405 without', a
   const off = await startTestServer(t, `server.modules += ( "mod_proxy" )\nproxy.server = ( "" => ( ( "host" => "127.0.0.1", "port" => ${echoBackend.port} ) ) )\n`);
   const r = await rawRequest(off.port, 'CONNECT 127.0.0.1:443 HTTP/1.1\r\nHost: 127.0.0.1:443\r\n\r\n', { timeoutMs: 1500 });
   assert.equal(r.responses[0]?.status, 405);
+});
+
+test('access log: a proxied WebSocket tunnel is logged with 101 when it closes (as lighttpd 1.4.69)', async (t) => {
+  const be = await wsBackend(t);
+  const log = 'access.log';
+  const srv = await startTestServer(
+    t,
+    `server.modules += ( "mod_proxy", "mod_accesslog" )\naccesslog.filename = "@DIR@/${log}"\naccesslog.format = "%s %r"\n` +
+      `proxy.server = ( "/ws/" => ( ( "host" => "127.0.0.1", "port" => ${be.port} ) ) )\n` +
+      'proxy.header = ( "upgrade" => "enable" )\n',
+  );
+  const file = path.join(srv.dir, log);
+  const lines = (): string[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') : []);
+  const { ws } = await openWs(`ws://127.0.0.1:${srv.port}/ws/echo`);
+  assert.equal(((await echo(ws, 'x')) as Buffer).toString(), 'x');
+  assert.deepEqual(lines(), [], 'nothing is logged while the tunnel is open');
+  const closed = once(ws, 'close');
+  ws.close(1000, 'done');
+  await closed;
+  await waitFor(() => lines().length === 1, 3000, 'the tunnel\'s access log line');
+  assert.deepEqual(lines(), ['101 GET /ws/echo HTTP/1.1']);
 });

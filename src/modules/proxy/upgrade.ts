@@ -89,6 +89,8 @@ export async function forwardUpgrade(
   // with response-start hooks loaded (mod_setenv, mod_expire) the core builds the head, as lighttpd runs them here too
   const rawHead = req.rawResponseHead;
   if (head.status === 101 && head.hasUpgrade && backendHead.upgrade) {
+    // the access log gets the tunnel when its connection closes (RequestCtx.rawStatus), as lighttpd logs it at its end
+    req.rawStatus = 101;
     // lighttpd: the backend's Connection is replaced by its own "Connection: upgrade"
     client.write(rawHead ? rawHead(101, headers, 'upgrade') : serializeHead(101, [...headers, ['Connection', 'upgrade']], req.core.tag));
     if (rest.length > 0) client.write(rest);
