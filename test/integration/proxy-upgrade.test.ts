@@ -168,3 +168,27 @@ test('access log: a proxied WebSocket tunnel is logged with 101 when it closes (
   await waitFor(() => lines().length === 1, 3000, 'the tunnel\'s access log line');
   assert.deepEqual(lines(), ['101 GET /ws/echo HTTP/1.1']);
 });
+
+test('"upgrade" enabled, the backend declines: the client connection is closed once the answer is written (no descriptor left), and logged with the status', async (t) => {
+  const be = await startHttpBackend();
+  t.after(() => be.close());
+  const log = 'access.log';
+  const srv = await startTestServer(
+    t,
+    `server.modules += ( "mod_proxy", "mod_accesslog" )\naccesslog.filename = "@DIR@/${log}"\naccesslog.format = "%s %r"\n` +
+      `proxy.server = ( "/ws/" => ( ( "host" => "127.0.0.1", "port" => ${be.port} ) ) )\nproxy.header = ( "upgrade" => "enable" )\n`,
+  );
+  const file = path.join(srv.dir, log);
+  const lines = (): string[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') : []);
+  // the client keeps its side open: the server must close the connection itself after the answer
+  const sock = net.connect(srv.port, '127.0.0.1');
+  t.after(() => sock.destroy());
+  sock.write('GET /ws/plain HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
+  let got = '';
+  sock.on('data', (d: Buffer) => (got += d.toString('latin1')));
+  sock.resume();
+  await once(sock, 'close');
+  assert.match(got, /^HTTP\/1\.1 200 /);
+  await waitFor(() => lines().length === 1, 3000, 'the declined upgrade\'s access log line');
+  assert.deepEqual(lines(), ['200 GET /ws/plain HTTP/1.1']);
+});

@@ -102,6 +102,8 @@ export async function forwardUpgrade(
 
   const framing = bodyFraming(head, req.method);
   const framed = [...headers, ...framingHeaders(head, framing.kind)];
+  // logged when the connection closes, with the backend's status (as lighttpd)
+  req.rawStatus = head.status;
   client.write(rawHead ? rawHead(head.status, framed.filter(([k]) => k !== 'Connection'), 'close') : serializeHead(head.status, framed, req.core.tag));
   const body = conn.readBody(framing, rest);
   body.on('error', () => {
@@ -109,6 +111,9 @@ export async function forwardUpgrade(
     client.destroy();
   });
   body.on('end', () => socket.destroy());
+  // "Connection: close": nobody reads the client any more, so its FIN would go unseen and the connection
+  // (its descriptor) would stay open for good; close it once the answer is written
+  client.once('finish', () => client.destroy());
   body.pipe(client);
   return null;
 }
