@@ -95,7 +95,7 @@ export class RequestRun implements ResponseHooks {
   done(res: HttpResponse, aborted: boolean): void {
     if (this.finished) return;
     this.finished = true;
-    this.#runDoneHooks(() => doneFacts(this.req, res, aborted));
+    if (this.app.pipeline.requestDone.length > 0) this.#runDoneHooks(doneFacts(this.req, res, aborted));
     this.app.activity.end();
   }
 
@@ -105,14 +105,13 @@ export class RequestRun implements ResponseHooks {
    */
   doneTaken(): void {
     const status = this.req.rawStatus;
-    if (status !== undefined) this.#runDoneHooks(() => rawDoneFacts(this.req, status));
+    if (status !== undefined && this.app.pipeline.requestDone.length > 0) this.#runDoneHooks(rawDoneFacts(this.req, status));
   }
 
-  #runDoneHooks(makeFacts: () => RequestDone): void {
+  /** The request-done hooks in load order, with the request's facts (built only when there are hooks). */
+  #runDoneHooks(facts: RequestDone): void {
     const app = this.app;
-    let facts: RequestDone | null = null;
     for (const cm of app.pipeline.requestDone) {
-      facts ??= makeFacts();
       try {
         cm.module.onRequestDone?.(this.req, facts, confOf(cm, this.pass));
       } catch (e) {
