@@ -163,12 +163,24 @@ function upgraded(run: RequestRun, raw: HttpRequest, control: UpgradeControl): v
   // the connection as the engine drives it: asking for raw.socket would make a net.Socket for nothing
   const io = raw.io;
   app.activity.upgraded(io);
-  const closed = (): void => {
-    run.doneTaken();
-    app.activity.end();
-  };
+  // only a request-done hook (mod_accesslog) needs the request when the tunnel ends; otherwise the
+  // listener holds nothing of it, so an idle tunnel does not keep its request alive
+  const closed = app.pipeline.requestDone.length > 0 ? doneTakenThenEnd(run) : endOf(app);
   if (io.destroyed) closed();
   else io.once('close', closed);
+}
+
+/** The close listener of a taken connection when request-done hooks want its line. */
+function doneTakenThenEnd(run: RequestRun): () => void {
+  return () => {
+    run.doneTaken();
+    run.app.activity.end();
+  };
+}
+
+/** The close listener of a taken connection when nothing logs it: it keeps only the app. */
+function endOf(app: App): () => void {
+  return () => app.activity.end();
 }
 
 /**
