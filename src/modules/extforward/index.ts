@@ -93,6 +93,12 @@ export function createExtforwardModule(): Module<ExtforwardConf> {
   const replaced = new WeakSet<RequestCtx>();
   /** Whether some block turns hap-PROXY on (for the module-order warning). */
   let hapSomewhere = false;
+  /**
+   * Whether the replaced address / scheme are kept in the request environment (_L_EXTFORWARD_ACTUAL_*):
+   * as lighttpd, only when mod_proxy (their one reader) is in `server.modules`; accesslog `%{…}e` shows
+   * them then and only then.
+   */
+  let keepActual = true;
 
   /** The first read of a connection from a trusted forwarder on a hap-PROXY socket. */
   const readHap: PrefaceReader = (buf, n) => {
@@ -127,7 +133,7 @@ export function createExtforwardModule(): Module<ExtforwardConf> {
     }
     replaced.add(req);
     // what mod_proxy reports as the connecting address (lighttpd: _L_EXTFORWARD_ACTUAL_FOR)
-    setEnv(req, '_L_EXTFORWARD_ACTUAL_FOR', req.remoteAddr);
+    if (keepActual) setEnv(req, '_L_EXTFORWARD_ACTUAL_FOR', req.remoteAddr);
     req.remoteAddr = addr;
     req.remotePort = 0;
     req.match?.forget(resetsOf().remoteIp);
@@ -137,7 +143,7 @@ export function createExtforwardModule(): Module<ExtforwardConf> {
   function setProto(req: RequestCtx, proto: string): void {
     const p = proto.toLowerCase();
     if (p === '' || p === req.scheme) return;
-    setEnv(req, '_L_EXTFORWARD_ACTUAL_PROTO', req.scheme);
+    if (keepActual) setEnv(req, '_L_EXTFORWARD_ACTUAL_PROTO', req.scheme);
     if (p !== 'https' && p !== 'http') return;
     req.scheme = p;
     req.match?.forget(resetsOf().scheme);
@@ -155,6 +161,7 @@ export function createExtforwardModule(): Module<ExtforwardConf> {
     },
     init(env: ModuleEnv): void {
       log = (m) => env.log(m);
+      if (env.server) keepActual = env.server.modules.includes('mod_proxy');
       for (const n of notes.splice(0)) env.log(n);
       const tls = hapSomewhere && env.server ? tlsAfterUs(env.server.modules) : undefined;
       if (tls !== undefined) log(`mod_extforward must be loaded after ${tls} in server.modules when extforward.hap-PROXY = "enable"`);
