@@ -172,6 +172,7 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
     const startError = startDiags.items.find((d) => d.severity === 'error');
     if (startError) throw new StartupError(startError.code, formatDiagnostic(startError), `${startError.code}`);
     for (const d of startDiags.items) log('server.c.0', formatDiagnostic(d));
+    for (const spec of conf.listeners) for (const w of spec.warnings) log(w.ref, w.text);
     // TLS listeners: their certificates are read (again, on SIGUSR1) whether the socket is new or
     // adopted, before any socket changes hands, so that an unusable file changes nothing
     const contexts = new Map(conf.listeners.map((spec) => [spec, buildListenerTls(tree, spec)]));

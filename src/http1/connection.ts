@@ -31,7 +31,6 @@ import { RawSocket } from './raw-socket.js';
 import { closedSocket, socketAround } from './socket-around.js';
 import { shareReads, streamReads } from './socket-io.js';
 import { streamFromRaw } from './stream-from-raw.js';
-import { unmapV4 } from '../net/numeric-host.js';
 import { tlsClientOf } from '../net/tls-client.js';
 
 type ConnState = 'head' | 'request' | 'upgrade' | 'linger' | 'closed';
@@ -337,7 +336,7 @@ export class Http1Connection implements ResponseOwner, BodyOwner {
     if (this.#peer === null) {
       const s = this.#io;
       const tls = this.#owner.options.secure !== undefined;
-      const peer: Peer = { remoteAddr: unmapV4(s.remoteAddress ?? ''), remotePort: s.remotePort ?? 0, localAddr: unmapV4(s.localAddress ?? ''), localPort: s.localPort ?? 0, scheme: tls ? 'https' : 'http', tls };
+      const peer: Peer = { remoteAddr: s.remoteAddress ?? '', remotePort: s.remotePort ?? 0, localAddr: s.localAddress ?? '', localPort: s.localPort ?? 0, scheme: tls ? 'https' : 'http', tls };
       const tlsClient = tls ? tlsClientOf(s) : undefined;
       this.#peer = tlsClient ? { ...peer, tlsClient } : peer;
     }

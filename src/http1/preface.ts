@@ -12,7 +12,6 @@
 import type { EngineSocket } from './engine-socket.js';
 import { tick } from './clock.js';
 import { RawSocket } from './raw-socket.js';
-import { unmapV4 } from '../net/numeric-host.js';
 
 /** Connection-level facts a preface learnt (PROXY v2 TLVs): lighttpd's per-connection env. */
 export interface ConnFacts {
@@ -56,9 +55,9 @@ function ignoreError(): void {
   // 'close' follows: the wait ends there
 }
 
-/** IPv4-mapped IPv6 shown as IPv4, as the engine shows peers. */
-export function plainPeerAddress(socket: EngineSocket): string {
-  return unmapV4(socket.remoteAddress ?? '');
+/** The peer's address as the engine shows it (an IPv4 client of a dual-stack socket as `::ffff:a.b.c.d`, as lighttpd). */
+export function peerAddress(socket: EngineSocket): string {
+  return socket.remoteAddress ?? '';
 }
 
 /** One connection waiting for its first read (see the file header). */

@@ -22,7 +22,7 @@ import { Http1Connection, type ConnectionOwner } from './connection.js';
 import type { EngineSocket } from './engine-socket.js';
 import type { Http1Handler, Http1Options } from './handler.js';
 import { acceptRaw } from './raw-accept.js';
-import { PrefaceWait, plainPeerAddress, type PeerChange, type PrefaceOwner } from './preface.js';
+import { PrefaceWait, peerAddress, type PeerChange, type PrefaceOwner } from './preface.js';
 
 /** A listening socket handed from one engine to the next, with the connections that waited meanwhile. */
 export interface ListenerHandover {
@@ -163,7 +163,7 @@ export class Http1Server implements ConnectionOwner, PrefaceOwner {
     const preface = this.options.preface;
     // the one check per connection a listener without a preface pays
     if (preface !== undefined) {
-      const read = preface(plainPeerAddress(socket));
+      const read = preface(peerAddress(socket));
       if (read !== null) {
         this.#prefacing.add(new PrefaceWait(socket, read, this));
         return;

@@ -55,8 +55,3 @@ export function parseStrictAddr(text: string): NumericAddr | null {
   if (isIPv6(text)) return { family: 'ipv6', address: text };
   return null;
 }
-
-/** An IPv4-mapped IPv6 address (`::ffff:1.2.3.4`) as plain IPv4, as the engine shows peers; others unchanged. */
-export function unmapV4(addr: string): string {
-  return addr.startsWith('::ffff:') && addr.includes('.') ? addr.slice(7) : addr;
-}

@@ -73,7 +73,8 @@ function addressTester(spec: string): Tester {
   return (v) => {
     const addr = v.startsWith('[') && v.endsWith(']') ? v.slice(1, -1) : v;
     if (isIPv4(addr)) return family === 'ipv4' ? list.check(addr, 'ipv4') || list.check(`::ffff:${addr}`, 'ipv6') : v4 !== null && v4(addr);
-    if (isIPv6(addr)) return list.check(addr, 'ipv6');
+    // an IPv6 client (a dual-stack socket's IPv4 one is `::ffff:a.b.c.d`) equals an IPv4 value only under a mask
+    if (isIPv6(addr)) return (family === 'ipv6' || hasMask) && list.check(addr, 'ipv6');
     // a forwarded address keeps mod_extforward's text: inet_aton forms (`001.2.3.4`, `10.1`) compare as the address
     const n = parseNumericHost(addr);
     return n !== null && list.check(n.address, n.family);

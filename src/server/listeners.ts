@@ -1,7 +1,7 @@
 /**
  * Listening sockets: one engine server (src/http1/) per `server.bind`/`server.port` and per distinct
- * `$SERVER["socket"] == "…"` (http-core.md §7.1). IPv6 `$SERVER["socket"]` sockets are v6-only, so
- * `0.0.0.0:80` and `[::]:80` coexist as in lighttpd. A socket that cannot be bound is a StartupError
+ * `$SERVER["socket"] == "…"` (http-core.md §7.1). IPv6 sockets are v6-only unless `server.v4mapped`
+ * says otherwise (ipv6-listen.ts), so `0.0.0.0:80` and `[::]:80` coexist as in lighttpd. A socket that cannot be bound is a StartupError
  * with lighttpd's message, never a stack trace.
  */
 import { connect } from 'node:net';

@@ -8,6 +8,7 @@ import { DEFAULT_URL_OPTIONS, type UrlOptions } from '../request/normalize.js';
 import { parseStatCacheEngine, type StatCacheEngine } from '../http/stat-cache.js';
 import { parseBool, readBool, readInt, readKeyValues, readString, readStringList } from './read-values.js';
 import { readTlsSettings, type TlsSettings } from './tls-options.js';
+import { DEFAULT_V6_SETTINGS, v6Only, v6Warnings, type ListenWarning, type V6Settings } from './ipv6-listen.js';
 
 /** One socket to listen on. */
 export interface ListenSpec {
@@ -18,7 +19,10 @@ export interface ListenSpec {
   /** Address to bind (`0.0.0.0`, `::`, a host name or literal). */
   readonly host: string;
   readonly port: number;
+  /** IPv6 clients only (ipv6-listen.ts: lighttpd's v6-only default, `server.v4mapped`, `server.set-v6only`). */
   readonly ipv6Only: boolean;
+  /** What lighttpd warns about this socket at startup. */
+  readonly warnings: readonly ListenWarning[];
   readonly backlog: number;
   /** The `ssl.*` settings of this socket (global ones overridden by its `$SERVER["socket"]` block); TLS when `tls.engine`. */
   readonly tls: TlsSettings;
@@ -70,9 +74,12 @@ function entry(tree: ConfigTree, key: string): ConfigEntry | undefined {
   return findEntry(tree.global, key);
 }
 
-/** Parses a `$SERVER["socket"]` token (or bind + port) into a listen spec. */
-export function parseSocketToken(token: string, defaultPort: number, useIpv6: boolean, backlog: number, tls: TlsSettings): ListenSpec | null {
-  if (token.startsWith('/')) return { token, path: token, host: '', port: 0, ipv6Only: false, backlog, tls };
+/**
+ * Parses a `$SERVER["socket"]` token (or bind + port) into a listen spec. `name` is how lighttpd names the
+ * socket in its warnings (the token, or `bind:port` for the main socket).
+ */
+export function parseSocketToken(token: string, defaultPort: number, v6: V6Settings, backlog: number, tls: TlsSettings, name = token): ListenSpec | null {
+  if (token.startsWith('/')) return { token, path: token, host: '', port: 0, ipv6Only: false, warnings: [], backlog, tls };
   let host: string;
   let portText: string;
   if (token.startsWith('[')) {
@@ -82,30 +89,39 @@ export function parseSocketToken(token: string, defaultPort: number, useIpv6: bo
     portText = token.slice(close + 1).replace(/^:/, '');
     const port = portText === '' ? defaultPort : Number(portText);
     if (!Number.isInteger(port) || port < 0 || port > 65535) return null;
-    return { token, path: null, host: host === '' ? '::' : host, port, ipv6Only: true, backlog, tls };
+    return { token, path: null, host: host === '' ? '::' : host, port, ipv6Only: v6Only(v6), warnings: v6Warnings(name, true, v6), backlog, tls };
   }
   const colon = token.lastIndexOf(':');
   host = colon >= 0 ? token.slice(0, colon) : token;
   portText = colon >= 0 ? token.slice(colon + 1) : '';
   const port = portText === '' ? defaultPort : Number(portText);
   if (!/^[0-9]*$/.test(portText) || port > 65535) return null;
-  if (host === '') return { token, path: null, host: useIpv6 ? '::' : '0.0.0.0', port, ipv6Only: false, backlog, tls };
-  return { token, path: null, host, port, ipv6Only: false, backlog, tls };
+  const isV6 = host === '' ? v6.useIpv6 : host.includes(':');
+  const bindHost = host === '' ? (v6.useIpv6 ? '::' : '0.0.0.0') : host;
+  return { token, path: null, host: bindHost, port, ipv6Only: isV6 && v6Only(v6), warnings: v6Warnings(name, isV6, v6), backlog, tls };
 }
 
 interface SocketSettings {
-  readonly useIpv6: boolean;
+  readonly v6: V6Settings;
   readonly backlog: number;
   readonly tls: TlsSettings;
 }
 
 function socketBlockSettings(block: ConfigBlock, report: DiagnosticSink, inherit?: SocketSettings): SocketSettings {
-  const u = findEntry(block, 'server.use-ipv6');
   const b = findEntry(block, 'server.listen-backlog');
-  const useIpv6 = inherit?.useIpv6 ?? false;
+  const v6 = inherit?.v6 ?? DEFAULT_V6_SETTINGS;
+  const bool = (key: string, dflt: boolean): boolean => {
+    const e = findEntry(block, key);
+    return e ? (readBool(e, report) ?? dflt) : dflt;
+  };
+  const mapped = findEntry(block, 'server.v4mapped');
   const backlog = inherit?.backlog ?? 1024;
   return {
-    useIpv6: u ? (readBool(u, report) ?? useIpv6) : useIpv6,
+    v6: {
+      useIpv6: bool('server.use-ipv6', v6.useIpv6),
+      setV6only: bool('server.set-v6only', v6.setV6only),
+      v4mapped: mapped ? (readBool(mapped, report) ?? v6.v4mapped) : v6.v4mapped,
+    },
     backlog: b ? (readInt(b, report) ?? backlog) : backlog,
     tls: readTlsSettings(block, report, inherit?.tls),
   };
@@ -119,15 +135,12 @@ function readListeners(tree: ConfigTree, report: DiagnosticSink): ListenSpec[] {
   const bind = bindEntry ? (readString(bindEntry, report) ?? '') : '';
   const out: ListenSpec[] = [];
   let main: ListenSpec | null;
-  if (bind.startsWith('/')) main = parseSocketToken(bind, port, false, global.backlog, global.tls);
-  else if (bind === '') {
-    main = { token: `:${port}`, path: null, host: global.useIpv6 ? '::' : '0.0.0.0', port, ipv6Only: false, backlog: global.backlog, tls: global.tls };
-  } else {
+  if (bind.startsWith('/')) main = parseSocketToken(bind, port, global.v6, global.backlog, global.tls);
+  else if (bind === '') main = parseSocketToken(`:${port}`, port, global.v6, global.backlog, global.tls);
+  else {
     const isV6 = bind.includes(':');
     const hostText = isV6 && !bind.startsWith('[') ? `[${bind}]` : bind;
-    main = parseSocketToken(`${hostText}:${port}`, port, global.useIpv6, global.backlog, global.tls);
-    // the main listener is never forced v6-only (only `$SERVER["socket"] == "[…]:port"` is)
-    if (main) main = { ...main, ipv6Only: false };
+    main = parseSocketToken(`${hostText}:${port}`, port, global.v6, global.backlog, global.tls, `${bind}:${port}`);
   }
   if (!main) reportBad(report, bindEntry ?? portEntry, `invalid server.bind / server.port: ${bind}:${port}`);
   else out.push(main);
@@ -142,7 +155,7 @@ function readListeners(tree: ConfigTree, report: DiagnosticSink): ListenSpec[] {
       continue;
     }
     const s = socketBlockSettings(block, report, global);
-    const spec = parseSocketToken(c.value, port, s.useIpv6, s.backlog, s.tls);
+    const spec = parseSocketToken(c.value, port, s.v6, s.backlog, s.tls);
     if (!spec) reportBad(report, undefined, `invalid $SERVER["socket"] value: ${c.value}`, c.loc);
     else out.push(spec);
   }

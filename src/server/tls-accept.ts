@@ -61,7 +61,7 @@ export function tlsAccept(listener: ListenerTls, log: (source: string, message: 
   const sni = listener.sni;
   const mode = verifyMode(listener);
   return (socket) => {
-    const remoteAddr = (socket.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.)/, '');
+    const remoteAddr = socket.remoteAddress ?? '';
     let check = listener.check;
     let serverName = '';
     const SNICallback = (servername: string, cb: (err: Error | null, ctx?: SecureContext) => void): void => {
