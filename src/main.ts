@@ -25,6 +25,8 @@ import type { ListenerHandover } from './http1/server.js';
 import { adoptListener, bindListener, listenerKey, type BoundListener } from './server/listeners.js';
 import { setupModules } from './server/modules-setup.js';
 import { readServerConf, type ServerConf } from './server/server-config.js';
+import { planFds, waitRoom } from './server/fd-plan.js';
+import { openFdCount, openFilesLimit } from './boot/fd-limit.js';
 import { StartupError } from './server/startup-error.js';
 import { runGenerations } from './server/signals.js';
 import { buildListenerTls } from './server/tls-listener.js';
@@ -124,7 +126,12 @@ function dropPrivileges(conf: ServerConf): void {
 /** Starts the server; throws StartupError (clear one-line message) when it cannot. */
 export async function startServer(tree: ConfigTree, opts: StartOptions): Promise<RunningServer> {
   const diags = new DiagnosticList();
-  const conf = readServerConf(tree, diags);
+  const read = readServerConf(tree, diags);
+  // the listening sockets are not open yet: counted as in use
+  const inUse = openFdCount();
+  const atStart = inUse === null ? null : inUse + read.listeners.length;
+  const fds = planFds(read.maxFds, read.maxConnections, openFilesLimit(), atStart);
+  const conf: ServerConf = { ...read, maxConnections: fds.maxConnections, waitRoom: waitRoom(fds, atStart, read.listeners.length) };
   const core = compileModule(coreModule, tree, diags);
   const { modules, warnings } = setupModules(tree, conf.modules, conf.compatModuleLoad, opts.registry ?? BUILTIN_MODULES, diags);
   const firstError = diags.items.find((d) => d.severity === 'error');
@@ -134,6 +141,7 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
   }
   const errorLog = new ErrorLog(errorLogTarget(core.base.errorlog, opts));
   const log = (source: string, message: string): void => errorLog.write(source, message);
+  for (const n of fds.notes) log(n.ref, n.text);
 
   let active = 0;
   // how often the last active request or tunnel ended: the idle check below notes when this changes

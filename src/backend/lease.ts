@@ -124,6 +124,12 @@ async function acquireWith<S extends BackendConn>(
       host.load--;
       proc.load--;
       const code = err instanceof BackendConnectError ? err.message : String(err);
+      // out of descriptors here, not a backend fault (lighttpd: socket() failed, the request fails, the
+      // backend stays up): no disabling, no "all handlers … are down"
+      if (err instanceof BackendConnectError && (err.code === 'EMFILE' || err.code === 'ENFILE')) {
+        log(`socket() failed: ${proc.name}: ${code}`);
+        return null;
+      }
       log(`establishing connection failed: socket: ${proc.name}: ${code}`);
       const secs = host.spec.disableTime;
       if (host.isLocal) log(`backend error; we'll disable for ${secs} secs and send the request to another backend instead: load: ${proc.load}`);

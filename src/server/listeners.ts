@@ -49,7 +49,7 @@ export function createListenerServer(spec: ListenSpec, app: App, tls: ListenerTl
       keepAliveIdle: core.maxKeepAliveIdle,
       writeIdle: core.maxWriteIdle,
       maxConnections: app.server.maxConnections,
-      waitQueue: spec.backlog,
+      waitQueue: Math.min(spec.backlog, app.server.waitRoom),
       log: app.log,
       ...(tls ? { secure: tlsAccept(tls, app.log) } : {}),
       ...(preface ? { preface } : {}),

@@ -39,7 +39,12 @@ export interface ServerConf {
   readonly pidFile: string;
   /** Whole header block limit in bytes (lighttpd caps it at 65535). */
   readonly maxRequestFieldSize: number;
+  /** `server.max-fds` as configured, 0 when unset (the server's plan: fd-plan.ts). */
+  readonly maxFds: number;
+  /** `server.max-connections`: as configured (0 when unset) until the server plans its descriptors (fd-plan.ts). */
   readonly maxConnections: number;
+  /** Connections that may wait unread per listener beyond the limit (fd-plan.ts; unbounded until planned). */
+  readonly waitRoom: number;
   readonly url: UrlOptions;
   readonly hostStrict: boolean;
   readonly headerStrict: boolean;
@@ -234,7 +239,6 @@ export function readServerConf(tree: ConfigTree, report: DiagnosticSink): Server
   const modulesEntry = entry(tree, 'server.modules');
   const { url, hostStrict, headerStrict, methodGetBody } = readUrlOptions(tree, report);
   const graceful = Number(featureFlag(tree, report, 'server.graceful-shutdown-timeout') ?? '8');
-  const maxFds = int('server.max-fds', 4096, 65535) || 4096;
   return {
     listeners: readListeners(tree, report),
     modules: modulesEntry ? (readStringList(modulesEntry, report) ?? []) : [],
@@ -244,7 +248,9 @@ export function readServerConf(tree: ConfigTree, report: DiagnosticSink): Server
     chroot: str('server.chroot'),
     pidFile: str('server.pid-file'),
     maxRequestFieldSize: Math.min(int('server.max-request-field-size', 8192), 65535),
-    maxConnections: int('server.max-connections', Math.floor(maxFds / 3), 65535) || Math.floor(maxFds / 3),
+    maxFds: int('server.max-fds', 0, 65535),
+    maxConnections: int('server.max-connections', 0, 65535),
+    waitRoom: Number.POSITIVE_INFINITY,
     url,
     hostStrict,
     headerStrict,
