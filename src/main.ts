@@ -16,7 +16,7 @@ import { tick } from './http1/clock.js';
 import { ErrorLog, logTimestamp, type LogTarget } from './log.js';
 import { BUILTIN_MODULES, type ModuleRegistry } from './modules/registry.js';
 import type { ServerFacts } from './modules/module.js';
-import { compileModule } from './request/effective.js';
+import { compileModule, type CompiledModule } from './request/effective.js';
 import { createPipeline, type Pipeline } from './request/router.js';
 import { coreModule } from './server/core-config.js';
 import { PRODUCT } from './product.js';
@@ -99,6 +99,22 @@ function errorLogTarget(path: string, opts: StartOptions): LogTarget {
   return opts.foreground ? { kind: 'stream', stream: opts.stderr ?? process.stderr } : { kind: 'discard' };
 }
 
+/** How long a stop waits for a taken-over connection it destroyed to report its close. */
+const CLOSE_WAIT_MS = 1000;
+
+/** Destroys a connection a module took over; resolves once it has closed (its access-log line is written) or after CLOSE_WAIT_MS. */
+function closed(socket: EngineSocket): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, CLOSE_WAIT_MS);
+    timer.unref();
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    socket.destroy();
+  });
+}
+
 function dropPrivileges(conf: ServerConf): void {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return; // lighttpd: ignored unless root
   if (conf.chroot !== '') throw new StartupError('TSW_CHROOT', `server.chroot is not supported by tswstunnel (refusing to run as root without the jail): ${conf.chroot}`);
@@ -149,6 +165,7 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
   let quietEnds = 0;
   let drained: (() => void) | null = null;
   const upgradedSockets = new Set<EngineSocket>();
+  let stoppedNow = false;
   const pipeline: Pipeline = createPipeline({ core, modules, url: conf.url, log, statCacheEngine: conf.statCacheEngine });
   const app: App = {
     pipeline,
@@ -167,6 +184,9 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
       upgraded: (socket) => {
         upgradedSockets.add(socket);
         socket.once('close', () => upgradedSockets.delete(socket));
+      },
+      get stoppedNow(): boolean {
+        return stoppedNow;
       },
     },
   };
@@ -245,9 +265,14 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
   /** `keepPidFile`: a graceful restart (the process goes on). */
   const finalStop = async (reason: string, keepPidFile = false): Promise<void> => {
     for (const b of bound) b.server.closeAllConnections();
-    // modules first: mod_wstunnel says goodbye to its tunnels (CLOSE 1001) before the sockets go
-    await Promise.all(modules.map(async (cm) => cm.module.close?.().catch((e: unknown) => log('server.c.0', `${cm.module.name}: close failed: ${String(e)}`))));
-    for (const s of upgradedSockets) s.destroy();
+    const closeModules = (which: readonly CompiledModule<object>[]): Promise<unknown> =>
+      Promise.all(which.map(async (cm) => cm.module.close?.().catch((e: unknown) => log('server.c.0', `${cm.module.name}: close failed: ${String(e)}`))));
+    // modules first: mod_wstunnel says goodbye to its tunnels (CLOSE 1001) before the sockets go; the
+    // request-done ones (mod_accesslog) last, once the tunnels still open after a graceful stop have
+    // closed and been logged, as lighttpd logs the connections its graceful-shutdown timeout cuts
+    await closeModules(modules.filter((cm) => cm.module.onRequestDone === undefined));
+    await Promise.all([...upgradedSockets].map((s) => closed(s)));
+    await closeModules(modules.filter((cm) => cm.module.onRequestDone !== undefined));
     for (const t of timers) clearInterval(t);
     if (conf.pidFile !== '' && !keepPidFile) {
       try {
@@ -263,6 +288,7 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
 
   const close = (reason = 'close'): Promise<void> => {
     if (stopping) return stopping;
+    stoppedNow = true;
     for (const b of bound) b.server.close();
     stopping = finalStop(reason);
     return stopping;

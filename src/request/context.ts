@@ -91,6 +91,12 @@ export interface RequestCtx {
    */
   rawStatus?: number;
   /**
+   * The traffic of a tunnel on a connection a module took over (set with rawStatus 101 / 200): the access
+   * log's byte counts and `%X` come from it when the connection closes, as lighttpd counts a tunnel's
+   * frames or relayed bytes in its request. Unset: the request head in, nothing out.
+   */
+  rawTraffic?: RawTraffic;
+  /**
    * Request environment (setenv.add-environment, REDIRECT_STATUS, REMOTE_USER for auth). Starts as the
    * shared empty NO_ENV (no Map per request); written through setEnv().
    */
@@ -108,6 +114,21 @@ export interface RequestCtx {
  * response-start hooks' changes, `Content-Length` when given, `Connection`, `Date` and `Server`.
  */
 export type RawResponseHead = (status: number, headers: readonly (readonly [string, string])[], connection: 'close' | 'upgrade', contentLength?: number) => string;
+
+/**
+ * Bytes a tunnel moved on the client connection, read when its connection closes. Counting costs the
+ * tunnel an integer add per read at most (writes: the socket's own counter).
+ */
+export interface RawTraffic {
+  /** Client bytes read after the request head (those that came with the head included). */
+  readonly bytesIn: number;
+  /** Bytes written to the client, the module's own response head included. */
+  readonly bytesOut: number;
+  /** Length of that head (accesslog `%b` leaves it out). */
+  readonly headBytes: number;
+  /** The client went away, or the server cut the tunnel (accesslog `%X` is `X`), rather than the protocol's end. */
+  readonly aborted: boolean;
+}
 
 /** What the core knows when a request is finished (for mod_accesslog). */
 export interface RequestDone {

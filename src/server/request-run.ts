@@ -17,7 +17,13 @@ export interface App {
   /** One error-log line. */
   readonly log: (source: string, message: string) => void;
   /** Called when a request starts and ends (idle-exit timer, graceful shutdown). */
-  readonly activity: { begin(): void; end(): void; upgraded(socket: EngineSocket): void };
+  readonly activity: {
+    begin(): void;
+    end(): void;
+    upgraded(socket: EngineSocket): void;
+    /** An immediate stop (SIGTERM, close()) began: connections a module took over close without a log line. */
+    readonly stoppedNow: boolean;
+  };
 }
 
 /** What the request-done hooks (mod_accesslog) learn about a finished request. */
@@ -36,14 +42,20 @@ function doneFacts(req: RequestCtx, res: HttpResponse, aborted: boolean): Reques
   };
 }
 
-/** The facts of a request whose connection a module took over: its own head's status, no byte counts of it. */
+/**
+ * The facts of a request whose connection a module took over: its own head's status, and a tunnel's
+ * traffic when it reports one (lighttpd: `-` for no bytes out; `%b` without the head).
+ */
 function rawDoneFacts(req: RequestCtx, status: number): RequestDone {
+  const t = req.rawTraffic;
+  const out = t === undefined ? 0 : t.bytesOut;
+  const head = t === undefined ? 0 : Math.min(t.headBytes, out);
   return {
     status,
-    bodyBytes: 0,
-    headerBytes: 0,
-    bytesIn: req.raw.bytesIn,
-    connState: '-',
+    bodyBytes: t === undefined ? 0 : out > 0 ? out - head : -1,
+    headerBytes: head,
+    bytesIn: req.raw.bytesIn + (t === undefined ? 0 : t.bytesIn),
+    connState: t !== undefined && t.aborted ? 'X' : '-',
     responseHeaders: new Map(),
     endTime: performance.timeOrigin + performance.now(),
   };
@@ -105,7 +117,8 @@ export class RequestRun implements ResponseHooks {
    */
   doneTaken(): void {
     const status = this.req.rawStatus;
-    if (status !== undefined && this.app.pipeline.requestDone.length > 0) this.#runDoneHooks(rawDoneFacts(this.req, status));
+    // lighttpd's immediate stop (SIGTERM) drops open connections without their request-done hooks
+    if (status !== undefined && this.app.pipeline.requestDone.length > 0 && !this.app.activity.stoppedNow) this.#runDoneHooks(rawDoneFacts(this.req, status));
   }
 
   /** The request-done hooks in load order, with the request's facts (built only when there are hooks). */

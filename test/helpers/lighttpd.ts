@@ -38,6 +38,10 @@ export interface LighttpdChild {
   readonly exited: () => boolean;
   /** SIGTERM, then SIGKILL after 3 s; resolves once the process is gone. */
   readonly stop: () => Promise<void>;
+  /** Sends a signal (SIGINT: graceful shutdown, SIGUSR1: graceful restart). */
+  readonly signal: (sig: NodeJS.Signals) => void;
+  /** Settles when the process has exited. */
+  readonly whenExited: Promise<void>;
 }
 
 /** Spawns `lighttpd -D -f conf` in `cwd` (with `env` when given, else this process's environment). */
@@ -53,6 +57,10 @@ export function spawnLighttpd(conf: string, cwd: string, env?: Readonly<Record<s
   return {
     stderr: () => err,
     exited: () => exited,
+    signal: (sig) => {
+      if (!exited) child.kill(sig);
+    },
+    whenExited: exit,
     stop: async () => {
       if (exited) return;
       child.kill('SIGTERM');
@@ -73,6 +81,9 @@ export interface LighttpdInstance {
   /** stderr so far (the error log with -D when server.errorlog is unset). */
   stderr(): string;
   stop(): Promise<void>;
+  /** Sends a signal to the server (see LighttpdChild). */
+  signal(sig: NodeJS.Signals): void;
+  readonly whenExited: Promise<void>;
 }
 
 /** Options: an existing directory to use (else a fresh temp dir), startup bound in ms. */
@@ -102,5 +113,5 @@ export async function startLighttpd(t: TestContext, configText: string, o: Light
     }
     await new Promise((r) => setTimeout(r, 20));
   }
-  return { port, port2, base: `http://127.0.0.1:${port}`, dir, stderr: child.stderr, stop };
+  return { port, port2, base: `http://127.0.0.1:${port}`, dir, stderr: child.stderr, stop, signal: child.signal, whenExited: child.whenExited };
 }

@@ -36,6 +36,7 @@ import { forwardRequest, isReplayable, type BodySource, type ForwardOpts } from 
 import { HostTimeouts } from './host-timeouts.js';
 import { forwardUpgrade } from './upgrade.js';
 import { relayConnect } from './connect.js';
+import { RelayTraffic } from './relay-traffic.js';
 import type { ProxyLease } from './lease.js';
 
 export type { ProxyConf } from './config.js';
@@ -68,6 +69,8 @@ export function createProxyModule(opts: ProxyModuleOptions = {}): ProxyModule {
   const active = new Set<Socket>();
   /** Backend sockets of Upgrade and CONNECT tunnels. */
   const tunnels = new Set<Duplex>();
+  /** The traffic of the tunnels running (a stop marks them cut, accesslog `%X`). */
+  const relays = new Set<RelayTraffic>();
   let closing = false;
 
   function extensionOf(req: RequestCtx, conf: ProxyConf): BackendExtension | null {
@@ -160,12 +163,20 @@ export function createProxyModule(opts: ProxyModuleOptions = {}): ProxyModule {
       return 'handled';
     }
     if (req.method === 'CONNECT') {
-      relayConnect(socket, head, l, req.core.tag, req.core.maxReadIdle * 1000);
+      track(l.socket, relayConnect(req, socket, head, l));
       return 'handled';
     }
     const status = await forwardUpgrade(req, socket, head, l, { ...forwardOpts(conf), timeouts });
     if (status !== null) req.status = status;
+    else if (req.rawTraffic instanceof RelayTraffic) track(l.socket, req.rawTraffic);
     return 'handled';
+  }
+
+  /** A running tunnel's traffic, until its backend socket closes. */
+  function track(backend: Duplex, traffic: RelayTraffic): void {
+    if (backend.destroyed) return;
+    relays.add(traffic);
+    backend.once('close', () => relays.delete(traffic));
   }
 
   const safe =
@@ -204,6 +215,8 @@ export function createProxyModule(opts: ProxyModuleOptions = {}): ProxyModule {
       idle.closeAll();
       timeouts.close();
       for (const s of active) s.destroy();
+      // lighttpd logs a tunnel its stop cuts as aborted
+      for (const t of relays) t.aborted = true;
       for (const s of tunnels) s.destroy();
       await registry.close();
     },

@@ -6,7 +6,7 @@
  * (`req.core`): `server.tag` for the `Server` header when the backend sent none, `server.max-read-idle`
  * for how long the tunnel's client may stay silent.
  */
-import type { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
 import type { RequestCtx } from '../../request/context.js';
 import type { ProxyLease } from './lease.js';
 import { headFor, type ForwardOpts } from './forward.js';
@@ -17,6 +17,7 @@ import { bodyFraming, remapResponseHeaders, type ResponseHead } from './response
 import { connOf } from './backend-conn.js';
 import { BackendResponseError } from './response-reader.js';
 import { relay } from './tunnel.js';
+import { RelayTraffic } from './relay-traffic.js';
 
 /** Per-request options of the Upgrade path. */
 export interface UpgradeOpts extends ForwardOpts {
@@ -38,12 +39,14 @@ function framingHeaders(head: ResponseHead, kind: ReturnType<typeof bodyFraming>
  */
 export async function forwardUpgrade(
   req: RequestCtx,
-  client: Duplex,
+  client: Socket,
   early: Buffer,
   lease: ProxyLease,
   opts: UpgradeOpts,
 ): Promise<number | null> {
   const { socket } = lease;
+  // lighttpd counts the client's bytes from the request head on, interim answers included
+  const traffic = new RelayTraffic(client, early.length);
   const backendHead = headFor(req, lease, opts, 0, false);
   const rc: RemapCtx = {
     opts: opts.header,
@@ -92,11 +95,14 @@ export async function forwardUpgrade(
     // the access log gets the tunnel when its connection closes (RequestCtx.rawStatus), as lighttpd logs it at its end
     req.rawStatus = 101;
     // lighttpd: the backend's Connection is replaced by its own "Connection: upgrade"
-    client.write(rawHead ? rawHead(101, headers, 'upgrade') : serializeHead(101, [...headers, ['Connection', 'upgrade']], req.core.tag));
+    const head101 = rawHead ? rawHead(101, headers, 'upgrade') : serializeHead(101, [...headers, ['Connection', 'upgrade']], req.core.tag);
+    traffic.headBytes = Buffer.byteLength(head101);
+    req.rawTraffic = traffic;
+    client.write(head101);
     if (rest.length > 0) client.write(rest);
     client.off('close', onClientGone);
     conn.detach();
-    relay(client, socket, () => undefined, req.core.maxReadIdle * 1000);
+    relay(client, socket, () => undefined, req.core.maxReadIdle * 1000, traffic);
     return null;
   }
 

@@ -162,7 +162,7 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
     const clientReads = new ClientReads();
     const clientRead = { buffer: CLIENT_READ_BUFFER, callback: clientReads.callback };
     let stream = req.raw.takeStream(clientRead);
-    let socket: Duplex | null = null;
+    let socket: Socket | null = null;
     if (stream === null) {
       socket = req.raw.socket;
       prepareClientSocket(socket);
@@ -174,10 +174,12 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
     const rawHead = req.rawResponseHead;
     const response = rawHead ? rawHead(101, switchingHeaders(key, negotiated.protocol), 'upgrade') : switchingProtocols(key, negotiated.protocol, core.tag);
     req.rawStatus = 101;
+    // the access log counts the client's bytes from the 101 on (the tunnel is req.rawTraffic)
+    const outBase = stream ? stream.bytesWritten : (socket?.bytesWritten ?? 0);
     if (stream) stream.writeLatin1(response);
     else socket?.write(response, 'latin1');
     const spec = lease.host.spec;
-    const tunnel: Tunnel = new Tunnel(stream ?? (socket as Duplex), stream ? clientReads : null, lease.socket, reads, head, ticker, {
+    const tunnel: Tunnel = new Tunnel(stream ?? (socket as Socket), stream ? clientReads : null, lease.socket, reads, head, ticker, {
       encoding: negotiated.encoding,
       pingInterval: conf.pingInterval,
       maxReadIdle: core.maxReadIdle,
@@ -190,7 +192,10 @@ export function createWstunnelModule(opts: WstunnelModuleOptions = {}): Wstunnel
         tunnels.delete(tunnel);
         lease.release();
       },
+      headBytes: response.length,
+      outBase,
     });
+    req.rawTraffic = tunnel;
     if (tunnel.state === 'closed') return;
     tunnels.add(tunnel);
     if (closing) tunnel.shutdown();

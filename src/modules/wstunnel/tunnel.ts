@@ -15,8 +15,9 @@
  * backend (no allocation per message). Before the move, or when it cannot be done, the client socket
  * delivers 'data' chunks whose payload is written by reference.
  */
-import net from 'node:net';
+import net, { type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { RawTraffic } from '../../request/context.js';
 import { FrameParser, type FrameError, type FrameSink, type MessageType } from './frame-parser.js';
 import { OP_BINARY, OP_PING, OP_PONG, OP_TEXT, allocFrame, encodeClose, encodeFrame, encodeTextFrame, headerSize, writeFrame, writeHeader } from './frames.js';
 import type { Tickable, Ticker } from './ticker.js';
@@ -27,12 +28,14 @@ import { CLIENT_READ_BUFFER, CLIENT_READ_SIZE, ClientReads, moveToSharedReads, t
 import { HandleStream } from '../../net/handle-stream.js';
 
 /**
- * What the tunnel uses of each end: a net.Socket (or another Duplex for the client) or a HandleStream
+ * What the tunnel uses of each end: a net.Socket (a TLS one for the client too) or a HandleStream
  * (net/handle-stream.ts), which drives the libuv handle without the stream machinery.
  */
 export interface TunnelEnd {
   write(data: Uint8Array, callback?: () => void): boolean;
   readonly writableLength: number;
+  /** Bytes handed to the connection so far (net.Socket: queued ones included). */
+  readonly bytesWritten: number;
   readonly writable: boolean;
   readonly writableEnded: boolean;
   cork(): void;
@@ -47,10 +50,8 @@ export interface TunnelEnd {
   off(event: 'error', listener: (err: NodeJS.ErrnoException) => void): unknown;
 }
 
-/** The backend end also reports its progress (for write-timeout). */
-export interface BackendEnd extends TunnelEnd {
-  readonly bytesWritten: number;
-}
+/** The backend end (its bytesWritten tells the write-timeout of progress). */
+export type BackendEnd = TunnelEnd;
 
 /**
  * Stop reading one side while more than this is queued in Node towards the other (lighttpd: ~60 KiB
@@ -108,13 +109,16 @@ export interface TunnelOptions {
   readonly log: (message: string) => void;
   /** Called once when both ends are gone. */
   readonly onClosed: () => void;
+  /** The 101 head's length, and the client's bytesWritten before it was written (the access log counts from the head on). */
+  readonly headBytes: number;
+  readonly outBase: number;
 }
 
 /** One running tunnel between a WebSocket client socket and a backend stream. */
-export class Tunnel implements FrameSink, Tickable, ClientReadSink {
+export class Tunnel implements FrameSink, Tickable, ClientReadSink, RawTraffic {
   #client: TunnelEnd;
-  /** The client as a Duplex while it delivers 'data' events (not moved to shared reads yet). */
-  #dataClient: Duplex | null;
+  /** The client as a net.Socket while it delivers 'data' events (not moved to shared reads yet). */
+  #dataClient: Socket | null;
   readonly #backend: BackendEnd;
   readonly #opts: TunnelOptions;
   readonly #ticker: Ticker;
@@ -149,13 +153,19 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink {
   #sharedClientReads = false;
   /** 'data' events seen (until the move is tried). */
   #clientDataEvents = 0;
+  /** Client bytes read (accesslog %I after the head). */
+  #bytesIn = 0;
+  /** Bytes written through client ends the tunnel has moved away from. */
+  #bytesOutBefore = 0;
+  /** The client went away without a closing handshake, or the server's stop cut the tunnel (accesslog %X). */
+  #aborted = false;
 
   /**
    * Starts the tunnel on a client that just got its 101 and a connected, paused backend whose reads
    * arrive through `reads`; `head` holds client bytes that came with the request. A client that is a
    * HandleStream reads through `clientReads`; another one delivers 'data' events.
    */
-  constructor(client: Duplex | HandleStream, clientReads: ClientReads | null, backend: BackendEnd, reads: BackendReads, head: Buffer, ticker: Ticker, opts: TunnelOptions) {
+  constructor(client: Socket | HandleStream, clientReads: ClientReads | null, backend: BackendEnd, reads: BackendReads, head: Buffer, ticker: Ticker, opts: TunnelOptions) {
     this.#client = client;
     this.#backend = backend;
     this.#opts = opts;
@@ -191,6 +201,24 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink {
 
   get state(): TunnelState {
     return this.#state;
+  }
+
+  // ---- RawTraffic: what the access log learns when the client connection closes ------------
+
+  get bytesIn(): number {
+    return this.#bytesIn;
+  }
+
+  get bytesOut(): number {
+    return this.#bytesOutBefore + this.#client.bytesWritten - this.#opts.outBase;
+  }
+
+  get headBytes(): number {
+    return this.#opts.headBytes;
+  }
+
+  get aborted(): boolean {
+    return this.#aborted;
   }
 
   #setState(state: TunnelState): void {
@@ -235,6 +263,7 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink {
     if (moved === null) return;
     old.off('data', this.#clientOnData);
     this.#listenToClient(old, false);
+    this.#bytesOutBefore += old.bytesWritten;
     this.#client = moved;
     this.#dataClient = null;
     this.#sharedClientReads = true;
@@ -245,6 +274,7 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink {
 
   /** Client bytes `chunk[0, n)`. */
   #chunk(chunk: Buffer, n: number): void {
+    this.#bytesIn += n;
     this.#lastActivity = this.#ticker.now;
     if (n >= FULL_CLIENT_READ && !this.#backendBatched && this.#state === 'open') {
       this.#backendBatched = true;
@@ -458,6 +488,7 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink {
   /** The client went away without a closing handshake: let its data reach the backend, then FIN. */
   #clientGone(): void {
     if (this.#state !== 'open') return;
+    this.#aborted = true;
     if (this.#opts.debug >= 3) this.#opts.log(`disconnected from client (code=1006), closing backend ${this.#opts.backendName}`);
     this.#setState('closing');
     this.#deadline = this.#ticker.now + CLOSE_GRACE_S;
@@ -540,6 +571,7 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink {
 
   /** Server shutdown: CLOSE 1001 to the client, backend dropped. */
   shutdown(): void {
+    if (this.#state === 'open') this.#aborted = true;
     this.#close(1001, 'server shutdown', 'destroy');
   }
 
