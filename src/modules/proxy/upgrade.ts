@@ -110,7 +110,10 @@ export async function forwardUpgrade(
   const framed = [...headers, ...framingHeaders(head, framing.kind)];
   // logged when the connection closes, with the backend's status (as lighttpd)
   req.rawStatus = head.status;
-  client.write(rawHead ? rawHead(head.status, framed.filter(([k]) => k !== 'Connection'), 'close') : serializeHead(head.status, framed, req.core.tag));
+  const answer = rawHead ? rawHead(head.status, framed.filter(([k]) => k !== 'Connection'), 'close') : serializeHead(head.status, framed, req.core.tag);
+  traffic.headBytes = Buffer.byteLength(answer);
+  req.rawTraffic = traffic;
+  client.write(answer);
   const body = conn.readBody(framing, rest);
   body.on('error', () => {
     socket.destroy();

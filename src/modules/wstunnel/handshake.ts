@@ -162,7 +162,7 @@ export function switchingProtocols(key: string, protocol: string | null, serverT
  * Node has handed over the raw socket it cannot go back to keep-alive; docs/compat.md). With the
  * core's `rawHead` (response-start hooks loaded) the head is built there, so mod_setenv's headers come too.
  */
-export function writeHttpError(socket: Duplex, status: number, serverTag: string, extraHeaders: Readonly<Record<string, string>> = {}, rawHead?: RawResponseHead): void {
+export function writeHttpError(socket: Duplex, status: number, serverTag: string, extraHeaders: Readonly<Record<string, string>> = {}, rawHead?: RawResponseHead): SentAnswer {
   const body = builtinErrorPage(status);
   let text: string;
   if (rawHead) {
@@ -181,10 +181,18 @@ export function writeHttpError(socket: Duplex, status: number, serverTag: string
   }
   if (!socket.writable) {
     socket.destroy();
-    return;
+    return { head: 0, total: 0 };
   }
   socket.end(`${text}${body}`);
   lingerThenClose(socket);
+  const head = Buffer.byteLength(text);
+  return { head, total: head + Buffer.byteLength(body) };
+}
+
+/** The bytes of an answer writeHttpError wrote: its head, and all (0 when the socket could take none). */
+export interface SentAnswer {
+  readonly head: number;
+  readonly total: number;
 }
 
 /** lighttpd's HTTP_LINGER_TIMEOUT: how long a refused client gets to close after the answer. */

@@ -252,8 +252,12 @@ function ignoreError(): void {
   // errors of a socket that is about to be dropped, or before the tunnel listens itself
 }
 
-/** Refuses the upgrade with `status` on the raw connection; the access log gets it when the connection closes. */
+/**
+ * Refuses the upgrade with `status` on the raw connection; the access log gets it when the connection
+ * closes, with the answer's bytes in `%b` / `%O` as lighttpd counts them.
+ */
 function refuse(req: RequestCtx, socket: Duplex, status: number, extraHeaders: Readonly<Record<string, string>> = {}): void {
   req.rawStatus = status;
-  writeHttpError(socket, status, req.core.tag, extraHeaders, req.rawResponseHead);
+  const sent = writeHttpError(socket, status, req.core.tag, extraHeaders, req.rawResponseHead);
+  req.rawTraffic = { bytesIn: 0, bytesOut: sent.total, headBytes: sent.head, aborted: false };
 }
