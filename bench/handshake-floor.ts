@@ -24,7 +24,7 @@ import { buildTools, choosePinning, describeMachine, REPO_ROOT } from './env.js'
 import { cpuSeconds, startPinned, stopChild, waitForLine, type Child } from './proc.js';
 import { lighttpd, tswstunnel, tswstunnelAt, type Running, type StartContext } from './servers.js';
 import { median } from './stats.js';
-import { interleavedRounds, option, roundsPreamble, spread } from './rounds.js';
+import { interleavedRounds, roundsArgs, roundsPreamble, spread } from './rounds.js';
 
 interface Server {
   readonly label: string;
@@ -71,11 +71,7 @@ function row(s: Server, lig: Server): string {
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const rounds = option(argv, '--rounds', 5);
-  const seconds = option(argv, '--seconds', 3);
-  const compareAt = argv.indexOf('--compare');
-  const compare = compareAt >= 0 ? argv[compareAt + 1] : undefined;
+  const { rounds, seconds, compare } = roundsArgs(process.argv.slice(2));
   const tools = buildTools();
   const { pinning, note } = choosePinning();
   const dir = mkdtempSync(join(tmpdir(), 'tsw-floor-'));

@@ -12,6 +12,19 @@ export function option(argv: readonly string[], flag: string, fallback: number):
   return Number.isFinite(v) && v > 0 ? v : fallback;
 }
 
+/** The options both take: `--rounds N` (5), `--seconds S` (3), `--compare ROOT` (another checkout's build). */
+export interface RoundsArgs {
+  readonly rounds: number;
+  readonly seconds: number;
+  readonly compare: string | undefined;
+}
+
+/** Reads RoundsArgs from argv. */
+export function roundsArgs(argv: readonly string[]): RoundsArgs {
+  const compareAt = argv.indexOf('--compare');
+  return { rounds: option(argv, '--rounds', 5), seconds: option(argv, '--seconds', 3), compare: compareAt >= 0 ? argv[compareAt + 1] : undefined };
+}
+
 /** The host's cpu line: [steal, total] jiffies. */
 export function hostTimes(): [number, number] {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';

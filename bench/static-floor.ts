@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildTools, choosePinning, describeMachine, REPO_ROOT } from './env.js';
 import { cpuSeconds, startPinned, stopChild, waitForLine, type Child } from './proc.js';
-import { interleavedRounds, option, roundsPreamble, spread } from './rounds.js';
+import { interleavedRounds, roundsArgs, roundsPreamble, spread } from './rounds.js';
 import { lighttpdWith, tswstunnelWith, type Running, type StartContext, type Unavailable } from './servers.js';
 import { makeDocroot, staticConf } from './static-site.js';
 import { median } from './stats.js';
@@ -57,11 +57,7 @@ function row(s: Server, lig: Server): string {
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const rounds = option(argv, '--rounds', 5);
-  const seconds = option(argv, '--seconds', 3);
-  const compareAt = argv.indexOf('--compare');
-  const compare = compareAt >= 0 ? argv[compareAt + 1] : undefined;
+  const { rounds, seconds, compare } = roundsArgs(process.argv.slice(2));
   const tools = buildTools();
   const { pinning, note } = choosePinning();
   const dir = mkdtempSync(join(tmpdir(), 'tsw-static-floor-'));
