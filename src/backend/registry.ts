@@ -74,7 +74,7 @@ export class BackendRegistry {
   }
 
   /**
-   * Startup: resolves host names (first address only, like lighttpd) and spawns `min-procs`
+   * Startup: resolves host names (first address only, like lighttpd; `localhost` is 127.0.0.1) and spawns `min-procs`
    * processes per `bin-path` host. Returns the fatal problems (empty when all went well).
    */
   async start(): Promise<Diagnostic[]> {
@@ -128,10 +128,16 @@ export class BackendRegistry {
     const a = host.spec.address;
     if (a.kind !== 'tcp' || isIP(a.host) !== 0) return;
     let ip: string;
-    try {
-      ip = (await lookup(a.host)).address;
-    } catch {
-      throw new Error(`getaddrinfo failed: Name or service not known '${a.host}'`);
+    if (a.host === 'localhost') {
+      // lighttpd (sock_addr_from_str_hints): exactly "localhost" is 127.0.0.1, never asked of the
+      // resolver, which answers ::1 first with Debian's /etc/hosts (a backend on 127.0.0.1 only: refused)
+      ip = '127.0.0.1';
+    } else {
+      try {
+        ip = (await lookup(a.host)).address;
+      } catch {
+        throw new Error(`getaddrinfo failed: Name or service not known '${a.host}'`);
+      }
     }
     host.address = { kind: 'tcp', host: ip, port: a.port };
     const remote = host.procs[0];
