@@ -341,6 +341,9 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
   // only now: whoever waits for this line may signal us right away
   log('server.c.1704', `server started (${PRODUCT})`);
   for (const w of warnings) log(w.source, w.message);
+  // the modules' config warnings (an unknown wstunnel.balance, a backend option with '_', DEPRECATED
+  // keys, …): lighttpd writes them to the error log as it starts, so they are not only for -tt
+  for (const d of diags.items) if (d.severity === 'warning') log('server.c.0', formatDiagnostic(d));
   const idleSeconds = opts.idleExitSeconds ?? opts.idleTimeout ?? 0;
   if (idleSeconds > 0) {
     const idleMs = idleSeconds * 1000;

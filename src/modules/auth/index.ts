@@ -124,23 +124,16 @@ function check(req: RequestCtx, res: HttpResponse, c: Check): Outcome | Promise<
 export function createAuthModule(): Module<AuthConf> {
   let log: (message: string) => void = () => undefined;
   const verified = new WeakMap<RequestCtx, string>();
-  // compile warnings (host=, a backend tswstunnel lacks) go to the error log once the server runs
-  const warnings: string[] = [];
   return {
     name: 'mod_auth',
     keys: AUTH_KEYS,
     defaults: AUTH_DEFAULTS,
+    // compile warnings (host=, a backend tswstunnel lacks) reach the error log with every module's (main.ts)
     compile(values: BlockValues, report: DiagnosticSink): Partial<AuthConf> {
-      return compileAuth(values, {
-        report(d) {
-          if (d.severity === 'warning') warnings.push(d.message);
-          report.report(d);
-        },
-      });
+      return compileAuth(values, report);
     },
     init(env: ModuleEnv): void {
       log = (m) => env.log(m);
-      for (const w of warnings) log(w);
     },
     onUriClean(req: RequestCtx, res: HttpResponse, conf: AuthConf): Outcome | Promise<Outcome> {
       if (conf.rules === null) return 'continue';
