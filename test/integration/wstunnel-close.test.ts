@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type net from 'node:net';
 import WebSocket from 'ws';
 import { tcpBackend, type OnConnection, type TestBackend } from '../helpers/backends.js';
+import { startLighttpd } from '../helpers/lighttpd.js';
 import { startTestServer } from '../helpers/server.js';
 import { startTunnelServer, type TunnelServer } from '../helpers/tunnel-server.js';
 import { openClient } from '../helpers/ws-client.js';
@@ -196,4 +197,33 @@ test('host read-timeout: a silent backend ends the tunnel with 1011 even while t
   assert.ok(Date.now() - started < 4500);
   assert.ok(srv.logs.includes(`wstunnel: read timeout on socket: tcp:127.0.0.1:${backend.port}`), srv.logs.join('\n'));
   await waitFor(() => backend.open.size === 0, 3000, 'backend socket closed');
+});
+
+test('idle: server.max-read-idle = 0 is no limit for a tunnel; lighttpd 1.4.69 closes such a tunnel within a second (docs/compat.md)', async (t) => {
+  const backend = await tcpBackend();
+  t.after(() => backend.close());
+  // /ws/zero opens first and /ws/short (limit 1 s) closes after more than 1 s of silence: by then a
+  // limit of 0 has long passed in lighttpd's check (idle > max-read-idle, once a second)
+  const config = `server.modules = ("mod_wstunnel")
+server.max-read-idle = 0
+$HTTP["url"] =~ "^/ws/short" { server.max-read-idle = 1 }
+$HTTP["url"] =~ "^/ws" { wstunnel.server = ( "" => (( "host" => "127.0.0.1", "port" => ${backend.port} )) ) }
+`;
+  const ours = await startTestServer(t, config);
+  const oracle = await startLighttpd(t, `server.port = @PORT@\nserver.bind = "127.0.0.1"\nserver.document-root = "${ours.docroot}"\n${config}`, { dir: ours.dir });
+  for (const [name, port, zeroCloses] of [['lighttpd', oracle.port, true], ['tswstunnel', ours.port, false]] as const) {
+    const zero = await openClient(`ws://127.0.0.1:${port}/ws/zero`);
+    const zeroClosed = zero.closed(6000);
+    const short = await openClient(`ws://127.0.0.1:${port}/ws/short`);
+    await short.closed(6000);
+    assert.equal(zero.ws.readyState !== WebSocket.OPEN, zeroCloses, `${name}: the tunnel under max-read-idle 0 ${zeroCloses ? 'closed' : 'is open'}`);
+    if (zeroCloses) {
+      await zeroClosed;
+      continue;
+    }
+    zero.ws.send('still here');
+    assert.equal((await zero.next()).data.toString(), 'still here');
+    zero.ws.close();
+    await zeroClosed;
+  }
 });
