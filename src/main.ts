@@ -30,6 +30,7 @@ import { openFdCount, openFilesLimit } from './boot/fd-limit.js';
 import { StartupError } from './server/startup-error.js';
 import { runGenerations } from './server/signals.js';
 import { buildListenerTls } from './server/tls-listener.js';
+import { ConnectionSlots } from './http1/connection-slots.js';
 
 export { StartupError } from './server/startup-error.js';
 
@@ -170,6 +171,7 @@ export async function startServer(tree: ConfigTree, opts: StartOptions): Promise
   const app: App = {
     pipeline,
     server: conf,
+    connections: new ConnectionSlots(conf.maxConnections, log),
     log,
     activity: {
       begin: () => {

@@ -4,6 +4,7 @@
  */
 import type { Socket } from 'node:net';
 import type { BodyError } from './body-decoder.js';
+import type { ConnectionSlots } from './connection-slots.js';
 import type { ConnectionPreface } from './preface.js';
 import type { HttpRequest } from './request.js';
 import type { HttpResponse } from './response.js';
@@ -20,8 +21,8 @@ export interface Http1Options {
   readonly keepAliveIdle: number;
   /** `server.max-write-idle`: a started response makes no progress this long → close. */
   readonly writeIdle: number;
-  /** `server.max-connections`: beyond it new connections wait unread (lighttpd stops accepting). */
-  readonly maxConnections: number;
+  /** `server.max-connections`, counted with the other listeners: beyond it new connections wait unread (lighttpd stops accepting). */
+  readonly connections: ConnectionSlots;
   /** How many connections may wait for a slot (`server.listen-backlog`); more are closed. */
   readonly waitQueue: number;
   /** One error-log line. */

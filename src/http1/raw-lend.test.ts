@@ -14,6 +14,7 @@ import { Http1Connection } from './connection.js';
 import type { Http1Handler, UpgradeControl } from './handler.js';
 import type { HttpRequest } from './request.js';
 import type { HttpResponse } from './response.js';
+import { ConnectionSlots } from './connection-slots.js';
 import { Http1Server } from './server.js';
 
 type Upgrade = (req: HttpRequest, res: HttpResponse, head: Buffer, control: UpgradeControl) => void;
@@ -27,7 +28,7 @@ async function start(t: TestContext, rawAccept: boolean, upgrade: Upgrade): Prom
     upgrade,
     bodyError: () => undefined,
   };
-  const options = { rawAccept, maxHeadSize: 8192, headerStrict: true, readIdle: 60, keepAliveIdle: 5, writeIdle: 360, maxConnections: 100, waitQueue: 16, log: () => undefined };
+  const options = { rawAccept, maxHeadSize: 8192, headerStrict: true, readIdle: 60, keepAliveIdle: 5, writeIdle: 360, connections: new ConnectionSlots(100, () => undefined), waitQueue: 16, log: () => undefined };
   const server = new Http1Server(options, handler);
   await new Promise<void>((resolve) => server.net.listen(0, '127.0.0.1', resolve));
   assert.equal(server.rawAccept, rawAccept);
@@ -158,7 +159,7 @@ test('raw accept: a request handler asks for req.socket mid-connection; bodies a
     upgrade: (_req, _res, _head, control) => control.resume(),
     bodyError: () => undefined,
   };
-  const options = { rawAccept: true, maxHeadSize: 8192, headerStrict: true, readIdle: 60, keepAliveIdle: 5, writeIdle: 360, maxConnections: 100, waitQueue: 16, log: () => undefined };
+  const options = { rawAccept: true, maxHeadSize: 8192, headerStrict: true, readIdle: 60, keepAliveIdle: 5, writeIdle: 360, connections: new ConnectionSlots(100, () => undefined), waitQueue: 16, log: () => undefined };
   const server = new Http1Server(options, handler);
   await new Promise<void>((resolve) => server.net.listen(0, '127.0.0.1', resolve));
   t.after(() => {

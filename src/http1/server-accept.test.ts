@@ -8,6 +8,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import type { Http1Handler } from './handler.js';
+import { ConnectionSlots } from './connection-slots.js';
 import { Http1Server } from './server.js';
 
 const handler: Http1Handler = {
@@ -20,7 +21,7 @@ const handler: Http1Handler = {
 };
 
 function engine(rawAccept: boolean, log: (source: string, message: string) => void, adopt?: ConstructorParameters<typeof Http1Server>[2]): Http1Server {
-  const options = { rawAccept, maxHeadSize: 8192, headerStrict: true, readIdle: 60, keepAliveIdle: 5, writeIdle: 360, maxConnections: 100, waitQueue: 16, log };
+  const options = { rawAccept, maxHeadSize: 8192, headerStrict: true, readIdle: 60, keepAliveIdle: 5, writeIdle: 360, connections: new ConnectionSlots(100, log), waitQueue: 16, log };
   return new Http1Server(options, handler, adopt);
 }
 

@@ -1,11 +1,12 @@
 /**
  * Http1Server: the HTTP/1.1 engine for one listening socket (node:net). It accepts connections, runs
  * one Http1Connection per socket, checks their timeouts once a second (lighttpd's 1 s timer), and
- * keeps `server.max-connections` the way lighttpd does: at the limit it stops serving new connections —
- * they wait unread, like connections in the listen backlog, until a slot frees ("[note] sockets
- * disabled, connection limit reached" / "[note] sockets enabled again"); only when `waitQueue` of them
- * already wait is a new one closed. Connections handed to a module (Upgrade) count until they close:
- * the engine forgets their connection objects and keeps only a count (one shared 'close' listener).
+ * keeps `server.max-connections` the way lighttpd does, counted for the whole server with the other
+ * listeners (connection-slots.ts): at the limit it stops serving new connections — they wait unread,
+ * like connections in the listen backlog, until a slot frees on any listener ("[note] sockets disabled,
+ * connection limit reached" / "[note] sockets enabled again"); only when `waitQueue` of them already
+ * wait here is a new one closed. Connections handed to a module (Upgrade) count until they close: the
+ * engine forgets their connection objects and keeps only a count (one shared 'close' listener).
  *
  * A graceful restart (SIGUSR1) hands the listening socket from one engine to the next without closing
  * it: `hold()` stops serving new connections (they wait unread, as in the listen backlog), `release()`
@@ -18,6 +19,7 @@
  */
 import net, { createServer, type Server, type Socket } from 'node:net';
 import { tick } from './clock.js';
+import type { SlotWaiter } from './connection-slots.js';
 import { Http1Connection, type ConnectionOwner } from './connection.js';
 import type { EngineSocket } from './engine-socket.js';
 import type { Http1Handler, Http1Options } from './handler.js';
@@ -41,7 +43,7 @@ function ignoreError(): void {
 }
 
 /** One listener's engine (see the file header). */
-export class Http1Server implements ConnectionOwner, PrefaceOwner {
+export class Http1Server implements ConnectionOwner, PrefaceOwner, SlotWaiter {
   /** The listening socket (listen / address / close through it). */
   readonly net: Server;
   readonly options: Http1Options;
@@ -61,7 +63,6 @@ export class Http1Server implements ConnectionOwner, PrefaceOwner {
   #holding = false;
   /** The listening socket went to a successor (release()): closing this engine leaves it open. */
   #released = false;
-  #disabled = false;
   #timer: NodeJS.Timeout | null = null;
   /** Puts node's accept callback back (null: connections are net.Sockets). */
   #restoreAccept: (() => void) | null = null;
@@ -104,6 +105,7 @@ export class Http1Server implements ConnectionOwner, PrefaceOwner {
     this.net.on('connection', this.#onConnection);
     this.net.on('listening', this.#onListening);
     this.net.on('close', this.#onClose);
+    options.connections.join(this);
     if (adopt === undefined) return;
     if (this.net.listening) this.#onListening();
     for (const s of adopt.waiting) {
@@ -142,13 +144,9 @@ export class Http1Server implements ConnectionOwner, PrefaceOwner {
       socket.destroy();
       return;
     }
-    if (!this.#holding && this.connectionCount < this.options.maxConnections) {
+    if (!this.#holding && this.options.connections.take()) {
       this.#serve(socket);
       return;
-    }
-    if (!this.#disabled && !this.#holding) {
-      this.#disabled = true;
-      this.options.log('server.c.1090', '[note] sockets disabled, connection limit reached');
     }
     if (this.#waiting.size >= this.options.waitQueue) {
       socket.destroy();
@@ -208,17 +206,17 @@ export class Http1Server implements ConnectionOwner, PrefaceOwner {
   }
 
   #slotFreed(): void {
+    this.options.connections.free();
+  }
+
+  serveWaiting(): void {
     if (this.#holding) return;
     for (const next of this.#waiting) {
-      if (this.connectionCount >= this.options.maxConnections) break;
+      if (!next.destroyed && !this.options.connections.take()) break;
       this.#waiting.delete(next);
       next.removeAllListeners('close');
       next.removeAllListeners('error');
       if (!next.destroyed) this.#serve(next);
-    }
-    if (this.#disabled && this.connectionCount < this.options.maxConnections) {
-      this.#disabled = false;
-      this.options.log('server.c.1081', '[note] sockets enabled again');
     }
   }
 
@@ -231,6 +229,7 @@ export class Http1Server implements ConnectionOwner, PrefaceOwner {
   /** Stops listening; answers in progress finish without keep-alive. */
   close(): void {
     this.#closing = true;
+    this.options.connections.leave(this);
     if (this.net.listening && !this.#released) this.net.close();
     for (const s of this.#waiting) s.destroy();
   }
@@ -254,6 +253,7 @@ export class Http1Server implements ConnectionOwner, PrefaceOwner {
     this.net.off('close', this.#onClose);
     this.net.off('error', this.#onAcceptError);
     this.#released = true;
+    this.options.connections.leave(this);
     const waiting: EngineSocket[] = [...this.#waiting];
     this.#waiting.clear();
     if (this.#conns.size === 0) this.#stopTimer();

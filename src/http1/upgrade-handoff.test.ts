@@ -11,6 +11,7 @@ import { queryObjects } from 'node:v8';
 import { Http1Connection } from './connection.js';
 import type { Http1Handler, Http1Options } from './handler.js';
 import { HeadReader } from './head-reader.js';
+import { ConnectionSlots } from './connection-slots.js';
 import { Http1Server } from './server.js';
 
 interface Taken {
@@ -33,7 +34,7 @@ function options(maxConnections: number, rawAccept: boolean): Http1Options {
     readIdle: 60,
     keepAliveIdle: 5,
     writeIdle: 360,
-    maxConnections,
+    connections: new ConnectionSlots(maxConnections, () => undefined),
     waitQueue: 128,
     log: () => undefined,
   };

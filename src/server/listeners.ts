@@ -48,7 +48,7 @@ export function createListenerServer(spec: ListenSpec, app: App, tls: ListenerTl
       readIdle: core.maxReadIdle,
       keepAliveIdle: core.maxKeepAliveIdle,
       writeIdle: core.maxWriteIdle,
-      maxConnections: app.server.maxConnections,
+      connections: app.connections,
       waitQueue: Math.min(spec.backlog, app.server.waitRoom),
       log: app.log,
       ...(tls ? { secure: tlsAccept(tls, app.log) } : {}),

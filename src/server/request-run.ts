@@ -9,11 +9,14 @@ import type { RequestCtx, RequestDone } from '../request/context.js';
 import { confOf, type Pass, type Pipeline } from '../request/router.js';
 import type { ServerConf } from './server-config.js';
 import type { EngineSocket } from '../http1/engine-socket.js';
+import type { ConnectionSlots } from '../http1/connection-slots.js';
 
 /** Shared by every listener of one server. */
 export interface App {
   readonly pipeline: Pipeline;
   readonly server: ServerConf;
+  /** `server.max-connections`, counted over every listener. */
+  readonly connections: ConnectionSlots;
   /** One error-log line. */
   readonly log: (source: string, message: string) => void;
   /** Called when a request starts and ends (idle-exit timer, graceful shutdown). */
