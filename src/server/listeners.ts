@@ -1,10 +1,11 @@
 /**
  * Listening sockets: one engine server (src/http1/) per `server.bind`/`server.port` and per distinct
  * `$SERVER["socket"] == "…"` (http-core.md §7.1). IPv6 sockets are v6-only unless `server.v4mapped`
- * says otherwise (ipv6-listen.ts), so `0.0.0.0:80` and `[::]:80` coexist as in lighttpd. A socket that cannot be bound is a StartupError
+ * says otherwise (ipv6-listen.ts), so `0.0.0.0:80` and `[::]:80` coexist as in lighttpd. A host name is
+ * looked up for the family lighttpd would use (bind-address.ts). A socket that cannot be bound is a StartupError
  * with lighttpd's message, never a stack trace.
  */
-import { connect } from 'node:net';
+import { connect, type ListenOptions } from 'node:net';
 import { lstatSync, unlinkSync } from 'node:fs';
 import type { Http1Handler } from '../http1/handler.js';
 import { Http1Server, type ListenerHandover } from '../http1/server.js';
@@ -14,6 +15,7 @@ import { StartupError } from './startup-error.js';
 import { tlsAccept, type ListenerTls } from './tls-accept.js';
 import { listenerPreface } from './accept-preface.js';
 import { strerror } from '../strerror.js';
+import { resolveBindAddress } from './bind-address.js';
 
 /** A bound listener. */
 export interface BoundListener {
@@ -59,7 +61,14 @@ export function createListenerServer(spec: ListenSpec, app: App, tls: ListenerTl
   );
 }
 
-function listenOnce(engine: Http1Server, spec: ListenSpec): Promise<void> {
+/** How `spec` listens: its unix socket path, or its host name resolved (bind-address.ts). */
+async function listenOptions(spec: ListenSpec): Promise<ListenOptions> {
+  if (spec.path !== null) return { path: spec.path, backlog: spec.backlog };
+  const addr = await resolveBindAddress(spec);
+  return { host: addr.host, port: spec.port, ipv6Only: addr.ipv6Only, backlog: spec.backlog, exclusive: true };
+}
+
+function listenOnce(engine: Http1Server, where: ListenOptions): Promise<void> {
   const server = engine.net;
   return new Promise((resolve, reject) => {
     const onError = (e: Error): void => {
@@ -72,8 +81,7 @@ function listenOnce(engine: Http1Server, spec: ListenSpec): Promise<void> {
     };
     server.once('error', onError);
     server.once('listening', onListening);
-    if (spec.path !== null) server.listen({ path: spec.path, backlog: spec.backlog });
-    else server.listen({ host: spec.host, port: spec.port, ipv6Only: spec.ipv6Only, backlog: spec.backlog, exclusive: true });
+    server.listen(where);
   });
 }
 
@@ -96,13 +104,15 @@ function isStaleSocket(path: string): Promise<boolean> {
 
 /** Binds one listener; throws StartupError with lighttpd's wording. */
 export async function bindListener(spec: ListenSpec, app: App, tls: ListenerTls | null = null): Promise<BoundListener> {
+  // a host name is looked up first, as lighttpd does before socket() (a failure is its own StartupError)
+  const where = await listenOptions(spec);
   const server = createListenerServer(spec, app, tls);
   try {
-    await listenOnce(server, spec);
+    await listenOnce(server, where);
   } catch (e) {
     if (spec.path !== null && errCode(e) === 'EADDRINUSE' && (await isStaleSocket(spec.path))) {
       unlinkSync(spec.path);
-      await listenOnce(server, spec).catch((e2: unknown) => {
+      await listenOnce(server, where).catch((e2: unknown) => {
         throw bindError(spec, e2);
       });
     } else {

@@ -2,6 +2,7 @@
  * Server-scope core settings, read once from the global block (and the listener list from every
  * `$SERVER["socket"] == "…"` block): http-core.md §7.1, §4.1, §7.4.
  */
+import { isIP } from 'node:net';
 import type { DiagnosticSink } from '../diagnostics.js';
 import { findEntry, type ConfigBlock, type ConfigEntry, type ConfigTree } from '../config/tree.js';
 import { DEFAULT_URL_OPTIONS, type UrlOptions } from '../request/normalize.js';
@@ -21,6 +22,8 @@ export interface ListenSpec {
   readonly port: number;
   /** IPv6 clients only (ipv6-listen.ts: lighttpd's v6-only default, `server.v4mapped`, `server.set-v6only`). */
   readonly ipv6Only: boolean;
+  /** The family a host name is looked up for (bind-address.ts): 6 under `server.use-ipv6` or in `[…]`. */
+  readonly lookupFamily: 4 | 6;
   /** What lighttpd warns about this socket at startup. */
   readonly warnings: readonly ListenWarning[];
   readonly backlog: number;
@@ -84,7 +87,7 @@ function entry(tree: ConfigTree, key: string): ConfigEntry | undefined {
  * socket in its warnings (the token, or `bind:port` for the main socket).
  */
 export function parseSocketToken(token: string, defaultPort: number, v6: V6Settings, backlog: number, tls: TlsSettings, name = token): ListenSpec | null {
-  if (token.startsWith('/')) return { token, path: token, host: '', port: 0, ipv6Only: false, warnings: [], backlog, tls };
+  if (token.startsWith('/')) return { token, path: token, host: '', port: 0, ipv6Only: false, lookupFamily: 4, warnings: [], backlog, tls };
   let host: string;
   let portText: string;
   if (token.startsWith('[')) {
@@ -94,16 +97,24 @@ export function parseSocketToken(token: string, defaultPort: number, v6: V6Setti
     portText = token.slice(close + 1).replace(/^:/, '');
     const port = portText === '' ? defaultPort : Number(portText);
     if (!Number.isInteger(port) || port < 0 || port > 65535) return null;
-    return { token, path: null, host: host === '' ? '::' : host, port, ipv6Only: v6Only(v6), warnings: v6Warnings(name, true, v6), backlog, tls };
+    return { token, path: null, host: host === '' ? '::' : host, port, ipv6Only: v6Only(v6), lookupFamily: 6, warnings: v6Warnings(name, true, v6), backlog, tls };
   }
   const colon = token.lastIndexOf(':');
   host = colon >= 0 ? token.slice(0, colon) : token;
   portText = colon >= 0 ? token.slice(colon + 1) : '';
   const port = portText === '' ? defaultPort : Number(portText);
   if (!/^[0-9]*$/.test(portText) || port > 65535) return null;
-  const isV6 = host === '' ? v6.useIpv6 : host.includes(':');
+  const isV6 = isV6Host(host, v6.useIpv6);
   const bindHost = host === '' ? (v6.useIpv6 ? '::' : '0.0.0.0') : host;
-  return { token, path: null, host: bindHost, port, ipv6Only: isV6 && v6Only(v6), warnings: v6Warnings(name, isV6, v6), backlog, tls };
+  return { token, path: null, host: bindHost, port, ipv6Only: isV6 && v6Only(v6), lookupFamily: v6.useIpv6 ? 6 : 4, warnings: v6Warnings(name, isV6, v6), backlog, tls };
+}
+
+/** Whether a socket's host (without brackets) makes an IPv6 socket. */
+function isV6Host(host: string, useIpv6: boolean): boolean {
+  if (host === '') return useIpv6;
+  const literal = isIP(host);
+  // lighttpd: under server.use-ipv6 a host name is looked up for IPv6 (bind-address.ts); a literal is what it is
+  return literal === 0 ? useIpv6 : literal === 6;
 }
 
 interface SocketSettings {
