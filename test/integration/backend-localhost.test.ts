@@ -7,13 +7,12 @@
  * script) got 503 where lighttpd tunnels. The resolver here answers as on such a host; the
  * backends, the server and the clients are real sockets.
  */
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import dnsPromises from 'node:dns/promises';
-import { syncBuiltinESMExports } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import { tcpBackend } from '../helpers/backends.js';
+import { useDebianHostsResolver } from '../helpers/debian-resolver.js';
 import { freePort } from '../helpers/lighttpd.js';
 import { httpGet } from '../helpers/http-get.js';
 import { startHttpBackend } from '../helpers/proxy-backends.js';
@@ -22,15 +21,6 @@ import { startTestServer } from '../helpers/server.js';
 import { openClient } from '../helpers/ws-client.js';
 
 const ECHO = path.join(repoRoot, 'fixtures/backends/echo.mjs');
-
-/** dns.lookup as on a Debian host: `localhost` is ::1 first; other names as the real resolver has them. */
-function useDebianHostsResolver(t: TestContext): void {
-  const real = dnsPromises.lookup;
-  // the registry asks with the name only (first address, like lighttpd)
-  t.mock.method(dnsPromises, 'lookup', (hostname: string) => (hostname === 'localhost' ? Promise.resolve({ address: '::1', family: 6 }) : real(hostname)));
-  // the registry's `import { lookup }` is a live binding of the builtin's exports
-  syncBuiltinESMExports();
-}
 
 function canConnect(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
