@@ -355,7 +355,14 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink, RawTraffic {
   };
 
   framePing(payload: Buffer): void {
-    if (this.#state === 'open') this.#toClient(encodeFrame(OP_PONG, payload));
+    if (this.#state !== 'open') return;
+    this.#toClient(encodeFrame(OP_PONG, payload));
+    // a client that sends PINGs and reads nothing: stop reading it while its PONGs back up, or each
+    // read queues more of them without bound; reading resumes when they drain (#clientOnDrain)
+    if (!this.#clientPaused && this.#client.writableLength > HIGH_WATER) {
+      this.#clientPaused = true;
+      this.#client.pause();
+    }
   }
 
   framePong(): void {
@@ -435,9 +442,15 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink, RawTraffic {
   }
 
   #clientOnDrain = (): void => {
-    if (this.#backendPaused && this.#state === 'open') {
+    if (this.#state !== 'open') return;
+    if (this.#backendPaused) {
       this.#backendPaused = false;
       this.#backend.resume();
+    }
+    // paused by PONGs (framePing), unless the backend's queue still holds it (#backendOnDrain then)
+    if (this.#clientPaused && this.#backend.writableLength <= (this.#backendBatched ? BATCH_LIMIT : HIGH_WATER)) {
+      this.#clientPaused = false;
+      this.#client.resume();
     }
   };
 
