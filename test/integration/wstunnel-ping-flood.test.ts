@@ -11,41 +11,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type net from 'node:net';
 import { tcpBackend } from '../helpers/backends.js';
+import { pushUntilStalled } from '../helpers/push-until-stalled.js';
 import { startTunnelServer } from '../helpers/tunnel-server.js';
 import { openClient } from '../helpers/ws-client.js';
 import { clientFrame, rawRequest, upgradeHead } from '../helpers/ws-raw.js';
 
 /** What the client may get accepted before its writes stall (socket buffers on both sides, with room). */
 const STALL_LIMIT = 48 * 1024 * 1024;
-/** The writes count as stalled when nothing more is accepted for this long. */
-const STALL_MS = 600;
-
-/** Writes `batch` to `socket` for as long as it is taken; resolves with the bytes accepted when it stalls or passes `limit`. */
-function pushUntilStalled(socket: net.Socket, batch: Buffer, limit: number): Promise<number> {
-  return new Promise((resolve) => {
-    let accepted = 0;
-    let timer: NodeJS.Timeout | undefined;
-    const stalled = (): void => {
-      socket.off('drain', pump);
-      resolve(accepted - socket.writableLength);
-    };
-    const pump = (): void => {
-      clearTimeout(timer);
-      while (accepted - socket.writableLength < limit) {
-        accepted += batch.length;
-        if (!socket.write(batch)) {
-          timer = setTimeout(stalled, STALL_MS);
-          socket.once('drain', pump);
-          return;
-        }
-      }
-      resolve(accepted - socket.writableLength);
-    };
-    pump();
-  });
-}
 
 test('a client that floods PINGs without reading is no longer read once its PONGs back up; the server serves on', { timeout: 60000 }, async (t) => {
   const backend = await tcpBackend();

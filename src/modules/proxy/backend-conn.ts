@@ -17,6 +17,15 @@ type State = 'idle' | 'head' | 'body' | 'closed';
 
 const bySocket = new WeakMap<Socket, BackendConn>();
 
+/** The client side that interim heads are written to. */
+export interface InterimSink {
+  readonly writableLength: number;
+  once(event: 'drain', listener: () => void): unknown;
+}
+
+/** Interim heads waiting towards the client beyond this stop reading the backend (the tunnels' 64 KiB). */
+const INTERIM_HIGH_WATER = 64 * 1024;
+
 /** The connection object of a backend socket, created on its first request. */
 export function connOf(socket: Socket): BackendConn {
   return bySocket.get(socket) ?? new BackendConn(socket);
@@ -37,6 +46,8 @@ export class BackendConn {
   readonly #scan = new HeadScan();
   #received = 0;
   #onInterim: (head: ResponseHead) => void = ignore;
+  /** Where interim heads are written: the backend is not read while too much of them waits there. */
+  #interimTo: InterimSink | null = null;
   #resolve: ((r: HeadResult) => void) | null = null;
   #reject: ((e: BackendResponseError) => void) | null = null;
   #body: BackendBody | null = null;
@@ -51,11 +62,12 @@ export class BackendConn {
   }
 
   /** Waits for the final response head (interim 1xx heads go to `onInterim`); the socket is left paused. */
-  readHead(onInterim: (head: ResponseHead) => void): Promise<HeadResult> {
+  readHead(onInterim: (head: ResponseHead) => void, interimTo: InterimSink | null = null): Promise<HeadResult> {
     this.#state = 'head';
     this.#received = 0;
     this.#scan.pending = null;
     this.#onInterim = onInterim;
+    this.#interimTo = interimTo;
     const p = new Promise<HeadResult>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -80,6 +92,7 @@ export class BackendConn {
     this.#state = 'idle';
     this.#body = null;
     this.#onInterim = ignore;
+    this.#interimTo = null;
     this.owner = null;
     this.socket.resume();
   }
@@ -92,6 +105,20 @@ export class BackendConn {
     this.socket.off('end', this.#onEnd);
     this.socket.off('error', this.#onError);
     this.socket.off('close', this.#onClose);
+  }
+
+  /**
+   * A backend that sends interim heads without end (each is relayed to the client) to a client that
+   * does not read: stop reading the backend while they back up, as for a body, else they pile up in
+   * memory without bound; read on when the client has taken them (if the head is still awaited).
+   */
+  #throttleInterim(): void {
+    const sink = this.#interimTo;
+    if (sink === null || sink.writableLength <= INTERIM_HIGH_WATER || this.socket.isPaused()) return;
+    this.socket.pause();
+    sink.once('drain', () => {
+      if (this.#state === 'head' && !this.socket.destroyed) this.socket.resume();
+    });
   }
 
   #fail(err: BackendResponseError): void {
@@ -114,7 +141,10 @@ export class BackendConn {
           this.#fail(e instanceof BackendResponseError ? e : new BackendResponseError(502, 'TSW_PROXY_BAD_RESPONSE', String(e)));
           return;
         }
-        if (!result) return;
+        if (!result) {
+          this.#throttleInterim();
+          return;
+        }
         const resolve = this.#resolve;
         this.#resolve = null;
         this.#reject = null;

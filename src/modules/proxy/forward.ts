@@ -234,7 +234,7 @@ export async function forwardRequest(
   for (;;) {
     sendRequest(use, backendHead, body);
     try {
-      result = await use.conn.readHead(interimTo(res, req));
+      result = await use.conn.readHead(interimTo(res, req), res.socket);
       break;
     } catch (e) {
       const err = e instanceof BackendResponseError ? e : new BackendResponseError(502, 'TSW_PROXY_BAD_RESPONSE', String(e));

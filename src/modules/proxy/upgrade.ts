@@ -74,7 +74,7 @@ export async function forwardUpgrade(
   try {
     ({ head, rest } = await conn.readHead((interim) => {
       if (!client.destroyed) client.write(serializeHead(interim.status, interim.headers, ''));
-    }));
+    }, client));
   } catch (e) {
     const err = e instanceof BackendResponseError ? e : new BackendResponseError(502, 'TSW_PROXY_BAD_RESPONSE', String(e));
     opts.log(`${err.message} from ${lease.proc.name} for ${req.path}`);
