@@ -9,6 +9,7 @@ import type net from 'node:net';
 import { tcpBackend, type OnConnection, type TestBackend } from '../helpers/backends.js';
 import { startTunnelServer, type TunnelServer } from '../helpers/tunnel-server.js';
 import { openClient } from '../helpers/ws-client.js';
+import { waitFor } from '../helpers/wait.js';
 import { clientFrame, rawRequest, readBytes, upgradeHead } from '../helpers/ws-raw.js';
 import type { Literal } from '../helpers/config-values.js';
 
@@ -91,6 +92,23 @@ test('base64 sub-protocol: backend bytes are base64 text frames, client text is 
   assert.equal(Buffer.concat(seen).toString(), 'hello');
   c.ws.send('not base64!');
   assert.equal((await c.closed()).code, 1007);
+});
+
+test('base64 sub-protocol: a message is decoded as it arrives, not held until its last fragment', async (t) => {
+  const seen: Buffer[] = [];
+  const { srv } = await setup(t, {}, (sock) => sock.on('data', (d: Buffer) => seen.push(d)));
+  const received = (): number => seen.reduce((n, b) => n + b.length, 0);
+  const c = await openClient(`${srv.url}/`, 'base64');
+  const first = randomBytes(3 * 4096);
+  c.ws.send(first.toString('base64'), { fin: false });
+  // the message is not finished: its first fragment's bytes reach the backend all the same
+  await waitFor(() => received() >= first.length, 5000, 'the first fragment’s bytes at the backend');
+  assert.deepEqual(Buffer.concat(seen), first);
+  c.ws.send(Buffer.from('end').toString('base64'), { fin: true });
+  await waitFor(() => received() === first.length + 3, 5000, 'the last fragment’s bytes at the backend');
+  assert.deepEqual(Buffer.concat(seen).subarray(first.length), Buffer.from('end'));
+  c.ws.close();
+  await c.closed();
 });
 
 test('fragmented client messages are delivered as one byte stream', async (t) => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkOrigin, checkVersion, hasToken, headerTokens, isValidKey, isWebSocketUpgrade, negotiateSubprotocol, switchingHeaders, switchingProtocols } from './handshake.js';
-import { decodeBase64Strict, incompleteUtf8Tail } from './utf8.js';
+import { incompleteUtf8Tail } from './utf8.js';
 
 test('upgrade detection: tokens, case, h2c, method and version', () => {
   const h = { upgrade: 'WebSocket', connection: 'keep-alive, Upgrade' };
@@ -52,13 +52,6 @@ test('UTF-8 tails: 1–3 bytes of an unfinished character are held back, nothing
   assert.equal(incompleteUtf8Tail(Buffer.from([0x61, 0xff])), 0, 'an invalid byte is not held');
   assert.equal(incompleteUtf8Tail(Buffer.from([0x80, 0x80, 0x80, 0x80])), 0);
   assert.equal(incompleteUtf8Tail(Buffer.from([0x61, 0xe2, 0x82, 0x61]), 3), 2, 'only the first n bytes count');
-});
-
-test('strict base64', () => {
-  assert.deepEqual(decodeBase64Strict('aGk='), Buffer.from('hi'));
-  assert.deepEqual(decodeBase64Strict('aG k=\n'), Buffer.from('hi'));
-  assert.equal(decodeBase64Strict('aGk'), null);
-  assert.equal(decodeBase64Strict('a*k='), null);
 });
 
 test('key check and the 101 (RFC 6455 §4.2.2 sample key)', () => {

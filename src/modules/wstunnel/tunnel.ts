@@ -21,7 +21,8 @@ import type { RawTraffic } from '../../request/context.js';
 import { FrameParser, type FrameError, type FrameSink, type MessageType } from './frame-parser.js';
 import { OP_BINARY, OP_PING, OP_PONG, OP_TEXT, allocFrame, encodeClose, encodeFrame, encodeTextFrame, headerSize, writeFrame, writeHeader } from './frames.js';
 import type { Tickable, Ticker } from './ticker.js';
-import { decodeBase64Strict, incompleteUtf8Tail } from './utf8.js';
+import { incompleteUtf8Tail } from './utf8.js';
+import { Base64Stream } from './base64-stream.js';
 import type { TunnelEncoding } from './handshake.js';
 import { atEndOfTurn } from './write-batch.js';
 import { CLIENT_READ_BUFFER, CLIENT_READ_SIZE, ClientReads, moveToSharedReads, type ClientReadSink } from './client-reads.js';
@@ -64,8 +65,6 @@ const BATCH_LIMIT = 512 * 1024;
 const FULL_CLIENT_READ = CLIENT_READ_SIZE;
 /** After a close starts, how many seconds both ends get before their sockets are dropped. */
 const CLOSE_GRACE_S = 3;
-/** A base64 client message is decoded whole; larger ones are refused with 1009. */
-const MAX_BASE64_MESSAGE = 256 * 1024 * 1024;
 /** Client reads ('data' events) after which the client socket is moved to the shared read buffer. */
 const MOVE_AFTER_READS = 4;
 /** Size of the shared backend read buffer: one read, one frame (lighttpd's frames reach 128 KiB too). */
@@ -141,8 +140,8 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink, RawTraffic {
   /** Text mode: the start of a UTF-8 character that the next backend read completes. */
   #carry: Buffer | null = null;
   /** base64 mode: the client message being collected. */
-  #base64Parts: Buffer[] | null = null;
-  #base64Length = 0;
+  /** The `base64` sub-protocol's decoder (its first client message creates it). */
+  #base64: Base64Stream | null = null;
   #whenClosed: (() => void) | null = null;
   /** Corked until the end of this event-loop turn (write-batch.ts). */
   #backendBatched = false;
@@ -325,20 +324,7 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink, RawTraffic {
   }
 
   #collectBase64(payload: Buffer, last: boolean): void {
-    if (payload.length > 0) {
-      this.#base64Length += payload.length;
-      if (this.#base64Length > MAX_BASE64_MESSAGE) {
-        this.#close(1009, 'message too big', 'destroy');
-        return;
-      }
-      (this.#base64Parts ??= []).push(Buffer.from(payload));
-    }
-    if (!last) return;
-    const parts = this.#base64Parts ?? [];
-    this.#base64Parts = null;
-    this.#base64Length = 0;
-    const text = parts.length === 1 ? (parts[0] as Buffer).toString('latin1') : Buffer.concat(parts).toString('latin1');
-    const decoded = decodeBase64Strict(text);
+    const decoded = (this.#base64 ??= new Base64Stream()).push(payload, last);
     if (decoded === null) {
       this.#opts.log(`fail to base64-decode client data for backend ${this.#opts.backendName}`);
       this.#close(1007, 'invalid base64', 'destroy');

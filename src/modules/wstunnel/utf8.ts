@@ -17,10 +17,3 @@ export function incompleteUtf8Tail(buf: Uint8Array, n = buf.length): number {
   }
   return 0;
 }
-
-/** Strict base64 (websockify's alphabet, padding required); whitespace is ignored. */
-export function decodeBase64Strict(text: string): Buffer | null {
-  const s = text.replace(/[\r\n\t ]+/g, '');
-  if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) return null;
-  return Buffer.from(s, 'base64');
-}
