@@ -139,7 +139,6 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink, RawTraffic {
   #writesInChunk = 0;
   /** Text mode: the start of a UTF-8 character that the next backend read completes. */
   #carry: Buffer | null = null;
-  /** base64 mode: the client message being collected. */
   /** The `base64` sub-protocol's decoder (its first client message creates it). */
   #base64: Base64Stream | null = null;
   #whenClosed: (() => void) | null = null;
@@ -301,7 +300,7 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink, RawTraffic {
     if (this.#opts.debug >= 4) this.#opts.log(`recv data from client, size=${(end - start).toString(16)}, to backend ${this.#opts.backendName}`);
     // lighttpd: text and binary client frames both go to the backend as raw bytes
     if (this.#opts.encoding === 'base64') {
-      this.#collectBase64(chunk.subarray(start, end), last);
+      this.#decodeBase64(chunk.subarray(start, end), last);
       return;
     }
     if (end > start) this.#toBackend(chunk, start, end);
@@ -323,7 +322,7 @@ export class Tunnel implements FrameSink, Tickable, ClientReadSink, RawTraffic {
     }
   }
 
-  #collectBase64(payload: Buffer, last: boolean): void {
+  #decodeBase64(payload: Buffer, last: boolean): void {
     const decoded = (this.#base64 ??= new Base64Stream()).push(payload, last);
     if (decoded === null) {
       this.#opts.log(`fail to base64-decode client data for backend ${this.#opts.backendName}`);
